@@ -1,0 +1,111 @@
+public import FoundationEssentials
+
+/// One input to embed: the bytes of a file, a buffer or a text, or an ordered list of such parts.
+///
+/// The label names the input in errors and reports (a path, a sample id); it is never part of the
+/// key. A single input is keyed by the SHA-256 of its bytes; a composite by
+/// ``ContentDigest/composite(_:)`` over its parts.
+///
+/// ```swift
+/// let inputs = paths.map(EmbeddingInput.file)
+/// let sample = EmbeddingInput.composite([.file("a.png"), .text("a red chair")], label: "sample-17")
+/// ```
+public struct EmbeddingInput: Sendable {
+    /// Where a part's bytes come from.
+    public enum Part: Sendable {
+        /// Bytes in memory.
+        case bytes(Data)
+        /// Text, keyed and encoded as its UTF-8 bytes.
+        case text(String)
+        /// A file, read when the input is digested; its path is not part of the key.
+        case file(String)
+    }
+
+    /// The parts, in order; exactly one for a single input.
+    public let parts: [Part]
+    /// Whether the input is a composite (keyed by the framed list of parts, even with one part).
+    public let isComposite: Bool
+    /// The name used in errors and reports.
+    public let label: String
+
+    /// A file input, labelled with its path.
+    ///
+    /// - Parameter path: The file's path.
+    /// - Returns: The input.
+    public static func file(_ path: String) -> EmbeddingInput {
+        EmbeddingInput(parts: [.file(path)], isComposite: false, label: path)
+    }
+
+    /// An in-memory input.
+    ///
+    /// - Parameters:
+    ///   - bytes: The input's bytes.
+    ///   - label: Its name in errors and reports.
+    /// - Returns: The input.
+    public static func bytes(_ bytes: Data, label: String) -> EmbeddingInput {
+        EmbeddingInput(parts: [.bytes(bytes)], isComposite: false, label: label)
+    }
+
+    /// A text input, keyed by its UTF-8 bytes.
+    ///
+    /// - Parameters:
+    ///   - text: The text.
+    ///   - label: Its name in errors and reports (not the text itself).
+    /// - Returns: The input.
+    public static func text(_ text: String, label: String) -> EmbeddingInput {
+        EmbeddingInput(parts: [.text(text)], isComposite: false, label: label)
+    }
+
+    /// A composite input: an ordered list of parts keyed together.
+    ///
+    /// - Parameters:
+    ///   - parts: The parts, in order.
+    ///   - label: Its name in errors and reports.
+    /// - Returns: The input.
+    public static func composite(_ parts: [Part], label: String) -> EmbeddingInput {
+        EmbeddingInput(parts: parts, isComposite: true, label: label)
+    }
+
+    /// Reads the parts and computes the key's digest.
+    ///
+    /// - Returns: The loaded input.
+    /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` naming the input.
+    public func load() throws(EmbeddingCacheError) -> EncoderInput {
+        var loaded = [Data]()
+        loaded.reserveCapacity(parts.count)
+        for part in parts {
+            switch part {
+            case .bytes(let data): loaded.append(data)
+            case .text(let text): loaded.append(Data(text.utf8))
+            case .file(let path): loaded.append(try FileBytes.read(path))
+            }
+        }
+        let digest = isComposite ? ContentDigest.composite(loaded) : ContentDigest(of: loaded[0])
+        return EncoderInput(digest: digest, parts: loaded, label: label)
+    }
+}
+
+/// An input as an encoder receives it: loaded, digested and labelled.
+public struct EncoderInput: Sendable {
+    /// The content digest that keys this input.
+    public let digest: ContentDigest
+    /// The bytes of each part, in order; one element for a single input.
+    public let parts: [Data]
+    /// The input's name in errors and reports.
+    public let label: String
+
+    /// Creates an encoder input.
+    ///
+    /// - Parameters:
+    ///   - digest: The content digest.
+    ///   - parts: The bytes of each part.
+    ///   - label: The input's name.
+    public init(digest: ContentDigest, parts: [Data], label: String) {
+        self.digest = digest
+        self.parts = parts
+        self.label = label
+    }
+
+    /// The bytes of the first part: the whole input for a single input.
+    public var bytes: Data { parts.first ?? Data() }
+}

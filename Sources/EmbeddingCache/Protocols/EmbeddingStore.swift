@@ -1,0 +1,72 @@
+/// Where records live: the plug-in seam between the cache and a database.
+///
+/// A store keeps opaque ``StoredRecord`` values under (namespace, digest) keys. The cache verifies
+/// checksums, so a store only has to return what it was given, or nothing. Every store passes the
+/// conformance suite in `EmbeddingCacheTesting`.
+///
+/// ```swift
+/// let store = try SQLiteEmbeddingStore(path: SQLiteEmbeddingStore.defaultPath)
+/// let found = try await store.records(for: digests, in: namespace)
+/// ```
+public protocol EmbeddingStore: Sendable {
+    /// Looks up many keys in one round trip.
+    ///
+    /// A read may update the entries' last-use times for pruning, but need not do so on every call.
+    ///
+    /// - Parameters:
+    ///   - digests: The content digests, possibly repeated.
+    ///   - namespace: Their namespace.
+    /// - Returns: One element per digest, in order: the stored record, or `nil` when absent.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be read.
+    func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?]
+
+    /// Stores many records in one transaction, replacing records already stored under those keys.
+    ///
+    /// Either every record is stored or, when the call throws, none is.
+    ///
+    /// - Parameters:
+    ///   - entries: The records with their digests.
+    ///   - namespace: Their namespace.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
+    func put(_ entries: [StoreEntry], in namespace: Namespace) async throws
+
+    /// Removes records.
+    ///
+    /// - Parameters:
+    ///   - digests: The digests to remove; absent ones are ignored.
+    ///   - namespace: Their namespace.
+    /// - Returns: The number of records removed.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
+    func delete(_ digests: [ContentDigest], in namespace: Namespace) async throws -> Int
+
+    /// Counts entries and bytes per namespace.
+    ///
+    /// - Returns: The statistics.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be read.
+    func statistics() async throws -> StoreStatistics
+
+    /// Removes entries by namespace, by age, and least recently used first down to a total size.
+    ///
+    /// - Parameter criteria: What to remove; criteria combine.
+    /// - Returns: What was removed.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
+    func prune(_ criteria: PruneCriteria) async throws -> PruneReport
+}
+
+/// A record with the digest it is stored under.
+public struct StoreEntry: Sendable, Hashable {
+    /// The content digest.
+    public var digest: ContentDigest
+    /// The sealed record.
+    public var record: StoredRecord
+
+    /// Creates an entry.
+    ///
+    /// - Parameters:
+    ///   - digest: The content digest.
+    ///   - record: The sealed record.
+    public init(digest: ContentDigest, record: StoredRecord) {
+        self.digest = digest
+        self.record = record
+    }
+}

@@ -1,0 +1,137 @@
+public import FoundationEssentials
+
+/// The binary encoding of a ``TensorRecord`` as stores keep it.
+///
+/// All integers are little-endian:
+///
+///     "ECR1"                       4 bytes, magic and version
+///     u32 tensor count
+///     per tensor: u16 name byte count, UTF-8 name, u8 dtype code, u8 rank, u64 × rank dimensions
+///     zero padding to a multiple of 16 bytes
+///     per tensor: its bytes, then zero padding to a multiple of 16 bytes
+///
+/// Tensor data starts 16-byte aligned, so decoding shares the payload's memory instead of copying.
+public enum RecordCodec {
+    static let magic: [UInt8] = Array("ECR1".utf8)
+    static let alignment = 16
+
+    /// Encodes a record.
+    ///
+    /// - Parameter record: The record.
+    /// - Returns: The payload.
+    public static func encode(_ record: TensorRecord) -> Data {
+        var header = [UInt8]()
+        header.reserveCapacity(16 + record.tensors.count * 48)
+        header += magic
+        header.appendLittleEndian(UInt32(record.tensors.count))
+        for (name, tensor) in record.tensors {
+            let nameBytes = Array(name.utf8)
+            header.appendLittleEndian(UInt16(nameBytes.count))
+            header += nameBytes
+            header.append(tensor.dtype.code)
+            header.append(UInt8(tensor.shape.count))
+            for dimension in tensor.shape { header.appendLittleEndian(UInt64(dimension)) }
+        }
+        let headerSize = padded(header.count)
+        let total = record.tensors.reduce(headerSize) { $0 + padded($1.tensor.data.count) }
+        var payload = Data(count: total)
+        payload.withUnsafeMutableBytes { raw in
+            raw.copyBytes(from: header)
+            var offset = headerSize
+            for (_, tensor) in record.tensors {
+                tensor.data.withUnsafeBytes { source in
+                    UnsafeMutableRawBufferPointer(rebasing: raw[offset..<offset + source.count]).copyMemory(from: source)
+                }
+                offset += padded(tensor.data.count)
+            }
+        }
+        return payload
+    }
+
+    /// Decodes a payload, sharing its memory for the tensors' bytes.
+    ///
+    /// - Parameter payload: A payload made by ``encode(_:)``.
+    /// - Returns: The record.
+    /// - Throws: ``EmbeddingCacheError/Code/corruptRecord`` when the payload is malformed.
+    public static func decode(_ payload: Data) throws(EmbeddingCacheError) -> TensorRecord {
+        guard let record = decodeIfValid(payload) else {
+            throw EmbeddingCacheError(.corruptRecord, "a stored record is malformed (\(payload.count) bytes)")
+        }
+        return record
+    }
+
+    private struct Entry {
+        var name: String
+        var dtype: DType
+        var shape: [Int]
+        var byteCount: Int
+    }
+
+    private static func decodeIfValid(_ payload: Data) -> TensorRecord? {
+        let parsed: (entries: [Entry], headerEnd: Int)? = payload.withUnsafeBytes { raw in
+            var reader = ByteReader(raw)
+            guard reader.read(count: 4).map(Array.init) == magic, let count = reader.read(UInt32.self) else { return nil }
+            var entries = [Entry]()
+            for _ in 0..<count {
+                guard let nameLength = reader.read(UInt16.self),
+                    let nameBytes = reader.read(count: Int(nameLength)),
+                    let dtypeCode = reader.read(UInt8.self), let dtype = DType(code: dtypeCode),
+                    let rank = reader.read(UInt8.self)
+                else { return nil }
+                var shape = [Int]()
+                for _ in 0..<rank {
+                    guard let dimension = reader.read(UInt64.self), dimension <= UInt64(Int.max) else { return nil }
+                    shape.append(Int(dimension))
+                }
+                guard let elements = Tensor.elementCount(of: shape) else { return nil }
+                let (byteCount, overflow) = elements.multipliedReportingOverflow(by: dtype.byteWidth)
+                guard !overflow else { return nil }
+                entries.append(Entry(name: String(decoding: nameBytes, as: UTF8.self), dtype: dtype, shape: shape, byteCount: byteCount))
+            }
+            return (entries, reader.offset)
+        }
+        guard let (entries, headerEnd) = parsed else { return nil }
+        var offset = padded(headerEnd)
+        var tensors = [(name: String, tensor: Tensor)]()
+        tensors.reserveCapacity(entries.count)
+        let base = payload.startIndex
+        for entry in entries {
+            guard offset + entry.byteCount <= payload.count else { return nil }
+            let data = payload[(base + offset)..<(base + offset + entry.byteCount)]
+            tensors.append((entry.name, Tensor(unchecked: entry.dtype, shape: entry.shape, data: data)))
+            offset += padded(entry.byteCount)
+        }
+        guard offset == payload.count else { return nil }
+        return TensorRecord(unchecked: tensors)
+    }
+
+    static func padded(_ count: Int) -> Int {
+        (count + alignment - 1) / alignment * alignment
+    }
+}
+
+extension [UInt8] {
+    mutating func appendLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        Swift.withUnsafeBytes(of: value.littleEndian) { append(contentsOf: $0) }
+    }
+}
+
+/// A bounds-checked cursor over raw bytes.
+struct ByteReader {
+    let raw: UnsafeRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ raw: UnsafeRawBufferPointer) { self.raw = raw }
+
+    mutating func read<T: FixedWidthInteger>(_ type: T.Type) -> T? {
+        guard offset + MemoryLayout<T>.size <= raw.count else { return nil }
+        defer { offset += MemoryLayout<T>.size }
+        return T(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    mutating func read(count: Int) -> UnsafeRawBufferPointer.SubSequence? {
+        guard count >= 0, offset + count <= raw.count else { return nil }
+        defer { offset += count }
+        return raw[offset..<offset + count]
+    }
+}

@@ -1,0 +1,91 @@
+public import FoundationEssentials
+
+/// A store that keeps records in memory, for tests and throwaway use.
+///
+/// It passes the same conformance suite as the persistent stores. Time comes from an injectable
+/// `now` function, so pruning by age is testable without waiting.
+///
+/// ```swift
+/// let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
+/// ```
+public actor InMemoryEmbeddingStore: EmbeddingStore {
+    private struct Entry {
+        var record: StoredRecord
+        var lastUsed: Date
+    }
+
+    private var namespaces: [Namespace: [ContentDigest: Entry]] = [:]
+    private let now: @Sendable () -> Date
+
+    /// Creates an empty store.
+    ///
+    /// - Parameter now: The clock used for last-use times; the system clock by default.
+    public init(now: @escaping @Sendable () -> Date = { Date() }) {
+        self.now = now
+    }
+
+    /// Looks up many keys; see ``EmbeddingStore/records(for:in:)``.
+    public func records(for digests: [ContentDigest], in namespace: Namespace) -> [StoredRecord?] {
+        let time = now()
+        return digests.map { digest in
+            guard var entry = namespaces[namespace]?[digest] else { return nil }
+            entry.lastUsed = time
+            namespaces[namespace]?[digest] = entry
+            return entry.record
+        }
+    }
+
+    /// Stores records; see ``EmbeddingStore/put(_:in:)``.
+    public func put(_ entries: [StoreEntry], in namespace: Namespace) {
+        let time = now()
+        for entry in entries {
+            namespaces[namespace, default: [:]][entry.digest] = Entry(record: entry.record, lastUsed: time)
+        }
+    }
+
+    /// Removes records; see ``EmbeddingStore/delete(_:in:)``.
+    public func delete(_ digests: [ContentDigest], in namespace: Namespace) -> Int {
+        digests.reduce(0) { removed, digest in
+            removed + (namespaces[namespace]?.removeValue(forKey: digest) == nil ? 0 : 1)
+        }
+    }
+
+    /// Counts entries and bytes; see ``EmbeddingStore/statistics()``.
+    public func statistics() -> StoreStatistics {
+        let figures = namespaces.compactMap { namespace, entries -> StoreStatistics.NamespaceStatistics? in
+            guard !entries.isEmpty else { return nil }
+            let bytes = entries.values.reduce(0) { $0 + $1.record.payload.count }
+            return .init(namespace: namespace, entries: entries.count, bytes: bytes)
+        }
+        return StoreStatistics(namespaces: figures.sorted { $0.namespace.description < $1.namespace.description })
+    }
+
+    /// Removes entries; see ``EmbeddingStore/prune(_:)``.
+    public func prune(_ criteria: PruneCriteria) -> PruneReport {
+        var report = PruneReport(entries: 0, bytes: 0)
+        func remove(_ namespace: Namespace, _ digest: ContentDigest) {
+            guard let entry = namespaces[namespace]?.removeValue(forKey: digest) else { return }
+            report.entries += 1
+            report.bytes += entry.record.payload.count
+        }
+        for namespace in criteria.namespaces {
+            for digest in namespaces[namespace]?.keys.map({ $0 }) ?? [] { remove(namespace, digest) }
+        }
+        var byAge = namespaces.flatMap { namespace, entries in
+            entries.map { (namespace: namespace, digest: $0.key, entry: $0.value) }
+        }
+        byAge.sort { $0.entry.lastUsed < $1.entry.lastUsed }
+        if let cutoff = criteria.unusedSince {
+            for item in byAge where item.entry.lastUsed < cutoff { remove(item.namespace, item.digest) }
+        }
+        if let limit = criteria.maximumBytes {
+            var total = statistics().totalBytes
+            for item in byAge where total > limit {
+                guard namespaces[item.namespace]?[item.digest] != nil else { continue }
+                total -= item.entry.record.payload.count
+                remove(item.namespace, item.digest)
+            }
+        }
+        return report
+    }
+}
