@@ -32,7 +32,10 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .target(name: "EmbeddingCacheEncoders", dependencies: ["EmbeddingCache"]),
+        .target(
+            name: "EmbeddingCacheEncoders",
+            dependencies: ["EmbeddingCache", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
         .executableTarget(
             name: "embcache",

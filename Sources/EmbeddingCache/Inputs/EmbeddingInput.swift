@@ -66,10 +66,10 @@ public struct EmbeddingInput: Sendable {
         EmbeddingInput(parts: parts, isComposite: true, label: label)
     }
 
-    /// Reads the parts and computes the key's digest.
+    /// Reads the parts.
     ///
-    /// - Returns: The loaded input.
-    /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` naming the input.
+    /// - Returns: The input as an encoder receives it.
+    /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` naming the file.
     public func load() throws(EmbeddingCacheError) -> EncoderInput {
         var loaded = [Data]()
         loaded.reserveCapacity(parts.count)
@@ -80,15 +80,21 @@ public struct EmbeddingInput: Sendable {
             case .file(let path): loaded.append(try FileBytes.read(path))
             }
         }
-        let digest = isComposite ? ContentDigest.composite(loaded) : ContentDigest(of: loaded[0])
-        return EncoderInput(digest: digest, parts: loaded, label: label)
+        return EncoderInput(parts: loaded, label: label)
+    }
+
+    /// The key's content digest of loaded parts: SHA-256 of the bytes for a single input, the
+    /// framed ``ContentDigest/composite(_:)`` for a composite.
+    ///
+    /// - Parameter loaded: This input, loaded.
+    /// - Returns: The content digest.
+    public func digest(of loaded: EncoderInput) -> ContentDigest {
+        isComposite ? ContentDigest.composite(loaded.parts) : ContentDigest(of: loaded.bytes)
     }
 }
 
-/// An input as an encoder receives it: loaded, digested and labelled.
+/// An input as an encoder receives it: its parts' bytes and its label.
 public struct EncoderInput: Sendable {
-    /// The content digest that keys this input.
-    public let digest: ContentDigest
     /// The bytes of each part, in order; one element for a single input.
     public let parts: [Data]
     /// The input's name in errors and reports.
@@ -97,11 +103,9 @@ public struct EncoderInput: Sendable {
     /// Creates an encoder input.
     ///
     /// - Parameters:
-    ///   - digest: The content digest.
     ///   - parts: The bytes of each part.
     ///   - label: The input's name.
-    public init(digest: ContentDigest, parts: [Data], label: String) {
-        self.digest = digest
+    public init(parts: [Data], label: String) {
         self.parts = parts
         self.label = label
     }

@@ -1,0 +1,106 @@
+/// The state of one ``EmbeddingCache/results(for:bypassingCache:progress:)`` call.
+///
+/// Inputs map to unique keys ("slots"); each slot gets one outcome, shared by every input with the
+/// same bytes.
+struct BatchRun {
+    let inputs: [EmbeddingInput]
+    let progress: (@Sendable (Int) -> Void)?
+    var counters = CacheCounters()
+
+    /// Per input: the loaded bytes, or why they could not be loaded.
+    private(set) var loaded: [Result<EncoderInput, EmbeddingCacheError>] = []
+    /// Per input: its slot, or `nil` when it failed to load.
+    private(set) var slotOfInput: [Int?] = []
+    /// Per slot: the digest, the first input with it, and how many inputs share it.
+    private(set) var slots: [(digest: ContentDigest, input: Int, multiplicity: Int)] = []
+    /// Per slot: the outcome, once known.
+    var outcomes: [FlightOutcome?] = []
+    private var finishedInputs = 0
+
+    init(inputs: [EmbeddingInput], progress: (@Sendable (Int) -> Void)?) {
+        self.inputs = inputs
+        self.progress = progress
+        counters.inputs = inputs.count
+    }
+
+    /// Reads and digests every input on `workers` tasks, then collapses repeated keys into slots.
+    ///
+    /// Without `digesting`, every loaded input gets its own slot and no digest is computed (the
+    /// no-cache baseline pays no hashing).
+    mutating func load(workers: Int, digesting: Bool) async {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let inputs = self.inputs
+        let loads = await ConcurrentMap.map(count: inputs.count, workers: workers) { index in
+            let input = inputs[index]
+            return Result { () throws(EmbeddingCacheError) in
+                let loaded = try input.load()
+                return (loaded, digesting ? input.digest(of: loaded) : nil)
+            }
+        }
+        counters.digestSeconds = (clock.now - start).seconds
+        loaded = loads.map { $0.map(\.0) }
+        var slotOfDigest = [ContentDigest: Int]()
+        slotOfInput = loads.enumerated().map { index, load -> Int? in
+            guard case .success(let (_, digest)) = load else { return nil }
+            if let digest, let slot = slotOfDigest[digest] {
+                slots[slot].multiplicity += 1
+                counters.duplicates += 1
+                return slot
+            }
+            let slot = slots.count
+            slots.append((digest ?? ContentDigest.placeholder, index, 1))
+            if let digest { slotOfDigest[digest] = slot }
+            return slot
+        }
+        outcomes = Array(repeating: nil, count: slots.count)
+        report(finished: loads.count - slotOfInput.compactMap { $0 }.count)
+    }
+
+    /// The encoder input of a slot.
+    func encoderInput(_ slot: Int) -> EncoderInput {
+        try! loaded[slots[slot].input].get()
+    }
+
+    /// The label of a slot's first input.
+    func label(_ slot: Int) -> String { inputs[slots[slot].input].label }
+
+    /// Sets a slot's outcome and advances the progress by the inputs that share it.
+    mutating func resolve(_ slot: Int, _ outcome: FlightOutcome) {
+        outcomes[slot] = outcome
+        report(finished: slots[slot].multiplicity)
+    }
+
+    private mutating func report(finished count: Int) {
+        finishedInputs += count
+        if count > 0 { progress?(finishedInputs) }
+    }
+
+    /// The results in input order, and the counters.
+    func finish() -> BatchResult {
+        var counters = self.counters
+        let results = inputs.indices.map { index -> Result<TensorRecord, EmbeddingCacheError> in
+            if case .failure(let error) = loaded[index] {
+                counters.failed += 1
+                return .failure(error)
+            }
+            switch slotOfInput[index].flatMap({ outcomes[$0] }) {
+            case .success(let (record, source))?:
+                if source == .store { counters.hits += 1 } else { counters.misses += 1 }
+                return .success(record)
+            case .failure(let error)?:
+                counters.failed += 1
+                return .failure(error)
+            case nil:
+                counters.failed += 1
+                return .failure(EmbeddingCacheError(.encoderFailed, "no result was produced", input: inputs[index].label))
+            }
+        }
+        return BatchResult(results: results, counters: counters)
+    }
+}
+
+extension ContentDigest {
+    /// An all-zero digest marking slots that the no-cache path never digests.
+    static let placeholder = ContentDigest(bytes: [UInt8](repeating: 0, count: byteCount))!
+}

@@ -1,0 +1,85 @@
+import Synchronization
+
+/// The cache engine: get-or-compute for batches of inputs in front of one encoder and one store.
+///
+/// For each call it digests every input on every core, collapses repeated inputs, looks every key
+/// up in one round trip, verifies each stored record's checksum, sends only the misses to the
+/// encoder in batches of its preferred size, validates what comes back, stores each batch in one
+/// transaction as soon as it is validated, and returns results in input order. Concurrent callers
+/// asking for the same key share one lookup and one encode.
+///
+/// ```swift
+/// let store = try SQLiteEmbeddingStore(path: SQLiteEmbeddingStore.defaultPath)
+/// let cache = EmbeddingCache(store: store, encoder: encoder)
+/// let records = try await cache.records(for: paths.map(EmbeddingInput.file))
+/// print(cache.counters.hits)
+/// ```
+public final class EmbeddingCache: Sendable {
+    /// The store records are read from and written to.
+    public let store: any EmbeddingStore
+    /// The encoder misses are sent to.
+    public let encoder: any EmbeddingEncoder
+    /// The cache's settings.
+    public let configuration: Configuration
+    /// The namespace entries are stored under: the encoder's, with the configured storage policy.
+    public let namespace: Namespace
+
+    let checksum: RecordChecksum
+    let flights = SingleFlight()
+    private let totals = Mutex(CacheCounters())
+
+    /// Creates a cache in front of `encoder`, keeping records in `store`.
+    ///
+    /// - Parameters:
+    ///   - store: Where records live.
+    ///   - encoder: The model that computes misses.
+    ///   - configuration: Settings; lossless storage by default.
+    public init(store: any EmbeddingStore, encoder: any EmbeddingEncoder, configuration: Configuration = Configuration()) {
+        self.store = store
+        self.encoder = encoder
+        self.configuration = configuration
+        self.namespace = encoder.namespace.storing(configuration.storagePolicy)
+        self.checksum = RecordChecksum(namespace: namespace)
+    }
+
+    /// The counters summed over every call so far.
+    public var counters: CacheCounters { totals.withLock { $0 } }
+
+    /// Returns a record for every input, from the store or freshly encoded, in input order.
+    ///
+    /// - Parameter inputs: The inputs.
+    /// - Returns: The records, in input order.
+    /// - Throws: The first input's ``EmbeddingCacheError`` when any input failed, or the store's
+    ///   error. Use ``results(for:bypassingCache:progress:)`` to keep the other inputs' records.
+    public func records(for inputs: [EmbeddingInput]) async throws -> [TensorRecord] {
+        try await results(for: inputs).results.map { try $0.get() }
+    }
+
+    /// Returns a result for every input, with the call's counters.
+    ///
+    /// A failed input (unreadable, rejected by the encoder, invalid output) fails alone; every other
+    /// input is still served and stored.
+    ///
+    /// - Parameters:
+    ///   - inputs: The inputs.
+    ///   - bypassingCache: Encode every input without reading or writing the store (a baseline).
+    ///   - progress: Called with the number of inputs finished so far, as batches complete.
+    /// - Returns: One result per input in input order, and the counters of this call.
+    /// - Throws: ``EmbeddingCacheError`` when the store fails; batches stored before stay stored.
+    public func results(
+        for inputs: [EmbeddingInput],
+        bypassingCache: Bool = false,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) async throws -> BatchResult {
+        var run = BatchRun(inputs: inputs, progress: progress)
+        await run.load(workers: configuration.digestConcurrency, digesting: !bypassingCache)
+        if bypassingCache {
+            try await encodeWithoutCache(&run)
+        } else {
+            try await serve(&run)
+        }
+        let result = run.finish()
+        totals.withLock { $0.add(result.counters) }
+        return result
+    }
+}
