@@ -1,0 +1,53 @@
+import EmbeddingCache
+import Foundation
+import Testing
+
+struct TensorTests {
+    @Test(arguments: [
+        (Float(1.0), UInt16(0x3C00)),
+        (Float(-2.0), UInt16(0xC000)),
+        (Float(65504), UInt16(0x7BFF)),
+        (Float(65520), UInt16(0x7C00)),  // halfway to the next binade rounds to even: infinity
+        (Float(1) + Float(1) / 2048, UInt16(0x3C00)),  // tie between 0x3C00 and 0x3C01: even
+        (Float(1) + Float(3) / 2048, UInt16(0x3C02)),  // tie between 0x3C01 and 0x3C02: even
+        (Float(5.960464477539063e-08), UInt16(0x0001)),  // smallest subnormal
+    ])
+    func float16RoundsToNearestEven(value: Float, bits: UInt16) {
+        #expect(FloatConversion.float16Bits(value) == bits)
+    }
+
+    @Test(arguments: [
+        (Float(1.0), UInt16(0x3F80)),
+        (Float(1) + Float(1) / 256, UInt16(0x3F80)),  // tie: even
+        (Float(1) + Float(3) / 256, UInt16(0x3F82)),  // tie: even
+        (Float(1) + Float(1) / 128 + Float(1) / 65536, UInt16(0x3F81)),
+        (-Float.infinity, UInt16(0xFF80)),
+    ])
+    func bfloat16RoundsToNearestEven(value: Float, bits: UInt16) {
+        #expect(FloatConversion.bfloat16Bits(value) == bits)
+        #expect(FloatConversion.float(bfloat16Bits: bits) == Float(bitPattern: UInt32(bits) << 16))
+    }
+
+    @Test func narrowingKeepsShapeAndRejectsOverflow() throws {
+        let tensor = Tensor(float32: [1, -0.5, 3, 4, 5, 6], shape: [2, 3])
+        let half = try FloatConversion.narrow(tensor, to: .float16)
+        #expect(half.dtype == .float16 && half.shape == [2, 3] && half.data.count == 12)
+        #expect(half.floatValues() == [1, -0.5, 3, 4, 5, 6])
+        #expect(throws: EmbeddingCacheError.self) {
+            try FloatConversion.narrow(Tensor(float32: [70_000]), to: .float16)
+        }
+        #expect(try FloatConversion.narrow(Tensor(float32: [70_000]), to: .bfloat16).floatValues() == [70_144])  // nearest multiple of 512
+    }
+
+    @Test func byteCountMustMatchShape() {
+        #expect(throws: EmbeddingCacheError.self) { try Tensor(dtype: .float32, shape: [3], data: Data(count: 8)) }
+        #expect(throws: EmbeddingCacheError.self) { try Tensor(dtype: .int8, shape: [-1], data: Data()) }
+        #expect((try? Tensor(dtype: .bool, shape: [2, 0, 5], data: Data())) != nil)
+    }
+
+    @Test func recordNamesMustBeUnique() {
+        let tensor = Tensor(float32: [1])
+        #expect(throws: EmbeddingCacheError.self) { try TensorRecord([("a", tensor), ("a", tensor)]) }
+        #expect(throws: EmbeddingCacheError.self) { try TensorRecord([("", tensor)]) }
+    }
+}
