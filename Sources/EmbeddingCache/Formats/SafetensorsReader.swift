@@ -1,0 +1,74 @@
+public import FoundationEssentials
+
+/// Reads a `.safetensors` file held in memory: its named tensors, in offset order, and metadata.
+///
+/// It accepts what ``SafetensorsWriter`` writes and what the `safetensors` Python and Rust
+/// libraries write: an 8-byte little-endian header length, a JSON header, then the tensor bytes.
+///
+/// ```swift
+/// let file = try SafetensorsReader(data: Data(contentsOf: url))
+/// let first = file.tensors.first { $0.name == "0/embedding" }?.tensor
+/// ```
+public struct SafetensorsReader {
+    /// The tensors, sorted by their offset in the file.
+    public let tensors: [(name: String, tensor: Tensor)]
+    /// The `__metadata__` strings; empty when the file has none.
+    public let metadata: [String: String]
+
+    private struct Field: Decodable {
+        var dtype: DType
+        var shape: [Int]
+        var data_offsets: [Int]
+    }
+
+    private enum Entry: Decodable {
+        case tensor(Field)
+        case metadata([String: String])
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let field = try? container.decode(Field.self) {
+                self = .tensor(field)
+            } else {
+                self = .metadata(try container.decode([String: String].self))
+            }
+        }
+    }
+
+    /// Parses a file.
+    ///
+    /// - Parameter data: The whole file.
+    /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` when the file is truncated, its header
+    ///   is not valid JSON, or a tensor's offsets do not fit its dtype and shape or the file.
+    public init(data: Data) throws(EmbeddingCacheError) {
+        guard data.count >= 8 else { throw Self.invalid("it is shorter than 8 bytes") }
+        let length = data.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard length >= 0, length <= data.count - 8 else { throw Self.invalid("its header length exceeds the file") }
+        let dataStart = data.startIndex + 8 + length
+        let entries: [String: Entry]
+        do {
+            entries = try JSONDecoder().decode([String: Entry].self, from: data[(data.startIndex + 8)..<dataStart])
+        } catch {
+            throw Self.invalid("its header is not a safetensors JSON header")
+        }
+        var tensors: [(name: String, offset: Int, tensor: Tensor)] = []
+        var metadata: [String: String] = [:]
+        for (name, entry) in entries {
+            switch entry {
+            case .metadata(let values): metadata = values
+            case .tensor(let field):
+                guard field.data_offsets.count == 2, field.data_offsets[0] <= field.data_offsets[1],
+                    field.data_offsets[1] <= data.count - 8 - length
+                else { throw Self.invalid("the offsets of '\(name)' are out of range") }
+                let bytes = data[(dataStart + field.data_offsets[0])..<(dataStart + field.data_offsets[1])]
+                tensors.append((name, field.data_offsets[0], try Tensor(dtype: field.dtype, shape: field.shape, data: Data(bytes))))
+            }
+        }
+        self.tensors = tensors.sorted { $0.offset < $1.offset }.map { ($0.name, $0.tensor) }
+        self.metadata = metadata
+    }
+
+    private static func invalid(_ reason: String) -> EmbeddingCacheError {
+        EmbeddingCacheError(.invalidInput, "not a safetensors file: \(reason)")
+    }
+}

@@ -1,0 +1,45 @@
+import EmbeddingCache
+
+/// What a store holds: the `stats --json` object, also printed as a table for people.
+struct StatsReport: Encodable {
+    /// One namespace's figures.
+    struct NamespaceFigures: Encodable {
+        var model: String
+        var preprocessing: String
+        var storage: String
+        var entries: Int
+        var bytes: Int
+    }
+
+    var store: String
+    var diskBytes: Int
+    var entries: Int
+    var bytes: Int
+    var namespaces: [NamespaceFigures]
+
+    init(store: String, statistics: StoreStatistics, diskBytes: Int) {
+        self.store = store
+        self.diskBytes = diskBytes
+        entries = statistics.totalEntries
+        bytes = statistics.totalBytes
+        namespaces = statistics.namespaces.map {
+            let name = NamespaceReport($0.namespace)
+            return NamespaceFigures(
+                model: name.model, preprocessing: name.preprocessing, storage: name.storage,
+                entries: $0.entries, bytes: $0.bytes
+            )
+        }
+    }
+
+    /// A table for people: one line per namespace, then the totals.
+    var table: String {
+        var lines = ["store: \(store) (\(diskBytes) bytes on disk)"]
+        for namespace in namespaces {
+            lines.append(
+                "  \(namespace.model) | \(namespace.preprocessing) | \(namespace.storage): \(namespace.entries) entries, \(namespace.bytes) bytes"
+            )
+        }
+        lines.append("total: \(entries) entries, \(bytes) bytes")
+        return lines.joined(separator: "\n")
+    }
+}
