@@ -38,7 +38,7 @@ public struct NPYWriter {
     public init(dtype: DType, rowShape: [Int], rowCount: Int, sink: @escaping (Data) throws -> Void) throws {
         guard let descriptor = dtype.numpyDescriptor else {
             throw EmbeddingCacheError(
-                .unsupported, "numpy has no \(dtype) type; write .safetensors or store with --storage-policy float16")
+                .unsupported, "numpy has no bfloat16 type; write .safetensors, or store with --storage-policy float16")
         }
         self.dtype = dtype
         self.rowShape = rowShape

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// Runs the built `embcache` binary in a scratch directory with its own cache, as a user would.
+struct CLIProcess {
+    /// What one run printed and returned.
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        /// The stdout parsed as the one JSON object `--json` prints.
+        func json() throws -> [String: Any] {
+            let object = try JSONSerialization.jsonObject(with: Data(stdout.utf8))
+            return try #require(object as? [String: Any])
+        }
+    }
+
+    /// The scratch directory: inputs go in it, and `EMBCACHE_DIR` points at `cache/` below it.
+    let directory: URL
+
+    /// Creates a fresh scratch directory.
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    /// The default store file of this scratch directory.
+    var storePath: String { directory.appendingPathComponent("cache/cache.sqlite").path }
+
+    /// Writes a file below the scratch directory, creating folders.
+    @discardableResult
+    func write(_ relativePath: String, _ contents: String) throws -> String {
+        let url = directory.appendingPathComponent(relativePath)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(contents.utf8).write(to: url)
+        return url.path
+    }
+
+    /// A path below the scratch directory.
+    func path(_ relativePath: String) -> String { directory.appendingPathComponent(relativePath).path }
+
+    /// Runs `embcache arguments…` in the scratch directory and waits for it.
+    func run(_ arguments: [String]) throws -> Output {
+        let process = Process()
+        process.executableURL = try Self.binary()
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["EMBCACHE_DIR"] = directory.appendingPathComponent("cache").path
+        environment["EMBCACHE_STORE"] = nil
+        process.environment = environment
+        let stdout = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
+        let stderr = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: stdout)
+        process.standardError = try FileHandle(forWritingTo: stderr)
+        try process.run()
+        process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(at: stdout)
+            try? FileManager.default.removeItem(at: stderr)
+        }
+        return Output(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: stdout, encoding: .utf8),
+            stderr: try String(contentsOf: stderr, encoding: .utf8)
+        )
+    }
+
+    /// The `embcache` executable: `$EMBCACHE_BINARY`, else next to the test bundle, else in the
+    /// package's `.build/debug`.
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let path = ProcessInfo.processInfo.environment["EMBCACHE_BINARY"] { candidates.append(URL(fileURLWithPath: path)) }
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for directory in [runner, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
+            candidates.append(directory.appendingPathComponent("embcache"))
+        }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(package.appendingPathComponent(".build/debug/embcache"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) && !Self.isDirectory($0) }) else {
+            throw CLIProcessError(message: "no embcache binary among \(candidates.map(\.path)); run swift build first")
+        }
+        return found
+    }
+
+    private static func isDirectory(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}
+
+/// The test could not find or run the binary.
+struct CLIProcessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

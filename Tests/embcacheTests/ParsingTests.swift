@@ -1,0 +1,71 @@
+import ArgumentParser
+import EmbeddingCache
+import Testing
+
+@testable import embcache
+
+/// Parsing through `Embcache.parseAsRoot` (the AssertParse pattern), including usage errors.
+struct ParsingTests {
+    private func embed(_ arguments: [String]) throws -> EmbedCommand {
+        try #require(try Embcache.parseAsRoot(["embed"] + arguments) as? EmbedCommand)
+    }
+
+    /// Asserts that `arguments` is a usage error (exit code 2 once `main` maps it) mentioning `text`.
+    private func expectUsageError(_ arguments: [String], mentioning text: String) {
+        do {
+            _ = try Embcache.parseAsRoot(arguments)
+            Issue.record("\(arguments) parsed, expected a usage error")
+        } catch {
+            #expect(Embcache.exitCode(for: error) == .validationFailure)
+            #expect(Embcache.message(for: error).contains(text), "\(Embcache.message(for: error))")
+        }
+    }
+
+    @Test func embedParsesEveryOption() throws {
+        let command = try embed([
+            "a", "dir", "--encoder", "builtin:bytes?dim=8", "--store", "/tmp/s.sqlite", "--batch-size", "16",
+            "--output", "out.npy", "--storage-policy", "float16", "--no-cache", "--json",
+        ])
+        #expect(command.paths == ["a", "dir"])
+        #expect(command.encoder == "builtin:bytes?dim=8")
+        #expect(command.storeOptions.store == "/tmp/s.sqlite")
+        #expect(command.storeOptions.location == "/tmp/s.sqlite")
+        #expect(command.batchSize == 16)
+        #expect(command.output == "out.npy")
+        #expect(command.storagePolicy == .float16)
+        #expect(command.noCache)
+        #expect(command.json)
+    }
+
+    @Test func embedDefaults() throws {
+        let command = try embed(["a", "--encoder", "builtin:bytes"])
+        #expect(command.storagePolicy == .lossless)
+        #expect(command.batchSize == nil)
+        #expect(command.output == nil)
+        #expect(!command.noCache)
+        #expect(!command.json)
+    }
+
+    @Test func statsParses() throws {
+        let command = try #require(try Embcache.parseAsRoot(["stats", "--store", "x.sqlite", "--json"]) as? StatsCommand)
+        #expect(command.storeOptions.location == "x.sqlite")
+        #expect(command.json)
+    }
+
+    @Test(arguments: [
+        (["embed", "a"], "--encoder"),
+        (["embed", "--encoder", "builtin:bytes"], "paths"),
+        (["embed", "a", "--encoder", "builtin:nope"], "nope"),
+        (["embed", "a", "--encoder", "bytes"], "SCHEME:NAME"),
+        (["embed", "a", "--encoder", "builtin:bytes?dim=0"], "dim"),
+        (["embed", "a", "--encoder", "builtin:bytes?colour=red"], "colour"),
+        (["embed", "a", "--encoder", "builtin:bytes", "--batch-size", "0"], "--batch-size"),
+        (["embed", "a", "--encoder", "builtin:bytes", "--output", "out.csv"], "out.csv"),
+        (["embed", "a", "--encoder", "builtin:bytes", "--storage-policy", "int4"], "int4"),
+        (["embed", "a", "--encoder", "builtin:bytes", "--store", ""], "--store"),
+        (["stats", "--frobnicate"], "--frobnicate"),
+    ])
+    func usageErrors(arguments: [String], mentioning text: String) {
+        expectUsageError(arguments, mentioning: text)
+    }
+}
