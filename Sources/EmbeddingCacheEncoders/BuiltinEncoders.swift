@@ -42,13 +42,21 @@ struct ParameterReader {
         unread = specification.parameters.map(\.key)
     }
 
-    mutating func integer(_ key: String, default value: Int, in range: ClosedRange<Int>) throws(EmbeddingCacheError) -> Int {
+    mutating func integer(
+        _ key: String,
+        default value: Int,
+        in range: ClosedRange<Int>
+    ) throws(EmbeddingCacheError) -> Int {
         guard let text = take(key) else { return value }
         guard let number = Int(text), range.contains(number) else { throw invalid(key, text, range) }
         return number
     }
 
-    mutating func double(_ key: String, default value: Double, in range: ClosedRange<Double>) throws(EmbeddingCacheError) -> Double {
+    mutating func double(
+        _ key: String,
+        default value: Double,
+        in range: ClosedRange<Double>
+    ) throws(EmbeddingCacheError) -> Double {
         guard let text = take(key) else { return value }
         guard let number = Double(text), range.contains(number) else { throw invalid(key, text, range) }
         return number
@@ -57,7 +65,9 @@ struct ParameterReader {
     func finish() throws(EmbeddingCacheError) {
         guard unread.isEmpty else {
             throw EmbeddingCacheError(
-                .invalidArgument, "encoder '\(specification)' has unknown parameter(s): \(unread.joined(separator: ", "))")
+                .invalidArgument,
+                "encoder '\(specification)' has unknown parameter(s): \(unread.joined(separator: ", "))"
+            )
         }
     }
 

@@ -1,5 +1,5 @@
-public import EmbeddingCache
 internal import Crypto
+public import EmbeddingCache
 
 /// `builtin:bytes`: a deterministic float32 embedding of any input's bytes.
 ///

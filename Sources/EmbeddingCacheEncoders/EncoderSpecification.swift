@@ -65,7 +65,10 @@ public struct EncoderSpecification: Hashable, Sendable, CustomStringConvertible 
         switch scheme {
         case "builtin": return try BuiltinEncoders.make(self)
         default:
-            throw EmbeddingCacheError(.invalidArgument, "unknown encoder scheme '\(scheme)' in '\(self)'; known: builtin")
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "unknown encoder scheme '\(scheme)' in '\(self)'; known: builtin"
+            )
         }
     }
 }

@@ -14,15 +14,17 @@ struct ContentDigestTests {
         #expect(ContentDigest(of: Data(text.utf8)).hex == hex)
     }
 
-    @Test(arguments: [
-        ([], "465c90a99ba77fd854cb130274ce31634971a71158b40352d5cdee4f85f960ca"),
-        ([""], "e5c403a21405bdf17be03ab741dd478fe5920d4ba2028ecf52b695b575843212"),
-        (["abc"], "f786316110ab42bad70e99dfdeabf5ae24be6c6612de52f8d3a9fe089edecbf0"),
-        (["ab", "c"], "16091c1c607d835af686d9566ebb9b6b789a888d65e1f5ec1feef313b8a3eedc"),
-        (["a", "bc"], "814a24861d90dd497e276047f4223615e259ebcc7745cdd054cdb21f19bda476"),
-        (["abc", ""], "ee8e43fcfc2d10e461ac3d9ae81645197647222852f5f2186bef01461dc70108"),
-        (["image-bytes", "a red chair"], "cb24d9c9d37b2dab7f42ec394cc20a8bd5ed14651a642bf704312e12a6c21f15"),
-    ] as [([String], String)])
+    @Test(
+        arguments: [
+            ([], "465c90a99ba77fd854cb130274ce31634971a71158b40352d5cdee4f85f960ca"),
+            ([""], "e5c403a21405bdf17be03ab741dd478fe5920d4ba2028ecf52b695b575843212"),
+            (["abc"], "f786316110ab42bad70e99dfdeabf5ae24be6c6612de52f8d3a9fe089edecbf0"),
+            (["ab", "c"], "16091c1c607d835af686d9566ebb9b6b789a888d65e1f5ec1feef313b8a3eedc"),
+            (["a", "bc"], "814a24861d90dd497e276047f4223615e259ebcc7745cdd054cdb21f19bda476"),
+            (["abc", ""], "ee8e43fcfc2d10e461ac3d9ae81645197647222852f5f2186bef01461dc70108"),
+            (["image-bytes", "a red chair"], "cb24d9c9d37b2dab7f42ec394cc20a8bd5ed14651a642bf704312e12a6c21f15"),
+        ] as [([String], String)]
+    )
     func compositeFramingMatchesPublishedVectors(parts: [String], hex: String) {
         #expect(ContentDigest.composite(parts.map { Data($0.utf8) }).hex == hex)
     }
@@ -65,8 +67,12 @@ struct ContentDigestTests {
         // Python: composite([b"crop", b"center", b"resize", b"224"]) per docs/digests.md.
         #expect(
             Namespace.preprocessingIdentity(configuration)
-                == "sha256:18a406673721b383761122d02c9b010038a75206d00e4a5424f07e6974b24305")
-        #expect(Namespace.preprocessingIdentity(["resize": "336", "crop": "center"]) != Namespace.preprocessingIdentity(configuration))
+                == "sha256:18a406673721b383761122d02c9b010038a75206d00e4a5424f07e6974b24305"
+        )
+        #expect(
+            Namespace.preprocessingIdentity(["resize": "336", "crop": "center"])
+                != Namespace.preprocessingIdentity(configuration)
+        )
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("weights-\(UUID())").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try Data("weights".utf8).write(to: URL(fileURLWithPath: path))

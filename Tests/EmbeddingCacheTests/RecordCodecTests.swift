@@ -6,12 +6,16 @@ struct RecordCodecTests {
     /// A training-sample record: variable sequence lengths, several dtypes, a scalar.
     static func sampleRecord(sequence: Int) throws -> TensorRecord {
         let embeds = try Tensor(
-            dtype: .float16, shape: [sequence, 7],
-            data: Data((0..<(sequence * 7 * 2)).map { UInt8(truncatingIfNeeded: $0 &* 13) }))
+            dtype: .float16,
+            shape: [sequence, 7],
+            data: Data((0..<(sequence * 7 * 2)).map { UInt8(truncatingIfNeeded: $0 &* 13) })
+        )
         let mask = try Tensor(dtype: .bool, shape: [sequence], data: Data((0..<sequence).map { UInt8($0 % 2) }))
         let shapes = try Tensor(dtype: .int32, shape: [1, 3], data: Data([1, 0, 0, 0, 36, 0, 0, 0, 64, 0, 0, 0]))
         let scale = try Tensor(dtype: .float64, shape: [], data: Data(count: 8))
-        return try TensorRecord([("prompt_embeds", embeds), ("prompt_embeds_mask", mask), ("img_shapes", shapes), ("scale", scale)])
+        return try TensorRecord([
+            ("prompt_embeds", embeds), ("prompt_embeds_mask", mask), ("img_shapes", shapes), ("scale", scale),
+        ])
     }
 
     @Test(arguments: [0, 1, 17, 1165])

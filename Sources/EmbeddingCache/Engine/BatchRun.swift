@@ -93,7 +93,9 @@ struct BatchRun {
                 return .failure(error)
             case nil:
                 counters.failed += 1
-                return .failure(EmbeddingCacheError(.encoderFailed, "no result was produced", input: inputs[index].label))
+                return .failure(
+                    EmbeddingCacheError(.encoderFailed, "no result was produced", input: inputs[index].label)
+                )
             }
         }
         return BatchResult(results: results, counters: counters)

@@ -53,7 +53,12 @@ extension EmbeddingCache {
             let digest = run.slots[slot].digest
             do throws(EmbeddingCacheError) {
                 let narrowed = try narrow(record)
-                return SealedItem(slot: slot, digest: digest, record: narrowed, stored: checksum.seal(narrowed, digest: digest))
+                return SealedItem(
+                    slot: slot,
+                    digest: digest,
+                    record: narrowed,
+                    stored: checksum.seal(narrowed, digest: digest)
+                )
             } catch {
                 fail(slot, error, &run)
                 return nil
@@ -73,15 +78,22 @@ extension EmbeddingCache {
             results = try await encoder.encode(batch.map(run.encoderInput))
         } catch {
             run.counters.encodeSeconds += (clock.now - start).seconds
-            let failure = (error as? EmbeddingCacheError)
-                ?? EmbeddingCacheError(.encoderFailed, "the encoder failed on a batch of \(batch.count)", underlying: error)
+            let failure =
+                (error as? EmbeddingCacheError)
+                ?? EmbeddingCacheError(
+                    .encoderFailed,
+                    "the encoder failed on a batch of \(batch.count)",
+                    underlying: error
+                )
             for slot in batch { fail(slot, failure, &run) }
             return []
         }
         run.counters.encodeSeconds += (clock.now - start).seconds
         guard results.count == batch.count else {
             let failure = EmbeddingCacheError(
-                .invalidEncoderOutput, "the encoder returned \(results.count) records for \(batch.count) inputs")
+                .invalidEncoderOutput,
+                "the encoder returned \(results.count) records for \(batch.count) inputs"
+            )
             for slot in batch { fail(slot, failure, &run) }
             return []
         }

@@ -9,7 +9,9 @@ extension EmbeddingCache {
             try await encode(misses, &run)
         } catch {
             let failure = storeFailure(error)
-            for slot in owned where run.outcomes[slot] == nil { flights.land(run.slots[slot].digest, .failure(failure)) }
+            for slot in owned where run.outcomes[slot] == nil {
+                flights.land(run.slots[slot].digest, .failure(failure))
+            }
             throw failure
         }
         for slot in claims.indices where !claims[slot].owned {
@@ -28,7 +30,10 @@ extension EmbeddingCache {
         let found = try await store.records(for: digests, in: namespace)
         guard found.count == digests.count else {
             throw EmbeddingCacheError(
-                .storeFailed, "the store answered \(found.count) of \(digests.count) lookups", namespace: namespace)
+                .storeFailed,
+                "the store answered \(found.count) of \(digests.count) lookups",
+                namespace: namespace
+            )
         }
         var misses = [Int]()
         for (slot, stored) in zip(owned, found) {

@@ -34,7 +34,11 @@ public final class EmbeddingCache: Sendable {
     ///   - store: Where records live.
     ///   - encoder: The model that computes misses.
     ///   - configuration: Settings; lossless storage by default.
-    public init(store: any EmbeddingStore, encoder: any EmbeddingEncoder, configuration: Configuration = Configuration()) {
+    public init(
+        store: any EmbeddingStore,
+        encoder: any EmbeddingEncoder,
+        configuration: Configuration = Configuration()
+    ) {
         self.store = store
         self.encoder = encoder
         self.configuration = configuration

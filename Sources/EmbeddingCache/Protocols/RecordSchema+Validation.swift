@@ -57,7 +57,11 @@ enum FiniteCheck {
     }
 
     /// True when no element has every exponent bit set (which marks NaN and infinity).
-    private static func allBelow<T: FixedWidthInteger>(_ raw: UnsafeRawBufferPointer, _: T.Type, exponentMask: T) -> Bool {
+    private static func allBelow<T: FixedWidthInteger>(
+        _ raw: UnsafeRawBufferPointer,
+        _: T.Type,
+        exponentMask: T
+    ) -> Bool {
         let count = raw.count / MemoryLayout<T>.size
         var saturated = false
         for index in 0..<count {

@@ -40,7 +40,9 @@ public enum RecordCodec {
             var offset = headerSize
             for (_, tensor) in record.tensors {
                 tensor.data.withUnsafeBytes { source in
-                    UnsafeMutableRawBufferPointer(rebasing: raw[offset..<offset + source.count]).copyMemory(from: source)
+                    UnsafeMutableRawBufferPointer(rebasing: raw[offset..<offset + source.count]).copyMemory(
+                        from: source
+                    )
                 }
                 offset += padded(tensor.data.count)
             }
@@ -70,7 +72,9 @@ public enum RecordCodec {
     private static func decodeIfValid(_ payload: Data) -> TensorRecord? {
         let parsed: (entries: [Entry], headerEnd: Int)? = payload.withUnsafeBytes { raw in
             var reader = ByteReader(raw)
-            guard reader.read(count: 4).map(Array.init) == magic, let count = reader.read(UInt32.self) else { return nil }
+            guard reader.read(count: 4).map(Array.init) == magic, let count = reader.read(UInt32.self) else {
+                return nil
+            }
             var entries = [Entry]()
             for _ in 0..<count {
                 guard let nameLength = reader.read(UInt16.self),
@@ -86,7 +90,14 @@ public enum RecordCodec {
                 guard let elements = Tensor.elementCount(of: shape) else { return nil }
                 let (byteCount, overflow) = elements.multipliedReportingOverflow(by: dtype.byteWidth)
                 guard !overflow else { return nil }
-                entries.append(Entry(name: String(decoding: nameBytes, as: UTF8.self), dtype: dtype, shape: shape, byteCount: byteCount))
+                entries.append(
+                    Entry(
+                        name: String(decoding: nameBytes, as: UTF8.self),
+                        dtype: dtype,
+                        shape: shape,
+                        byteCount: byteCount
+                    )
+                )
             }
             return (entries, reader.offset)
         }

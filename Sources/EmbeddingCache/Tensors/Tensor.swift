@@ -44,7 +44,10 @@ public struct Tensor: Hashable, Sendable {
     /// - Precondition: The shape's element count equals `values.count`.
     public init(float32 values: [Float], shape: [Int]? = nil) {
         let shape = shape ?? [values.count]
-        precondition(Tensor.elementCount(of: shape) == values.count, "shape \(shape) does not fit \(values.count) values")
+        precondition(
+            Tensor.elementCount(of: shape) == values.count,
+            "shape \(shape) does not fit \(values.count) values"
+        )
         self.dtype = .float32
         self.shape = shape
         self.data = values.withUnsafeBytes { Data($0) }
