@@ -26,10 +26,10 @@ struct Embcache: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch where error is EmbeddingCacheError || error is OutputError {
+        } catch  where error is EmbeddingCacheError || error is OutputError {
             StandardError.print("embcache: \(error)")
             exit(withError: ExitCode.failure)
-        } catch where exitCode(for: error) == .validationFailure {
+        } catch  where exitCode(for: error) == .validationFailure {
             StandardError.print(fullMessage(for: error))
             exit(withError: ExitCode.usage)
         } catch {

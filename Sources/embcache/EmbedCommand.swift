@@ -81,8 +81,12 @@ struct EmbedCommand: AsyncParsableCommand {
         )
         let outcome = try await run.run()
         let report = EmbedReport(
-            counters: outcome.counters, seconds: outcome.seconds, namespace: cache.namespace,
-            store: location, output: output, failures: outcome.failures
+            counters: outcome.counters,
+            seconds: outcome.seconds,
+            namespace: cache.namespace,
+            store: location,
+            output: output,
+            failures: outcome.failures
         )
         for failure in outcome.failures { StandardError.print("embcache: failed: \(failure.path): \(failure.reason)") }
         if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }

@@ -25,7 +25,14 @@ struct EmbedReport: Encodable {
     var output: String?
     var failures: [Failure]
 
-    init(counters: CacheCounters, seconds: Double, namespace: Namespace, store: String?, output: String?, failures: [Failure]) {
+    init(
+        counters: CacheCounters,
+        seconds: Double,
+        namespace: Namespace,
+        store: String?,
+        output: String?,
+        failures: [Failure]
+    ) {
         inputs = counters.inputs
         hits = counters.hits
         misses = counters.misses

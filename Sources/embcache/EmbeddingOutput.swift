@@ -17,7 +17,8 @@ enum OutputFormat: String, CaseIterable {
 
     /// The format `path`'s extension names, or `nil`.
     init?(path: String) {
-        guard let dot = path.lastIndex(of: "."), let format = OutputFormat(rawValue: path[path.index(after: dot)...].lowercased())
+        guard let dot = path.lastIndex(of: "."),
+            let format = OutputFormat(rawValue: path[path.index(after: dot)...].lowercased())
         else { return nil }
         self = format
     }

@@ -41,7 +41,12 @@ enum InputExpansion {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder)
         } catch {
-            throw EmbeddingCacheError(.inputUnreadable, "cannot list folder '\(folder)'", input: folder, underlying: error)
+            throw EmbeddingCacheError(
+                .inputUnreadable,
+                "cannot list folder '\(folder)'",
+                input: folder,
+                underlying: error
+            )
         }
         let prefix = folder.hasSuffix("/") ? folder : folder + "/"
         return try names.filter { !$0.hasPrefix(".") }.flatMap { name -> [String] in

@@ -24,7 +24,8 @@ final class NPYOutput: EmbeddingOutput {
         guard record.tensors.count == 1, let tensor = record.tensors.first?.tensor else {
             throw OutputError(
                 path: path,
-                reason: ".npy holds one tensor per input, but records hold \(record.tensors.count) (\(record.names.joined(separator: ", "))); use .safetensors"
+                reason:
+                    ".npy holds one tensor per input, but records hold \(record.tensors.count) (\(record.names.joined(separator: ", "))); use .safetensors"
             )
         }
         if writer == nil { try start(dtype: tensor.dtype, rowShape: tensor.shape) }

@@ -30,7 +30,11 @@ struct StatsCommand: AsyncParsableCommand {
         let report: StatsReport
         if FileManager.default.fileExists(atPath: location) {
             let statistics = try await StoreLocation.open(location).statistics()
-            report = StatsReport(store: location, statistics: statistics, diskBytes: statistics.diskBytes ?? Self.fileSize(location))
+            report = StatsReport(
+                store: location,
+                statistics: statistics,
+                diskBytes: statistics.diskBytes ?? Self.fileSize(location)
+            )
         } else {
             report = StatsReport(store: location, statistics: StoreStatistics(namespaces: []), diskBytes: 0)
         }

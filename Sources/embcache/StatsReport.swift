@@ -25,8 +25,11 @@ struct StatsReport: Encodable {
         namespaces = statistics.namespaces.map {
             let name = NamespaceReport($0.namespace)
             return NamespaceFigures(
-                model: name.model, preprocessing: name.preprocessing, storage: name.storage,
-                entries: $0.entries, bytes: $0.bytes
+                model: name.model,
+                preprocessing: name.preprocessing,
+                storage: name.storage,
+                entries: $0.entries,
+                bytes: $0.bytes
             )
         }
     }

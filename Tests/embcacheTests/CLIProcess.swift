@@ -73,14 +73,21 @@ struct CLIProcess {
     /// package's `.build/debug`.
     static func binary() throws -> URL {
         var candidates: [URL] = []
-        if let path = ProcessInfo.processInfo.environment["EMBCACHE_BINARY"] { candidates.append(URL(fileURLWithPath: path)) }
+        if let path = ProcessInfo.processInfo.environment["EMBCACHE_BINARY"] {
+            candidates.append(URL(fileURLWithPath: path))
+        }
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for directory in [runner, Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()] {
             candidates.append(directory.appendingPathComponent("embcache"))
         }
-        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         candidates.append(package.appendingPathComponent(".build/debug/embcache"))
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) && !Self.isDirectory($0) }) else {
+        guard
+            let found = candidates.first(where: {
+                FileManager.default.isExecutableFile(atPath: $0.path) && !Self.isDirectory($0)
+            })
+        else {
             throw CLIProcessError(message: "no embcache binary among \(candidates.map(\.path)); run swift build first")
         }
         return found

@@ -11,8 +11,10 @@ struct EmbedEndToEndTests {
     private func makeFolder(_ cli: CLIProcess, count: Int = 5) throws -> [String] {
         try cli.write("data/.hidden", "hidden file")
         try cli.write("data/.git/config", "hidden folder")
-        return try (0..<count).map { try cli.write("data/\($0 % 2 == 0 ? "sub/" : "")item-\($0).txt", "contents \($0)") }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return try (0..<count).map {
+            try cli.write("data/\($0 % 2 == 0 ? "sub/" : "")item-\($0).txt", "contents \($0)")
+        }
+        .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The vector the built-in encoder gives `path`'s bytes, computed in this process.

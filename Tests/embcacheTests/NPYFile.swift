@@ -1,5 +1,5 @@
-import Testing
 import Foundation
+import Testing
 
 /// A minimal `.npy` v1.0 reader for float32 matrices, independent of the writer under test.
 struct NPYFile {
@@ -17,7 +17,9 @@ struct NPYFile {
         shape = try Self.capture(#"'shape': \(([^)]*)\)"#, in: header)
             .split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         values = data[(10 + headerLength)...].withUnsafeBytes { raw in
-            (0..<(raw.count / 4)).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+            (0..<(raw.count / 4)).map {
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
+            }
         }
     }
 

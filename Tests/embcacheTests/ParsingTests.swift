@@ -47,7 +47,9 @@ struct ParsingTests {
     }
 
     @Test func statsParses() throws {
-        let command = try #require(try Embcache.parseAsRoot(["stats", "--store", "x.sqlite", "--json"]) as? StatsCommand)
+        let command = try #require(
+            try Embcache.parseAsRoot(["stats", "--store", "x.sqlite", "--json"]) as? StatsCommand
+        )
         #expect(command.storeOptions.location == "x.sqlite")
         #expect(command.json)
     }

@@ -38,7 +38,9 @@ public struct NPYWriter {
     public init(dtype: DType, rowShape: [Int], rowCount: Int, sink: @escaping (Data) throws -> Void) throws {
         guard let descriptor = dtype.numpyDescriptor else {
             throw EmbeddingCacheError(
-                .unsupported, "numpy has no bfloat16 type; write .safetensors, or store with --storage-policy float16")
+                .unsupported,
+                "numpy has no bfloat16 type; write .safetensors, or store with --storage-policy float16"
+            )
         }
         self.dtype = dtype
         self.rowShape = rowShape
@@ -74,7 +76,10 @@ public struct NPYWriter {
         case .float64: nan = Self.repeated(Double.nan.bitPattern, elements)
         case .float16: nan = Self.repeated(Float16.nan.bitPattern, elements)
         default:
-            throw EmbeddingCacheError(.unsupported, "row \(rowsWritten) has no record and \(dtype) has no NaN to mark it")
+            throw EmbeddingCacheError(
+                .unsupported,
+                "row \(rowsWritten) has no record and \(dtype) has no NaN to mark it"
+            )
         }
         try write(nan)
     }
@@ -84,7 +89,10 @@ public struct NPYWriter {
     /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` when rows are missing.
     public func finish() throws {
         guard rowsWritten == rowCount else {
-            throw EmbeddingCacheError(.invalidArgument, ".npy header announces \(rowCount) rows but \(rowsWritten) were written")
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                ".npy header announces \(rowCount) rows but \(rowsWritten) were written"
+            )
         }
     }
 

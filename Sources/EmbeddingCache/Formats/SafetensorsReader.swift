@@ -61,7 +61,9 @@ public struct SafetensorsReader {
                     field.data_offsets[1] <= data.count - 8 - length
                 else { throw Self.invalid("the offsets of '\(name)' are out of range") }
                 let bytes = data[(dataStart + field.data_offsets[0])..<(dataStart + field.data_offsets[1])]
-                tensors.append((name, field.data_offsets[0], try Tensor(dtype: field.dtype, shape: field.shape, data: Data(bytes))))
+                tensors.append(
+                    (name, field.data_offsets[0], try Tensor(dtype: field.dtype, shape: field.shape, data: Data(bytes)))
+                )
             }
         }
         self.tensors = tensors.sorted { $0.offset < $1.offset }.map { ($0.name, $0.tensor) }
