@@ -25,7 +25,8 @@ struct EmbedCommand: AsyncParsableCommand {
             rows are NaN).
 
             Example:
-              embcache embed Samples/images --encoder builtin:bytes --output vectors.npy --json
+              embcache embed Samples/images --encoder builtin:bytes --json
+              embcache embed a.png photos/ --encoder builtin:bytes --output vectors.npy
             """
     )
 
@@ -37,7 +38,7 @@ struct EmbedCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "How float tensors are stored: lossless, float16 or bfloat16 (part of the namespace).")
+    @Option(help: "How float tensors are stored; part of the namespace.")
     var storagePolicy: StoragePolicy = .lossless
 
     @Option(help: "Inputs per encoder call; the encoder's preferred size by default.")
