@@ -60,7 +60,9 @@ struct OutputError: Error, CustomStringConvertible {
 
     /// A short reason for a file-system error, naming a full disk plainly.
     static func reason(for error: any Error) -> String {
-        let text = String(describing: error)
-        return text.contains("No space left") || text.contains("ENOSPC") ? "the disk is full" : text
+        if (error as? CocoaError)?.code == .fileWriteOutOfSpace || (error as? POSIXError)?.code == .ENOSPC {
+            return "the disk is full"
+        }
+        return String(describing: error)
     }
 }
