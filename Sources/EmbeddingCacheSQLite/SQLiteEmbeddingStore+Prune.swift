@@ -83,7 +83,7 @@ extension SQLiteEmbeddingStore {
         let sql = """
             DELETE FROM \(Schema.Entry.table) WHERE rowid IN (\(victims.sql))
             RETURNING \(Columns.size), \(Columns.namespaceID), \(Columns.digest), \(Columns.checksum), \
-            \(Columns.payload) IS NULL
+            \(Schema.Entry.inSideFile)
             """
         while true {
             let batch = try await pool.write { db -> (entries: Int, bytes: Int, sideFiles: [String]) in

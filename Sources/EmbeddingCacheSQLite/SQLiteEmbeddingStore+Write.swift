@@ -22,7 +22,7 @@ extension SQLiteEmbeddingStore {
 
     private static let deleteSQL = """
         DELETE FROM \(Schema.Entry.table) WHERE \(Columns.namespaceID) = ?1 AND \(Columns.digest) = ?2
-        RETURNING \(Columns.payload) IS NULL, \(Columns.checksum)
+        RETURNING \(Schema.Entry.inSideFile), \(Columns.checksum)
         """
 
     /// Stores many records in one write transaction, replacing records stored under the same keys.

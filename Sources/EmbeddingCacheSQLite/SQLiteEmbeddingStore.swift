@@ -1,6 +1,11 @@
 public import EmbeddingCache
 internal import FoundationEssentials
 internal import GRDB
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
 internal import Synchronization
 
 /// The embedded default store: one SQLite file in WAL mode, shared safely by several processes.
@@ -65,10 +70,26 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
         }
         do {
             try Schema.checkCompatibility(ofFileAt: path)
-            pool = try DatabasePool(path: path, configuration: configuration.database)
+            pool = try Self.openPool(path: path, configuration: configuration)
             try Schema.migrate(pool)
         } catch {
             throw EmbeddingCacheError.store(error, path: path, while: "open")
+        }
+    }
+
+    /// Opens the pool, retrying while another connection is switching a new file to WAL.
+    ///
+    /// SQLite answers `SQLITE_BUSY` at once, without waiting for the busy timeout, when two
+    /// connections set `journal_mode = WAL` on a new file together; retrying within the busy
+    /// timeout lets several processes create one store at the same moment.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + configuration.busyTimeout
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration.database)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                usleep(10_000)
+            }
         }
     }
 

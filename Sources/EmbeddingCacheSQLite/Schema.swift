@@ -26,6 +26,9 @@ enum Schema {
         static let table = "entry"
         static let keyIndex = "entry_key"
         static let lastUsedIndex = "entry_last_used"
+        /// Whether a row's payload lives in a side file, for RETURNING clauses. SQLite 3.40 (Debian
+        /// 12) evaluates `payload IS NULL` wrongly there, always false; `typeof` is right.
+        static let inSideFile = "typeof(\(Columns.payload)) = 'null'"
         enum Columns {
             static let namespaceID = "namespace_id"
             /// The 32 raw digest bytes.
