@@ -108,13 +108,16 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
 }
 
 extension SQLiteEmbeddingStore.Configuration {
-    /// The GRDB configuration: a busy timeout, `synchronous = NORMAL` and memory mapping.
+    /// The GRDB configuration: a busy timeout, the page size of a new file, `synchronous = NORMAL`
+    /// and memory mapping.
     var database: GRDB.Configuration {
         var database = GRDB.Configuration()
         database.busyMode = .timeout(busyTimeout.seconds)
-        let mmapSize = self.mmapSize
+        let (pageSize, mmapSize) = (self.pageSize, self.mmapSize)
         database.prepareDatabase { db in
-            // PRAGMA takes no bound parameters; both values are integers, not user text.
+            // PRAGMA takes no bound parameters; the values are integers, not user text. The page
+            // size must be set before GRDB switches a new file to WAL, which is when it is written.
+            try db.execute(sql: "PRAGMA page_size = \(pageSize)")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
         }
