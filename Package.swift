@@ -46,6 +46,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "embcache-layout-probe",
+            dependencies: ["EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
+        ),
         .testTarget(
             name: "EmbeddingCacheTests",
             dependencies: ["EmbeddingCache", "EmbeddingCacheTesting", "EmbeddingCacheEncoders"]

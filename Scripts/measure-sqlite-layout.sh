@@ -1,0 +1,7 @@
+#!/bin/sh
+# Measures the SQLite store's layout (page size, side-file threshold) on a release build.
+# Usage: Scripts/measure-sqlite-layout.sh [record count, default 100000] [scratch folder]
+set -eu
+cd "$(dirname "$0")/.."
+swift build -c release --product embcache-layout-probe
+exec .build/release/embcache-layout-probe "$@"

@@ -1,0 +1,40 @@
+public import FoundationEssentials
+
+extension SQLiteEmbeddingStore {
+    /// How a ``SQLiteEmbeddingStore`` opens and uses its file.
+    ///
+    /// The defaults suit a cache shared by several processes on one machine: writers wait for each
+    /// other rather than fail, small payloads live in the database and large ones in side files.
+    ///
+    /// ```swift
+    /// var configuration = SQLiteEmbeddingStore.Configuration()
+    /// configuration.busyTimeout = .seconds(5)
+    /// let store = try SQLiteEmbeddingStore(path: "/tmp/cache.sqlite", configuration: configuration)
+    /// ```
+    public struct Configuration: Sendable {
+        /// How long a connection waits for another process's lock before failing; 30 s by default.
+        public var busyTimeout: Duration = .seconds(30)
+        /// Payloads of at least this many bytes are kept in side files beside the database.
+        ///
+        /// The default, 256 KiB, comes from `docs/storage-layout.md`: above it a mapped side file
+        /// reads faster than a blob inside the database, and the database stays small enough to
+        /// be memory-mapped whole.
+        public var sideFileThreshold: Int = 256 * 1024
+        /// A read records an entry's last use only when the stored time is older than this; 1 hour
+        /// by default, so warm reads never write.
+        public var touchInterval: Duration = .seconds(3600)
+        /// The page size of a new database file (`PRAGMA page_size`); an existing file keeps its own.
+        ///
+        /// The default, 8192, comes from `docs/storage-layout.md`: it fits five 1.5 KB records per
+        /// page where 4096 fits two, for the same lookup speed.
+        public var pageSize: Int = 8192
+        /// The number of database bytes SQLite reads through memory mapping (`PRAGMA mmap_size`);
+        /// SQLite caps it at its compile-time maximum (2 GiB on Debian).
+        public var mmapSize: Int = 1 << 31
+        /// The clock for creation and last-use times; the system clock by default.
+        public var now: @Sendable () -> Date = { Date() }
+
+        /// Creates the default configuration.
+        public init() {}
+    }
+}

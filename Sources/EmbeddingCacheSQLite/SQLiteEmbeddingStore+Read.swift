@@ -1,0 +1,88 @@
+public import EmbeddingCache
+internal import FoundationEssentials
+internal import GRDB
+
+extension SQLiteEmbeddingStore {
+    private typealias Columns = Schema.Entry.Columns
+
+    private static let lookupSQL = """
+        SELECT rowid, \(Columns.payload), \(Columns.checksum), \(Columns.lastUsed) FROM \(Schema.Entry.table)
+        WHERE \(Columns.namespaceID) = ?1 AND \(Columns.digest) = ?2
+        """
+
+    private static let touchSQL = """
+        UPDATE \(Schema.Entry.table) SET \(Columns.lastUsed) = ?1 WHERE rowid = ?2 AND \(Columns.lastUsed) < ?3
+        """
+
+    /// Looks up many keys in one read transaction.
+    ///
+    /// Inline payloads are copied out of SQLite; side-file payloads are memory-mapped and shared, not
+    /// copied. A side file that is missing or short is returned as the bytes that are there (possibly
+    /// none), so the cache's checksum fails and counts the entry corrupt rather than serving it or
+    /// hiding it as a miss.
+    ///
+    /// Afterwards, found entries whose recorded last use is older than
+    /// ``Configuration/touchInterval`` get the current time in one write transaction; a warm re-read
+    /// within the interval writes nothing. That bookkeeping is best effort: if it fails (a busy or
+    /// read-only file), the lookup still succeeds and a later read retries it.
+    ///
+    /// - Parameters:
+    ///   - digests: The content digests, possibly repeated.
+    ///   - namespace: Their namespace; an unknown one yields all `nil`.
+    /// - Returns: One element per digest, in order: the stored record, or `nil` when absent.
+    /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be read.
+    /// - Complexity: One index lookup per digest, about 3–4 µs each with memory mapping.
+    public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
+        guard !digests.isEmpty else { return [] }
+        let now = configuration.now().storedMilliseconds
+        let staleBefore = now - configuration.touchIntervalMilliseconds
+        let found = try await access("read", namespace) {
+            try await pool.read { db in try self.lookUp(digests, in: namespace, staleBefore: staleBefore, db) }
+        }
+        if !found.stale.isEmpty {
+            _ = try? await pool.write { db in try Self.touch(found.stale, at: now, staleBefore: staleBefore, db) }
+        }
+        return found.records
+    }
+
+    private func lookUp(
+        _ digests: [ContentDigest],
+        in namespace: Namespace,
+        staleBefore: Int64,
+        _ db: Database
+    ) throws -> (records: [StoredRecord?], stale: Set<Int64>) {
+        guard let namespaceID = try namespaceID(of: namespace, db) else {
+            return (Array(repeating: nil, count: digests.count), [])
+        }
+        let statement = try RawStatement(db, sql: Self.lookupSQL)
+        statement.bind(namespaceID, at: 1)
+        var records = [StoredRecord?]()
+        records.reserveCapacity(digests.count)
+        var stale = Set<Int64>()
+        for digest in digests {
+            let record = try statement.with(digest, at: 2) { () throws -> StoredRecord? in
+                defer { statement.reset() }
+                guard try statement.step() else { return nil }
+                let checksum = UInt32(truncatingIfNeeded: statement.int64(at: 2))
+                if statement.int64(at: 3) < staleBefore { stale.insert(statement.int64(at: 0)) }
+                let payload =
+                    statement.isNull(at: 1)
+                    ? sideFiles.read(SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum))
+                    : statement.data(at: 1)
+                return StoredRecord(payload: payload, checksum: checksum)
+            }
+            records.append(record)
+        }
+        return (records, stale)
+    }
+
+    private static func touch(_ rowids: Set<Int64>, at now: Int64, staleBefore: Int64, _ db: Database) throws {
+        let statement = try RawStatement(db, sql: touchSQL)
+        statement.bind(now, at: 1)
+        statement.bind(staleBefore, at: 3)
+        for rowid in rowids {
+            statement.bind(rowid, at: 2)
+            try statement.run()
+        }
+    }
+}

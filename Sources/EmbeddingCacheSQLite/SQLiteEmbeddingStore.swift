@@ -1,0 +1,148 @@
+public import EmbeddingCache
+internal import FoundationEssentials
+internal import GRDB
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+internal import Synchronization
+
+/// The embedded default store: one SQLite file in WAL mode, shared safely by several processes.
+///
+/// Small records live inline in the database; records of at least
+/// ``Configuration/sideFileThreshold`` bytes live in immutable side files in a folder beside it
+/// (`cache.sqlite.blobs/`) and are read back memory-mapped, without a copy. A lookup of a batch is
+/// one read transaction over a prepared statement; a put is one write transaction. Last-use times,
+/// which pruning needs, are kept coarsely: a read writes only for entries whose recorded use is
+/// older than ``Configuration/touchInterval``.
+///
+/// ```swift
+/// let store = try SQLiteEmbeddingStore(path: SQLiteEmbeddingStore.defaultPath)
+/// try await store.put([StoreEntry(digest: digest, record: sealed)], in: namespace)
+/// let found = try await store.records(for: [digest], in: namespace)
+/// ```
+public final class SQLiteEmbeddingStore: EmbeddingStore {
+    /// The database file.
+    public let path: String
+    /// The configuration the store was opened with.
+    public let configuration: Configuration
+
+    let pool: DatabasePool
+    let sideFiles: SideFiles
+    /// Namespace ids seen committed; namespace rows are never deleted, so an id never goes stale.
+    let namespaceIDs = Mutex<[Namespace: Int64]>([:])
+
+    /// The default database path.
+    ///
+    /// `$EMBCACHE_DIR/cache.sqlite`, else `$XDG_CACHE_HOME/embcache/cache.sqlite`, else
+    /// `~/.cache/embcache/cache.sqlite`. Empty variables count as unset.
+    public static var defaultPath: String {
+        let environment = ProcessInfo.processInfo.environment
+        func variable(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        if let directory = variable("EMBCACHE_DIR") { return "\(directory)/cache.sqlite" }
+        if let directory = variable("XDG_CACHE_HOME") { return "\(directory)/embcache/cache.sqlite" }
+        let home = variable("HOME") ?? FileManager.default.homeDirectoryForCurrentUser.path
+        return "\(home)/.cache/embcache/cache.sqlite"
+    }
+
+    /// Opens the store at `path`, creating the file, its folder and its schema when missing.
+    ///
+    /// Opening migrates an older schema to the current one. Several stores, in one process or many,
+    /// may open the same file at once.
+    ///
+    /// - Parameters:
+    ///   - path: The database file; its parent folders are created.
+    ///   - configuration: Timeouts, the side-file threshold, the touch interval and the clock.
+    /// - Throws: ``EmbeddingCacheError`` with code `.storeIncompatible` when the file is not an
+    ///   SQLite database, belongs to another application, or was written by a newer embcache;
+    ///   `.storeFailed` when it cannot be created or opened.
+    public init(path: String, configuration: Configuration = Configuration()) throws {
+        self.path = path
+        self.configuration = configuration
+        self.sideFiles = SideFiles(directory: "\(path).blobs")
+        do {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: sideFiles.directory, withIntermediateDirectories: true)
+        } catch {
+            throw EmbeddingCacheError(.storeFailed, "cannot create the folders of the embedding store at \(path)", underlying: error)
+        }
+        do {
+            try Schema.checkCompatibility(ofFileAt: path)
+            pool = try Self.openPool(path: path, configuration: configuration)
+            try Schema.migrate(pool)
+        } catch {
+            throw EmbeddingCacheError.store(error, path: path, while: "open")
+        }
+    }
+
+    /// Opens the pool, retrying while another connection is switching a new file to WAL.
+    ///
+    /// SQLite answers `SQLITE_BUSY` at once, without waiting for the busy timeout, when two
+    /// connections set `journal_mode = WAL` on a new file together; retrying within the busy
+    /// timeout lets several processes create one store at the same moment.
+    private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + configuration.busyTimeout
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration.database)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+                usleep(10_000)
+            }
+        }
+    }
+
+    /// Runs `body`, reporting any failure as an ``EmbeddingCacheError`` naming the path.
+    func access<Result>(
+        _ operation: String,
+        _ namespace: Namespace? = nil,
+        _ body: () async throws -> Result
+    ) async throws(EmbeddingCacheError) -> Result {
+        do {
+            return try await body()
+        } catch {
+            throw EmbeddingCacheError.store(error, path: path, while: operation, namespace: namespace)
+        }
+    }
+}
+
+extension SQLiteEmbeddingStore.Configuration {
+    /// The GRDB configuration: a busy timeout, the page size of a new file, `synchronous = NORMAL`
+    /// and memory mapping.
+    var database: GRDB.Configuration {
+        var database = GRDB.Configuration()
+        database.busyMode = .timeout(busyTimeout.seconds)
+        let (pageSize, mmapSize) = (self.pageSize, self.mmapSize)
+        database.prepareDatabase { db in
+            // PRAGMA takes no bound parameters; the values are integers, not user text. The page
+            // size must be set before GRDB switches a new file to WAL, which is when it is written.
+            try db.execute(sql: "PRAGMA page_size = \(pageSize)")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA mmap_size = \(mmapSize)")
+        }
+        return database
+    }
+
+    /// ``touchInterval`` in milliseconds.
+    var touchIntervalMilliseconds: Int64 { touchInterval.milliseconds }
+}
+
+extension Duration {
+    /// The duration in whole milliseconds.
+    var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as stored in the `created` and `last_used` columns.
+    var storedMilliseconds: Int64 {
+        Int64((timeIntervalSince1970 * 1000).rounded(.down))
+    }
+}

@@ -1,0 +1,66 @@
+internal import EmbeddingCache
+internal import GRDB
+
+extension Schema {
+    /// Refuses a file that is not an embcache store, before anything writes to it.
+    ///
+    /// A missing or empty file is fine (it becomes a new store), and so is an SQLite file with no
+    /// tables and no application id. The check reads through a read-only connection, so a foreign
+    /// database is never switched to WAL or otherwise touched.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` `.storeIncompatible` for another application's database or
+    ///   one migrated by a newer embcache; `DatabaseError` `SQLITE_NOTADB` for a file that is not
+    ///   SQLite.
+    static func checkCompatibility(ofFileAt path: String) throws {
+        guard SideFiles.fileSize(path) > 0 else { return }
+        var configuration = GRDB.Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        defer { try? queue.close() }
+        try queue.read { db in
+            let application = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            switch application {
+            case applicationID:
+                try checkVersion(db, path: path)
+            case 0:
+                let tables = try String.fetchAll(
+                    db,
+                    sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'"
+                )
+                guard tables.isEmpty else {
+                    throw EmbeddingCacheError(
+                        .storeIncompatible,
+                        "the file at \(path) is an SQLite database of another application, not an embcache store"
+                    )
+                }
+            default:
+                throw EmbeddingCacheError(
+                    .storeIncompatible,
+                    "the file at \(path) is an SQLite database of another application (application id \(application)), not an embcache store"
+                )
+            }
+        }
+    }
+
+    private static func checkVersion(_ db: Database, path: String) throws {
+        let version = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        guard version <= Schema.version, try !migrator.hasBeenSuperseded(db) else {
+            throw EmbeddingCacheError(
+                .storeIncompatible,
+                "the embcache store at \(path) was written by a newer version of embcache (schema version \(version); this version knows up to \(Schema.version)); upgrade embcache or use another store path"
+            )
+        }
+    }
+
+    /// Applies the migrations a file lacks.
+    ///
+    /// Two processes opening a new file together may both try the same migration; the one that
+    /// loses fails on the other's tables, finds the schema complete, and carries on.
+    static func migrate(_ pool: DatabasePool) throws {
+        do {
+            try migrator.migrate(pool)
+        } catch {
+            guard try pool.read(migrator.hasCompletedMigrations) else { throw error }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+internal import EmbeddingCache
+internal import FoundationEssentials
+
+extension StoreConformance {
+    static let maintenanceChecks: [Check] = [
+        Check("delete counts removed records", deleteCounts),
+        Check("statistics per namespace", statisticsPerNamespace),
+        Check("prune by namespace", pruneByNamespace),
+        Check("prune by age", pruneByAge),
+        Check("prune by size removes least recently used first", pruneBySize),
+    ]
+
+    private static let other = Namespace(model: "test/other@1", preprocessing: "identity")
+
+    private static func deleteCounts(_ store: any EmbeddingStore, _: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let entries = (0..<5).map { Fixtures.entry(seed: $0) }
+        try await store.put(entries, in: namespace)
+        let removed = try await store.delete([entries[0].digest, entries[1].digest, Fixtures.digest(seed: 99), entries[0].digest], in: namespace)
+        try expectEqual(removed, 2, "records removed")
+        try await expectAbsent([entries[0].digest, entries[1].digest], in: namespace, store)
+        try await expectStored(Array(entries[2...]), in: namespace, store)
+        try await expectEqual(store.delete([entries[2].digest], in: other), 0, "records removed from another namespace")
+        try await expectEqual(store.delete([], in: namespace), 0, "records removed by an empty delete")
+        try await expectStored(Array(entries[2...]), in: namespace, store)
+    }
+
+    private static func statisticsPerNamespace(_ store: any EmbeddingStore, _: TestClock) async throws {
+        let first = (0..<3).map { Fixtures.entry(seed: $0, dimension: 8 * (Int($0) + 1)) }
+        let second = (3..<5).map { Fixtures.entry(seed: $0, dimension: 100, in: other) }
+        try await store.put(first, in: Fixtures.namespace)
+        try await store.put(second, in: other)
+        let statistics = try await store.statistics()
+        let expected = [
+            StoreStatistics.NamespaceStatistics(namespace: Fixtures.namespace, entries: 3, bytes: first.reduce(0) { $0 + $1.record.payload.count }),
+            StoreStatistics.NamespaceStatistics(namespace: other, entries: 2, bytes: second.reduce(0) { $0 + $1.record.payload.count }),
+        ].sorted { $0.namespace.description < $1.namespace.description }
+        try expectEqual(statistics.namespaces, expected, "statistics")
+        _ = try await store.delete(second.map(\.digest), in: other)
+        try await expectEqual(store.statistics().namespaces.map(\.namespace), [Fixtures.namespace], "namespaces after emptying one")
+    }
+
+    private static func pruneByNamespace(_ store: any EmbeddingStore, _: TestClock) async throws {
+        let first = (0..<4).map { Fixtures.entry(seed: $0) }
+        let second = (4..<6).map { Fixtures.entry(seed: $0, in: other) }
+        try await store.put(first, in: Fixtures.namespace)
+        try await store.put(second, in: other)
+        var criteria = PruneCriteria()
+        criteria.namespaces = [Fixtures.namespace, Namespace(model: "never/stored", preprocessing: "none")]
+        let report = try await store.prune(criteria)
+        try expectEqual(report, PruneReport(entries: 4, bytes: first.reduce(0) { $0 + $1.record.payload.count }), "report")
+        try await expectAbsent(first.map(\.digest), in: Fixtures.namespace, store)
+        try await expectStored(second, in: other, store)
+    }
+
+    private static func pruneByAge(_ store: any EmbeddingStore, _ clock: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let old = Fixtures.entry(seed: 1)
+        let reread = Fixtures.entry(seed: 2)
+        let recent = Fixtures.entry(seed: 3)
+        try await store.put([old, reread], in: namespace)
+        clock.advance(by: step)
+        try await store.put([recent], in: namespace)
+        _ = try await store.records(for: [reread.digest], in: namespace)
+        var criteria = PruneCriteria()
+        criteria.unusedSince = clock.now().addingTimeInterval(-step / 2)
+        let report = try await store.prune(criteria)
+        try expectEqual(report, PruneReport(entries: 1, bytes: old.record.payload.count), "report")
+        try await expectAbsent([old.digest], in: namespace, store)
+        try await expectStored([reread, recent], in: namespace, store)
+    }
+
+    private static func pruneBySize(_ store: any EmbeddingStore, _ clock: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let entries = (0..<4).map { Fixtures.entry(seed: $0, dimension: 64) }
+        for entry in entries {
+            try await store.put([entry], in: namespace)
+            clock.advance(by: step)
+        }
+        _ = try await store.records(for: [entries[0].digest], in: namespace)
+        let size = entries[0].record.payload.count
+        var criteria = PruneCriteria()
+        criteria.maximumBytes = 2 * size + size / 2
+        let report = try await store.prune(criteria)
+        try expectEqual(report, PruneReport(entries: 2, bytes: 2 * size), "report")
+        try await expectAbsent([entries[1].digest, entries[2].digest], in: namespace, store)
+        try await expectStored([entries[3], entries[0]], in: namespace, store)
+        try await expectEqual(store.prune(criteria), PruneReport(entries: 0, bytes: 0), "report of a second prune")
+    }
+}
