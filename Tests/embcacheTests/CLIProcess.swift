@@ -41,7 +41,11 @@ struct CLIProcess {
     func path(_ relativePath: String) -> String { directory.appendingPathComponent(relativePath).path }
 
     /// Runs `embcache arguments…` in the scratch directory and waits for it.
-    func run(_ arguments: [String]) throws -> Output {
+    ///
+    /// - Parameters:
+    ///   - arguments: The command line after `embcache`.
+    ///   - variables: Environment variables to set on top of `EMBCACHE_DIR`.
+    func run(_ arguments: [String], environment variables: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = try Self.binary()
         process.arguments = arguments
@@ -49,6 +53,7 @@ struct CLIProcess {
         var environment = ProcessInfo.processInfo.environment
         environment["EMBCACHE_DIR"] = directory.appendingPathComponent("cache").path
         environment["EMBCACHE_STORE"] = nil
+        environment.merge(variables) { $1 }
         process.environment = environment
         let stdout = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let stderr = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")

@@ -37,4 +37,24 @@ struct CommandEndToEndTests {
         #expect(try result.json()["entries"] as? Int == 0)
         #expect(!FileManager.default.fileExists(atPath: cli.storePath))
     }
+
+    @Test func environmentChoosesTheStoreAndStoreOptionWins() throws {
+        let cli = try CLIProcess()
+        try cli.write("data/a.txt", "a")
+        let fromEnvironment = cli.path("env.sqlite")
+        let first = try cli.run(
+            ["embed", "data", "--encoder", "builtin:bytes", "--json"],
+            environment: ["EMBCACHE_STORE": fromEnvironment]
+        )
+        #expect(try first.json()["store"] as? String == fromEnvironment)
+        #expect(FileManager.default.fileExists(atPath: fromEnvironment))
+        #expect(!FileManager.default.fileExists(atPath: cli.storePath))
+        let fromOption = cli.path("option.sqlite")
+        let second = try cli.run(
+            ["embed", "data", "--encoder", "builtin:bytes", "--store", fromOption, "--json"],
+            environment: ["EMBCACHE_STORE": fromEnvironment]
+        )
+        #expect(try second.json()["store"] as? String == fromOption)
+        #expect(try second.json()["misses"] as? Int == 1)
+    }
 }
