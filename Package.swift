@@ -50,6 +50,17 @@ let package = Package(
             name: "embcache-layout-probe",
             dependencies: ["EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
         ),
+        .executableTarget(
+            name: "embcache-benchmarks",
+            dependencies: [
+                "EmbeddingCache",
+                "EmbeddingCacheSQLite",
+                "EmbeddingCacheEncoders",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/Sources/embcache-benchmarks"
+        ),
         .testTarget(
             name: "EmbeddingCacheTests",
             dependencies: ["EmbeddingCache", "EmbeddingCacheTesting", "EmbeddingCacheEncoders"]

@@ -48,4 +48,21 @@ struct RecordCodecTests {
         #expect(checksum.open(sealed, digest: ContentDigest(ofText: "other")) == nil)
         #expect(RecordChecksum(namespace: namespace.storing(.float16)).open(sealed, digest: digest) == nil)
     }
+
+    @Test func largePayloadsSummedInParallelStillCatchEveryChange() throws {
+        let checksum = RecordChecksum(namespace: Namespace(model: "m", preprocessing: "p"))
+        let digest = ContentDigest(ofText: "large")
+        let megabyte = 1 << 20
+        let payload = Data((0..<(5 * megabyte + 123)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) })
+        let sum = checksum.checksum(of: payload, digest: digest)
+        #expect(checksum.checksum(of: payload, digest: digest) == sum)
+        for offset in [0, megabyte - 1, megabyte, 3 * megabyte + 77, payload.count - 1] {
+            var changed = payload
+            changed[offset] ^= 0x80
+            #expect(checksum.checksum(of: changed, digest: digest) != sum, "flip at \(offset) went unnoticed")
+        }
+        let swapped = payload[megabyte..<(2 * megabyte)] + payload[0..<megabyte] + payload[(2 * megabyte)...]
+        #expect(checksum.checksum(of: Data(swapped), digest: digest) != sum, "swapped chunks went unnoticed")
+        #expect(checksum.checksum(of: payload.prefix(payload.count - 1), digest: digest) != sum)
+    }
 }

@@ -7,59 +7,71 @@ struct BatchRun {
     let progress: (@Sendable (Int) -> Void)?
     var counters = CacheCounters()
 
-    /// Per input: the loaded bytes, or why they could not be loaded.
-    private(set) var loaded: [Result<EncoderInput, EmbeddingCacheError>] = []
-    /// Per input: its slot, or `nil` when it failed to load.
-    private(set) var slotOfInput: [Int?] = []
+    /// Per input: the loaded bytes, or why they could not be loaded; `nil` until loaded.
+    private(set) var loaded: [Result<EncoderInput, EmbeddingCacheError>?]
+    /// Per input: its slot, or `nil` when it failed to load (or is not loaded yet).
+    private(set) var slotOfInput: [Int?]
     /// Per slot: the digest, the first input with it, and how many inputs share it.
     private(set) var slots: [(digest: ContentDigest, input: Int, multiplicity: Int)] = []
     /// Per slot: the outcome, once known.
     var outcomes: [FlightOutcome?] = []
+    private var slotOfDigest = [ContentDigest: Int]()
     private var finishedInputs = 0
 
     init(inputs: [EmbeddingInput], progress: (@Sendable (Int) -> Void)?) {
         self.inputs = inputs
         self.progress = progress
         counters.inputs = inputs.count
+        loaded = Array(repeating: nil, count: inputs.count)
+        slotOfInput = Array(repeating: nil, count: inputs.count)
     }
 
-    /// Reads and digests every input on `workers` tasks, then collapses repeated keys into slots.
+    /// Reads and digests the inputs in `range` on `workers` tasks, then collapses repeated keys
+    /// into slots, including keys seen in earlier ranges.
     ///
     /// Without `digesting`, every loaded input gets its own slot and no digest is computed (the
     /// no-cache baseline pays no hashing).
-    mutating func load(workers: Int, digesting: Bool) async {
+    ///
+    /// - Returns: The slots this range created, in order.
+    mutating func load(_ range: Range<Int>, workers: Int, digesting: Bool) async -> Range<Int> {
         let clock = ContinuousClock()
         let start = clock.now
         let inputs = self.inputs
-        let loads = await ConcurrentMap.map(count: inputs.count, workers: workers) { index in
-            let input = inputs[index]
+        let loads = await ConcurrentMap.map(count: range.count, workers: workers) { offset in
+            let input = inputs[range.lowerBound + offset]
             return Result { () throws(EmbeddingCacheError) in
                 let loaded = try input.load()
                 return (loaded, digesting ? input.digest(of: loaded) : nil)
             }
         }
-        counters.digestSeconds = (clock.now - start).seconds
-        loaded = loads.map { $0.map(\.0) }
-        var slotOfDigest = [ContentDigest: Int]()
-        slotOfInput = loads.enumerated().map { index, load -> Int? in
-            guard case .success(let (_, digest)) = load else { return nil }
+        counters.digestSeconds += (clock.now - start).seconds
+        let firstNewSlot = slots.count
+        var failed = 0
+        for (index, load) in zip(range, loads) {
+            loaded[index] = load.map(\.0)
+            guard case .success(let (_, digest)) = load else {
+                failed += 1
+                continue
+            }
             if let digest, let slot = slotOfDigest[digest] {
                 slots[slot].multiplicity += 1
                 counters.duplicates += 1
-                return slot
+                slotOfInput[index] = slot
+                if outcomes[slot] != nil { report(finished: 1) }
+                continue
             }
-            let slot = slots.count
+            slotOfInput[index] = slots.count
+            if let digest { slotOfDigest[digest] = slots.count }
             slots.append((digest ?? ContentDigest.placeholder, index, 1))
-            if let digest { slotOfDigest[digest] = slot }
-            return slot
+            outcomes.append(nil)
         }
-        outcomes = Array(repeating: nil, count: slots.count)
-        report(finished: loads.count - slotOfInput.compactMap { $0 }.count)
+        report(finished: failed)
+        return firstNewSlot..<slots.count
     }
 
     /// The encoder input of a slot.
     func encoderInput(_ slot: Int) -> EncoderInput {
-        try! loaded[slots[slot].input].get()
+        try! loaded[slots[slot].input]!.get()
     }
 
     /// The label of a slot's first input.
@@ -80,7 +92,7 @@ struct BatchRun {
     func finish() -> BatchResult {
         var counters = self.counters
         let results = inputs.indices.map { index -> Result<TensorRecord, EmbeddingCacheError> in
-            if case .failure(let error) = loaded[index] {
+            if case .failure(let error)? = loaded[index] {
                 counters.failed += 1
                 return .failure(error)
             }

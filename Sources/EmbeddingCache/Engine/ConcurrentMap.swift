@@ -1,9 +1,14 @@
-import Synchronization
+import Dispatch
 
 /// Maps indices to values on every core, for the digest step of the hot path.
 enum ConcurrentMap {
-    /// Computes `transform(i)` for `i` in `0..<count` with `workers` tasks that take indices
-    /// one at a time from a shared counter, so slow items do not idle the other cores.
+    /// Computes `transform(i)` for `i` in `0..<count`: on every core when `workers` is above 1,
+    /// else in order on the calling thread.
+    ///
+    /// Hashing is CPU-bound and never suspends, so it runs on Dispatch's worker threads through
+    /// `concurrentPerform`, which hands out iterations dynamically (a slow item does not idle the
+    /// other cores), rather than as tasks that would hold every cooperative thread and starve the
+    /// store lookups meant to overlap with it.
     static func map<T: Sendable>(
         count: Int,
         workers: Int,
@@ -11,33 +16,18 @@ enum ConcurrentMap {
     ) async -> [T] {
         guard count > 1, workers > 1 else { return (0..<count).map(transform) }
         let slots = ResultSlots<T>(count: count)
-        let next = IndexCounter()
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<min(workers, count) {
-                group.addTask {
-                    while let index = next.take(below: count) { slots.set(index, transform(index)) }
-                }
-            }
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            slots.set(index, transform(index))
         }
         return slots.values()
     }
 }
 
-/// A shared index counter.
-private final class IndexCounter: Sendable {
-    private let value = Atomic<Int>(0)
-
-    func take(below limit: Int) -> Int? {
-        let index = value.wrappingAdd(1, ordering: .relaxed).oldValue
-        return index < limit ? index : nil
-    }
-}
-
-/// Write-once slots filled by disjoint indices from several tasks, read after they all finish.
+/// Write-once slots filled by disjoint indices from several threads, read after they all finish.
 private final class ResultSlots<T: Sendable>: @unchecked Sendable {
     // Raw memory rather than an array property: concurrent writes to distinct indices of a class's
-    // array would trip Swift's exclusivity checks. Each index is written by exactly one task and
-    // read only after the task group has joined.
+    // array would trip Swift's exclusivity checks. Each index is written by exactly one thread and
+    // read only after `concurrentPerform` has returned.
     private let storage: UnsafeMutableBufferPointer<T?>
 
     init(count: Int) {

@@ -76,8 +76,8 @@ public final class EmbeddingCache: Sendable {
         progress: (@Sendable (Int) -> Void)? = nil
     ) async throws -> BatchResult {
         var run = BatchRun(inputs: inputs, progress: progress)
-        await run.load(workers: configuration.digestConcurrency, digesting: !bypassingCache)
         if bypassingCache {
+            _ = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: false)
             try await encodeWithoutCache(&run)
         } else {
             try await serve(&run)

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+
+/// Runs embcache's benchmarks, each next to a baseline measured in the same run.
+@main
+struct BenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embcache-benchmarks",
+        abstract: "Measure embcache against same-run baselines and print a Markdown table.",
+        discussion: """
+            Suites: lookup (SQLite store, 10 K and 1 M entries, versus the seed's DuckDB cache), warm \
+            (800 × 50 KB get-or-compute versus SHA-256 alone on all cores), cold (800 inputs with a \
+            5 ms encoder versus no cache), large (one 8.3 MB float16 record versus safetensors' numpy \
+            loader). Build in release mode: Scripts/benchmark.sh does it all.
+            """
+    )
+
+    @Option(help: "Comma-separated suites: lookup, warm, cold, large, or all.")
+    var suites = "all"
+
+    @Option(help: "Comma-separated store sizes for the lookup suite.")
+    var entries = "10000,1000000"
+
+    @Option(help: "Folder for scratch stores and files (deleted afterwards).")
+    var scratch = FileManager.default.temporaryDirectory.path
+
+    @Option(help: "The Python interpreter for the baselines.")
+    var python = "python3"
+
+    @Option(help: "The folder holding the Python baseline scripts.")
+    var baselines = "Benchmarks/baselines"
+
+    mutating func run() async throws {
+        let selected = Set(suites.split(separator: ",").map(String.init))
+        let all = selected.contains("all")
+        let context = BenchmarkContext(
+            scratch: URL(fileURLWithPath: scratch).appendingPathComponent("embcache-bench-\(UUID())"),
+            python: PythonBaseline(interpreter: python, folder: baselines)
+        )
+        try FileManager.default.createDirectory(at: context.scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: context.scratch) }
+        var table = ResultTable()
+        if all || selected.contains("lookup") {
+            for count in entries.split(separator: ",").compactMap({ Int($0) }) {
+                try await LookupBenchmark(entries: count).run(context, into: &table)
+            }
+        }
+        if all || selected.contains("warm") { try await WarmBenchmark().run(context, into: &table) }
+        if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
+        if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
+        print(table.markdown)
+    }
+}
+
+/// What every suite shares: a scratch folder and the Python baselines.
+struct BenchmarkContext: Sendable {
+    let scratch: URL
+    let python: PythonBaseline
+
+    /// A fresh path inside the scratch folder.
+    func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }
+}
