@@ -17,7 +17,7 @@ public enum BuiltinEncoders {
         switch specification.name {
         case "bytes":
             encoder = BytesEncoder(
-                dimension: try parameters.integer("dim", default: 384, in: 1...65_536),
+                dimension: try parameters.integer("dim", default: 384, in: 1...4_194_304),
                 costMilliseconds: try parameters.double("cost-ms", default: 0, in: 0...60_000),
                 batchSize: try parameters.integer("batch", default: 64, in: 1...65_536)
             )

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// Several `embcache` processes on one cache file, and processes killed mid-run.
+struct ConcurrentProcessTests {
+    /// Writes `count` distinct small files into `folder` below the scratch directory.
+    static func writeFiles(_ cli: CLIProcess, folder: String, count: Int, tag: String) throws -> [String] {
+        try (0..<count).map { try cli.write("\(folder)/\(String(format: "%04d", $0)).bin", "\(tag) file \($0)") }
+    }
+
+    /// Starts `embcache arguments…` without waiting, with the scratch directory's cache.
+    static func start(_ cli: CLIProcess, _ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = try CLIProcess.binary()
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["EMBCACHE_DIR"] = cli.directory.appendingPathComponent("cache").path
+        environment["EMBCACHE_STORE"] = nil
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Polls `embcache stats` until the store holds `count` entries (a few batches committed).
+    static func waitForEntries(_ cli: CLIProcess, atLeast count: Int) throws {
+        let deadline = Date(timeIntervalSinceNow: 60)
+        while Date() < deadline {
+            if let entries = try? cli.run(["stats", "--json"]).json()["entries"] as? Int, entries >= count { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("the store never reached \(count) entries")
+    }
+
+    @Test func twoProcessesWritingOneFileLoseNothingAndNeverSurfaceLocks() throws {
+        let cli = try CLIProcess()
+        _ = try Self.writeFiles(cli, folder: "a", count: 150, tag: "a")
+        _ = try Self.writeFiles(cli, folder: "b", count: 150, tag: "b")
+        _ = try Self.writeFiles(cli, folder: "shared", count: 100, tag: "shared")
+        let encoder = "builtin:bytes?dim=64&cost-ms=1"
+        let first = try Self.start(cli, ["embed", cli.path("a"), cli.path("shared"), "--encoder", encoder, "--batch-size", "4"])
+        let second = try Self.start(cli, ["embed", cli.path("shared"), cli.path("b"), "--encoder", encoder, "--batch-size", "4"])
+        first.waitUntilExit()
+        second.waitUntilExit()
+        #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
+
+        let stats = try cli.run(["stats", "--json"])
+        #expect(try stats.json()["entries"] as? Int == 400)
+        let again = try cli.run(["embed", cli.path("a"), cli.path("b"), cli.path("shared"), "--encoder", encoder, "--json"])
+        let report = try again.json()
+        #expect(report["hits"] as? Int == 400 && report["encoded"] as? Int == 0 && report["corrupt"] as? Int == 0)
+    }
+
+    /// Dimensions below and above the side-file threshold, so both inline rows and side files are
+    /// interrupted.
+    @Test(arguments: [(files: 400, dimension: 384), (files: 80, dimension: 300_000)])
+    func aProcessKilledMidBatchLeavesACacheThatOpensAndServesOnlyWholeRecords(files: Int, dimension: Int) throws {
+        let cli = try CLIProcess()
+        _ = try Self.writeFiles(cli, folder: "inputs", count: files, tag: "kill")
+        let encoder = "builtin:bytes?dim=\(dimension)&cost-ms=40"
+        let victim = try Self.start(cli, ["embed", cli.path("inputs"), "--encoder", encoder, "--batch-size", "4"])
+        try Self.waitForEntries(cli, atLeast: 8)
+        kill(victim.processIdentifier, SIGKILL)
+        victim.waitUntilExit()
+        #expect(victim.terminationReason == .uncaughtSignal)
+
+        let fresh = try cli.run(["embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--no-cache", "--output", cli.path("fresh.npy")])
+        #expect(fresh.status == 0)
+        let resumed = try cli.run([
+            "embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--json",
+            "--output", cli.path("resumed.npy"),
+        ])
+        #expect(resumed.status == 0, "the interrupted cache must open: \(resumed.stderr)")
+        let report = try resumed.json()
+        let hits = try #require(report["hits"] as? Int)
+        #expect(hits > 0 && hits < files, "the kill should land mid-run (hits: \(hits))")
+        #expect(report["corrupt"] as? Int == 0)
+        #expect((report["hits"] as? Int ?? 0) + (report["misses"] as? Int ?? 0) == files)
+        let expected = try Data(contentsOf: URL(fileURLWithPath: cli.path("fresh.npy")))
+        let served = try Data(contentsOf: URL(fileURLWithPath: cli.path("resumed.npy")))
+        #expect(served == expected, "every served vector must equal a fresh encode")
+    }
+}
+
+/// A record corrupted on disk, behind the cache's back, as an operator or a failing disk would.
+struct CorruptionEndToEndTests {
+    @Test func aRecordCorruptedInTheSQLiteFileIsDetectedReencodedAndReplaced() throws {
+        let cli = try CLIProcess()
+        _ = try ConcurrentProcessTests.writeFiles(cli, folder: "inputs", count: 10, tag: "corrupt")
+        let encoder = "builtin:bytes?dim=32"
+        #expect(try cli.run(["embed", cli.path("inputs"), "--encoder", encoder]).status == 0)
+
+        // Flip one byte inside one stored vector with the sqlite3 shell (sqlite3 is installed by
+        // Scripts/test.sh).
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        shell.arguments = [
+            "sqlite3", cli.storePath,
+            "UPDATE entry SET payload = substr(payload, 1, 100) || x'ff' || substr(payload, 102) WHERE rowid = 3;",
+        ]
+        try shell.run()
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 0)
+
+        let run = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--json", "--output", cli.path("after.npy")])
+        let report = try run.json()
+        #expect(report["corrupt"] as? Int == 1 && report["misses"] as? Int == 1 && report["hits"] as? Int == 9)
+        #expect(report["encoded"] as? Int == 1)
+        let fresh = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--no-cache", "--output", cli.path("fresh.npy")])
+        #expect(fresh.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("after.npy"))) == Data(contentsOf: URL(fileURLWithPath: cli.path("fresh.npy"))))
+
+        let healed = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--json"]).json()
+        #expect(healed["hits"] as? Int == 10 && healed["corrupt"] as? Int == 0)
+    }
+}
