@@ -1,6 +1,7 @@
 internal import EmbeddingCache
 internal import FoundationEssentials
 internal import GRDB
+
 #if canImport(GRDBSQLite)
 internal import GRDBSQLite
 #else
@@ -96,6 +97,8 @@ struct RawStatement {
     /// The 32-byte digest in column `index` of the current row, or `nil` if it has another size.
     func digest(at index: Int32) -> ContentDigest? {
         guard let base = sqlite3_column_blob(handle, index) else { return nil }
-        return ContentDigest(bytes: UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(handle, index))))
+        return ContentDigest(
+            bytes: UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(handle, index)))
+        )
     }
 }

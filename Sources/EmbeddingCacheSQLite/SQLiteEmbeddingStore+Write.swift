@@ -120,7 +120,9 @@ extension SQLiteEmbeddingStore {
                             count += 1
                             guard statement.int64(at: 0) != 0 else { continue }
                             let checksum = UInt32(truncatingIfNeeded: statement.int64(at: 1))
-                            sideFiles.append(SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum))
+                            sideFiles.append(
+                                SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum)
+                            )
                         }
                     }
                 }

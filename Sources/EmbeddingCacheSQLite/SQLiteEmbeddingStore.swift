@@ -1,12 +1,13 @@
 public import EmbeddingCache
 internal import FoundationEssentials
 internal import GRDB
+internal import Synchronization
+
 #if canImport(Glibc)
 internal import Glibc
 #elseif canImport(Darwin)
 internal import Darwin
 #endif
-internal import Synchronization
 
 /// The embedded default store: one SQLite file in WAL mode, shared safely by several processes.
 ///
@@ -66,7 +67,11 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: sideFiles.directory, withIntermediateDirectories: true)
         } catch {
-            throw EmbeddingCacheError(.storeFailed, "cannot create the folders of the embedding store at \(path)", underlying: error)
+            throw EmbeddingCacheError(
+                .storeFailed,
+                "cannot create the folders of the embedding store at \(path)",
+                underlying: error
+            )
         }
         do {
             try Schema.checkCompatibility(ofFileAt: path)
@@ -87,7 +92,8 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
         while true {
             do {
                 return try DatabasePool(path: path, configuration: configuration.database)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline {
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && ContinuousClock.now < deadline
+            {
                 usleep(10_000)
             }
         }

@@ -25,7 +25,8 @@ extension Schema {
             case 0:
                 let tables = try String.fetchAll(
                     db,
-                    sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'"
+                    sql:
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> 'grdb_migrations'"
                 )
                 guard tables.isEmpty else {
                     throw EmbeddingCacheError(

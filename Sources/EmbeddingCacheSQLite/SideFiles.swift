@@ -82,7 +82,11 @@ struct SideFiles: Sendable {
         guard let address = mmap(nil, count, PROT_READ, flags, descriptor, 0), address != MAP_FAILED else {
             return Data()
         }
-        return Data(bytesNoCopy: address, count: count, deallocator: .custom { address, count in munmap(address, count) })
+        return Data(
+            bytesNoCopy: address,
+            count: count,
+            deallocator: .custom { address, count in munmap(address, count) }
+        )
     }
 
     /// Removes files no row references any more; a file already gone is not an error.

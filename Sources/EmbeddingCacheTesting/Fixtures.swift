@@ -53,7 +53,10 @@ public enum Fixtures {
     /// - Returns: The entry.
     public static func entry(seed: UInt64, dimension: Int = 16, in namespace: Namespace = namespace) -> StoreEntry {
         let digest = digest(seed: seed)
-        return StoreEntry(digest: digest, record: stored(record(seed: seed, dimension: dimension), digest: digest, in: namespace))
+        return StoreEntry(
+            digest: digest,
+            record: stored(record(seed: seed, dimension: dimension), digest: digest, in: namespace)
+        )
     }
 }
 

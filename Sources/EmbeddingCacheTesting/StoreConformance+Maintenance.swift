@@ -16,7 +16,10 @@ extension StoreConformance {
         let namespace = Fixtures.namespace
         let entries = (0..<5).map { Fixtures.entry(seed: $0) }
         try await store.put(entries, in: namespace)
-        let removed = try await store.delete([entries[0].digest, entries[1].digest, Fixtures.digest(seed: 99), entries[0].digest], in: namespace)
+        let removed = try await store.delete(
+            [entries[0].digest, entries[1].digest, Fixtures.digest(seed: 99), entries[0].digest],
+            in: namespace
+        )
         try expectEqual(removed, 2, "records removed")
         try await expectAbsent([entries[0].digest, entries[1].digest], in: namespace, store)
         try await expectStored(Array(entries[2...]), in: namespace, store)
@@ -32,12 +35,24 @@ extension StoreConformance {
         try await store.put(second, in: other)
         let statistics = try await store.statistics()
         let expected = [
-            StoreStatistics.NamespaceStatistics(namespace: Fixtures.namespace, entries: 3, bytes: first.reduce(0) { $0 + $1.record.payload.count }),
-            StoreStatistics.NamespaceStatistics(namespace: other, entries: 2, bytes: second.reduce(0) { $0 + $1.record.payload.count }),
+            StoreStatistics.NamespaceStatistics(
+                namespace: Fixtures.namespace,
+                entries: 3,
+                bytes: first.reduce(0) { $0 + $1.record.payload.count }
+            ),
+            StoreStatistics.NamespaceStatistics(
+                namespace: other,
+                entries: 2,
+                bytes: second.reduce(0) { $0 + $1.record.payload.count }
+            ),
         ].sorted { $0.namespace.description < $1.namespace.description }
         try expectEqual(statistics.namespaces, expected, "statistics")
         _ = try await store.delete(second.map(\.digest), in: other)
-        try await expectEqual(store.statistics().namespaces.map(\.namespace), [Fixtures.namespace], "namespaces after emptying one")
+        try await expectEqual(
+            store.statistics().namespaces.map(\.namespace),
+            [Fixtures.namespace],
+            "namespaces after emptying one"
+        )
     }
 
     private static func pruneByNamespace(_ store: any EmbeddingStore, _: TestClock) async throws {
@@ -48,7 +63,11 @@ extension StoreConformance {
         var criteria = PruneCriteria()
         criteria.namespaces = [Fixtures.namespace, Namespace(model: "never/stored", preprocessing: "none")]
         let report = try await store.prune(criteria)
-        try expectEqual(report, PruneReport(entries: 4, bytes: first.reduce(0) { $0 + $1.record.payload.count }), "report")
+        try expectEqual(
+            report,
+            PruneReport(entries: 4, bytes: first.reduce(0) { $0 + $1.record.payload.count }),
+            "report"
+        )
         try await expectAbsent(first.map(\.digest), in: Fixtures.namespace, store)
         try await expectStored(second, in: other, store)
     }

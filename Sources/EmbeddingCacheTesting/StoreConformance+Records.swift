@@ -86,7 +86,11 @@ extension StoreConformance {
         let entries = namespaces.enumerated().map { index, namespace in
             StoreEntry(
                 digest: digest,
-                record: Fixtures.stored(Fixtures.record(seed: UInt64(index), dimension: 8), digest: digest, in: namespace)
+                record: Fixtures.stored(
+                    Fixtures.record(seed: UInt64(index), dimension: 8),
+                    digest: digest,
+                    in: namespace
+                )
             )
         }
         for (entry, namespace) in zip(entries, namespaces) { try await store.put([entry], in: namespace) }
@@ -96,8 +100,14 @@ extension StoreConformance {
     private static func putReplaces(_ store: any EmbeddingStore, _: TestClock) async throws {
         let namespace = Fixtures.namespace
         let digest = Fixtures.digest(seed: 5)
-        let first = StoreEntry(digest: digest, record: Fixtures.stored(Fixtures.record(seed: 1, dimension: 8), digest: digest, in: namespace))
-        let second = StoreEntry(digest: digest, record: Fixtures.stored(Fixtures.record(seed: 2, dimension: 32), digest: digest, in: namespace))
+        let first = StoreEntry(
+            digest: digest,
+            record: Fixtures.stored(Fixtures.record(seed: 1, dimension: 8), digest: digest, in: namespace)
+        )
+        let second = StoreEntry(
+            digest: digest,
+            record: Fixtures.stored(Fixtures.record(seed: 2, dimension: 32), digest: digest, in: namespace)
+        )
         try await store.put([first], in: namespace)
         try await store.put([second], in: namespace)
         try await expectStored([second], in: namespace, store)
@@ -128,7 +138,11 @@ extension StoreConformance {
         try expect(opened == Fixtures.record(seed: 1, dimension: 9 * 1024 * 1024 / 4), "the 9 MB record does not open")
         let replacement = Fixtures.entry(seed: 3, dimension: 9 * 1024 * 1024 / 4)
         try await store.put([StoreEntry(digest: large.digest, record: replacement.record)], in: namespace)
-        try await expectEqual(store.records(for: [large.digest], in: namespace)[0]?.payload, replacement.record.payload, "replaced large payload")
+        try await expectEqual(
+            store.records(for: [large.digest], in: namespace)[0]?.payload,
+            replacement.record.payload,
+            "replaced large payload"
+        )
         try await expectEqual(store.delete([large.digest], in: namespace), 1, "large records deleted")
         try await expectAbsent([large.digest], in: namespace, store)
     }
@@ -144,7 +158,9 @@ extension StoreConformance {
                     for batch in stride(from: 0, to: perTask, by: 5) {
                         try await store.put(Array(entries[batch..<batch + 5]), in: namespace)
                         try await expectStored(Array(entries[..<(batch + 5)]), in: namespace, store)
-                        let others = (0..<perTask).map { Fixtures.digest(seed: UInt64(((task + 1) % tasks) * perTask + $0)) }
+                        let others = (0..<perTask).map {
+                            Fixtures.digest(seed: UInt64(((task + 1) % tasks) * perTask + $0))
+                        }
                         _ = try await store.records(for: others, in: namespace)
                     }
                 }

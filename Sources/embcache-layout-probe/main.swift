@@ -38,7 +38,9 @@ func measurePageSize(_ pageSize: Int) async throws -> String {
         let store = try open(path, pageSize: pageSize)
         var size = 0
         for start in stride(from: 0, to: recordCount, by: 1000) {
-            let entries = (start..<min(start + 1000, recordCount)).map { Fixtures.entry(seed: UInt64($0), dimension: 384) }
+            let entries = (start..<min(start + 1000, recordCount)).map {
+                Fixtures.entry(seed: UInt64($0), dimension: 384)
+            }
             size = entries[0].record.payload.count
             try await store.put(entries, in: namespace)
         }
@@ -69,7 +71,11 @@ func measurePageSize(_ pageSize: Int) async throws -> String {
     }
     return String(
         format: "| %6d | %5d | %7.0f | %6.1f | %6.2f | %6.2f |",
-        pageSize, payloadSize, bytesPerEntry, median(single) * 1e6, median(batch) * 1e6,
+        pageSize,
+        payloadSize,
+        bytesPerEntry,
+        median(single) * 1e6,
+        median(batch) * 1e6,
         batch.reduce(0, +) / Double(batch.count) * 1e6
     )
 }
@@ -98,7 +104,14 @@ func measurePayload(bytes: Int) async throws -> String {
                 verified.append(seconds(end - start))
             }
         }
-        cells.append(String(format: "%8.1f | %6.2f | %6.2f", median(read) * 1e6, Double(stored.payload.count) / median(read) / 1e9, Double(stored.payload.count) / median(verified) / 1e9))
+        cells.append(
+            String(
+                format: "%8.1f | %6.2f | %6.2f",
+                median(read) * 1e6,
+                Double(stored.payload.count) / median(read) / 1e9,
+                Double(stored.payload.count) / median(verified) / 1e9
+            )
+        )
     }
     return "| \(String(format: "%9d", stored.payload.count)) | \(cells.joined(separator: " | ")) |"
 }

@@ -27,7 +27,9 @@ struct SQLiteCompatibilityTests {
         let folder = try TemporaryFolder()
         try makeDatabase(folder, "PRAGMA application_id = 1234; CREATE TABLE notes (text TEXT)")
         try expectIncompatible(folder, mentioning: "another application")
-        let journal = try DatabaseQueue(path: folder.databasePath).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        let journal = try DatabaseQueue(path: folder.databasePath).read {
+            try String.fetchOne($0, sql: "PRAGMA journal_mode")
+        }
         #expect(journal == "delete", "a foreign database is left as it was")
     }
 
@@ -91,7 +93,10 @@ struct SQLiteCompatibilityTests {
         #expect(try await reopened.statistics().totalEntries == stores.count)
         let database = try DatabaseQueue(path: folder.databasePath)
         let (migrations, version) = try await database.read { db in
-            (try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"), try Int.fetchOne(db, sql: "PRAGMA user_version"))
+            (
+                try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
+                try Int.fetchOne(db, sql: "PRAGMA user_version")
+            )
         }
         #expect(migrations == ["v1"])
         #expect(version == 1)

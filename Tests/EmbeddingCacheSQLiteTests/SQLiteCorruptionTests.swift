@@ -9,7 +9,10 @@ internal import Testing
 struct SQLiteCorruptionTests {
     private let namespace = Fixtures.namespace
 
-    private func lookUp(_ entry: StoreEntry, in store: SQLiteEmbeddingStore) async throws -> (StoredRecord?, TensorRecord?) {
+    private func lookUp(
+        _ entry: StoreEntry,
+        in store: SQLiteEmbeddingStore
+    ) async throws -> (StoredRecord?, TensorRecord?) {
         let found = try await store.records(for: [entry.digest], in: namespace)[0]
         return (found, found.flatMap { RecordChecksum(namespace: namespace).open($0, digest: entry.digest) })
     }

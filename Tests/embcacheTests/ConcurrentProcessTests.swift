@@ -39,15 +39,23 @@ struct ConcurrentProcessTests {
         _ = try Self.writeFiles(cli, folder: "b", count: 150, tag: "b")
         _ = try Self.writeFiles(cli, folder: "shared", count: 100, tag: "shared")
         let encoder = "builtin:bytes?dim=64&cost-ms=1"
-        let first = try Self.start(cli, ["embed", cli.path("a"), cli.path("shared"), "--encoder", encoder, "--batch-size", "4"])
-        let second = try Self.start(cli, ["embed", cli.path("shared"), cli.path("b"), "--encoder", encoder, "--batch-size", "4"])
+        let first = try Self.start(
+            cli,
+            ["embed", cli.path("a"), cli.path("shared"), "--encoder", encoder, "--batch-size", "4"]
+        )
+        let second = try Self.start(
+            cli,
+            ["embed", cli.path("shared"), cli.path("b"), "--encoder", encoder, "--batch-size", "4"]
+        )
         first.waitUntilExit()
         second.waitUntilExit()
         #expect(first.terminationStatus == 0 && second.terminationStatus == 0)
 
         let stats = try cli.run(["stats", "--json"])
         #expect(try stats.json()["entries"] as? Int == 400)
-        let again = try cli.run(["embed", cli.path("a"), cli.path("b"), cli.path("shared"), "--encoder", encoder, "--json"])
+        let again = try cli.run([
+            "embed", cli.path("a"), cli.path("b"), cli.path("shared"), "--encoder", encoder, "--json",
+        ])
         let report = try again.json()
         #expect(report["hits"] as? Int == 400 && report["encoded"] as? Int == 0 && report["corrupt"] as? Int == 0)
     }
@@ -65,7 +73,10 @@ struct ConcurrentProcessTests {
         victim.waitUntilExit()
         #expect(victim.terminationReason == .uncaughtSignal)
 
-        let fresh = try cli.run(["embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--no-cache", "--output", cli.path("fresh.npy")])
+        let fresh = try cli.run([
+            "embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--no-cache", "--output",
+            cli.path("fresh.npy"),
+        ])
         #expect(fresh.status == 0)
         let resumed = try cli.run([
             "embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--json",
@@ -103,13 +114,20 @@ struct CorruptionEndToEndTests {
         shell.waitUntilExit()
         #expect(shell.terminationStatus == 0)
 
-        let run = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--json", "--output", cli.path("after.npy")])
+        let run = try cli.run([
+            "embed", cli.path("inputs"), "--encoder", encoder, "--json", "--output", cli.path("after.npy"),
+        ])
         let report = try run.json()
         #expect(report["corrupt"] as? Int == 1 && report["misses"] as? Int == 1 && report["hits"] as? Int == 9)
         #expect(report["encoded"] as? Int == 1)
-        let fresh = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--no-cache", "--output", cli.path("fresh.npy")])
+        let fresh = try cli.run([
+            "embed", cli.path("inputs"), "--encoder", encoder, "--no-cache", "--output", cli.path("fresh.npy"),
+        ])
         #expect(fresh.status == 0)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: cli.path("after.npy"))) == Data(contentsOf: URL(fileURLWithPath: cli.path("fresh.npy"))))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: cli.path("after.npy")))
+                == Data(contentsOf: URL(fileURLWithPath: cli.path("fresh.npy")))
+        )
 
         let healed = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--json"]).json()
         #expect(healed["hits"] as? Int == 10 && healed["corrupt"] as? Int == 0)

@@ -44,7 +44,10 @@ struct LargeRecordBenchmark {
     }
 
     static func read(
-        _ store: SQLiteEmbeddingStore, _ checksum: RecordChecksum, _ digest: ContentDigest, _ namespace: Namespace
+        _ store: SQLiteEmbeddingStore,
+        _ checksum: RecordChecksum,
+        _ digest: ContentDigest,
+        _ namespace: Namespace
     ) async throws -> TensorRecord {
         guard let stored = try await store.records(for: [digest], in: namespace)[0],
             let record = checksum.open(stored, digest: digest)

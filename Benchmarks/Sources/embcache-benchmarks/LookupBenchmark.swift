@@ -56,7 +56,10 @@ struct LookupBenchmark {
             let p50_us: Double
         }
         let duck = try context.python.run(
-            "seed_duckdb_cache.py", [context.path("seed-\(entries).duckdb"), "\(entries)", "3000"], as: DuckDBResult.self)
+            "seed_duckdb_cache.py",
+            [context.path("seed-\(entries).duckdb"), "\(entries)", "3000"],
+            as: DuckDBResult.self
+        )
         let label = entries >= 1_000_000 ? "\(entries / 1_000_000) M" : "\(entries / 1000) K"
         table.add(
             "lookup, \(label) entries, batch of 800 (per key)",

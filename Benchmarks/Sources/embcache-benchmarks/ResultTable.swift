@@ -1,3 +1,5 @@
+import Foundation
+
 /// The benchmark figures, printed as one Markdown table.
 struct ResultTable {
     struct Row {
@@ -24,8 +26,6 @@ struct ResultTable {
             .joined(separator: "\n")
     }
 }
-
-import Foundation
 
 enum FileHandleOutput {
     static func standardError(_ line: String) {

@@ -19,17 +19,12 @@ struct WarmBenchmark {
             warm += try await Timing.seconds(repeats: 1) {
                 let result = try await cache.results(for: inputs)
                 guard result.counters.hits == 800 else { throw BenchmarkFailure("the warm pass missed") }
-                FileHandleOutput.standardError("digest \(result.counters.digestSeconds * 1000) ms, lookup \(result.counters.lookupSeconds * 1000) ms")
+                FileHandleOutput.standardError(
+                    "digest \(result.counters.digestSeconds * 1000) ms, lookup \(result.counters.lookupSeconds * 1000) ms"
+                )
             }
             hashing += await Timing.seconds(repeats: 1) { Inputs.hashAll(buffers) }
         }
-        let digests = buffers.map { ContentDigest(of: $0) }
-        let lookups = try await Timing.seconds(repeats: 20) { _ = try await store.records(for: digests, in: cache.namespace) }
-        let memory = InMemoryEmbeddingStore()
-        let memoryCache = EmbeddingCache(store: memory, encoder: BytesEncoder())
-        _ = try await memoryCache.records(for: inputs)
-        let memoryWarm = try await Timing.seconds(repeats: 20) { _ = try await memoryCache.records(for: inputs) }
-        FileHandleOutput.standardError("lookup alone \(Timing.percentile(lookups, 0.5) * 1000) ms; in-memory warm \(Timing.percentile(memoryWarm, 0.5) * 1000) ms")
         let warmMedian = Timing.percentile(warm, 0.5)
         let hashMedian = Timing.percentile(hashing, 0.5)
         table.add(

@@ -41,7 +41,9 @@ extension EmbeddingCache {
             try await encode(misses, &run)
         } catch {
             let failure = storeFailure(error)
-            for slot in owned where run.outcomes[slot] == nil { flights.land(run.slots[slot].digest, .failure(failure)) }
+            for slot in owned where run.outcomes[slot] == nil {
+                flights.land(run.slots[slot].digest, .failure(failure))
+            }
             throw failure
         }
         for (slot, flight) in awaited {
