@@ -19,9 +19,6 @@ struct WarmBenchmark {
             warm += try await Timing.seconds(repeats: 1) {
                 let result = try await cache.results(for: inputs)
                 guard result.counters.hits == 800 else { throw BenchmarkFailure("the warm pass missed") }
-                FileHandleOutput.standardError(
-                    "digest \(result.counters.digestSeconds * 1000) ms, lookup \(result.counters.lookupSeconds * 1000) ms"
-                )
             }
             hashing += await Timing.seconds(repeats: 1) { Inputs.hashAll(buffers) }
         }

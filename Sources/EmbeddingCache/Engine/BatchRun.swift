@@ -46,6 +46,9 @@ struct BatchRun {
         }
         counters.digestSeconds += (clock.now - start).seconds
         let firstNewSlot = slots.count
+        slots.reserveCapacity(slots.count + range.count)
+        outcomes.reserveCapacity(slots.count + range.count)
+        slotOfDigest.reserveCapacity(slots.count + range.count)
         var failed = 0
         for (index, load) in zip(range, loads) {
             loaded[index] = load.map(\.0)

@@ -1,60 +1,63 @@
 extension EmbeddingCache {
-    /// The number of inputs digested before their keys are looked up, while the next chunk digests.
-    static let lookupChunk = 128
+    /// Lookups of more keys than this are split into one concurrent request per core, so the
+    /// store's work and the checksum verification run on every core.
+    static let parallelLookupThreshold = 256
 
-    /// What one lookup round trip found, verified.
+    /// What one lookup request found, verified.
     struct LookupBatch: Sendable {
         let slots: [Int]
         /// Per slot: the verified record, or `nil` for a miss.
         let records: [TensorRecord?]
         let corrupt: Int
-        let seconds: Double
     }
 
-    /// Digests the inputs chunk by chunk, claiming each chunk's new keys and looking the owned ones
-    /// up in one round trip per chunk while the next chunk digests; then encodes the misses and
+    /// Digests every input, claims the keys, looks the owned ones up, encodes the misses, then
     /// waits for the keys other callers own. Owned keys are always landed before waiting, so
     /// callers never deadlock.
     func serve(_ run: inout BatchRun) async throws {
-        var owned = [Int]()
-        var awaited = [(slot: Int, flight: Flight)]()
+        let newSlots = await run.load(run.inputs.indices, workers: configuration.digestConcurrency, digesting: true)
+        let claims = flights.claim(newSlots.map { run.slots[$0].digest })
+        let owned = zip(newSlots, claims).compactMap { slot, claim in
+            if case .owned = claim { slot } else { nil }
+        }
         do {
-            let misses = try await withThrowingTaskGroup(of: LookupBatch.self) { group in
-                for start in stride(from: 0, to: run.inputs.count, by: Self.lookupChunk) {
-                    let range = start..<min(start + Self.lookupChunk, run.inputs.count)
-                    let newSlots = await run.load(range, workers: configuration.digestConcurrency, digesting: true)
-                    let claims = flights.claim(newSlots.map { run.slots[$0].digest })
-                    var mine = [Int]()
-                    for (slot, claim) in zip(newSlots, claims) {
-                        if claim.owned { mine.append(slot) } else { awaited.append((slot, claim.flight)) }
-                    }
-                    owned += mine
-                    if !mine.isEmpty {
-                        let digests = mine.map { run.slots[$0].digest }
-                        group.addTask { try await self.lookUp(mine, digests) }
-                    }
-                }
-                var misses = [Int]()
-                for try await batch in group { misses += apply(batch, &run) }
-                return misses.sorted()
-            }
+            let misses = try await lookUp(owned, &run)
             try await encode(misses, &run)
         } catch {
             let failure = storeFailure(error)
-            for slot in owned where run.outcomes[slot] == nil {
-                flights.land(run.slots[slot].digest, .failure(failure))
-            }
+            for slot in owned where run.outcomes[slot] == nil { flights.land(run.slots[slot].digest, .failure(failure)) }
             throw failure
         }
-        for (slot, flight) in awaited {
-            run.resolve(slot, await flight.wait())
+        for (slot, claim) in zip(newSlots, claims) {
+            if case .awaiting(let flight) = claim { run.resolve(slot, await flight.wait()) }
         }
     }
 
-    /// Looks owned keys up in one round trip, verifies every record found and lands the hits.
-    private func lookUp(_ slots: [Int], _ digests: [ContentDigest]) async throws -> LookupBatch {
+    /// Looks the owned slots up, in one request or, for many keys, one concurrent request per core.
+    ///
+    /// - Returns: The slots to encode: absent, or stored with a checksum that does not match.
+    private func lookUp(_ owned: [Int], _ run: inout BatchRun) async throws -> [Int] {
+        guard !owned.isEmpty else { return [] }
+        let parts = owned.count >= Self.parallelLookupThreshold ? max(1, configuration.digestConcurrency) : 1
+        let size = (owned.count + parts - 1) / parts
         let clock = ContinuousClock()
         let start = clock.now
+        let slots = run.slots
+        let batches = try await withThrowingTaskGroup(of: LookupBatch.self) { group in
+            for first in stride(from: 0, to: owned.count, by: size) {
+                let part = Array(owned[first..<min(first + size, owned.count)])
+                group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        var misses = [Int]()
+        for batch in batches { misses += apply(batch, &run) }
+        run.counters.lookupSeconds += (clock.now - start).seconds
+        return misses.sorted()
+    }
+
+    /// Looks keys up in one request, verifies every record found and lands the hits.
+    private func lookUp(_ slots: [Int], _ digests: [ContentDigest]) async throws -> LookupBatch {
         let found = try await store.records(for: digests, in: namespace)
         guard found.count == digests.count else {
             throw EmbeddingCacheError(
@@ -70,17 +73,18 @@ extension EmbeddingCache {
                 corrupt += 1
                 return nil
             }
-            flights.land(digest, .success((record, .store)))
             return record
         }
-        return LookupBatch(slots: slots, records: records, corrupt: corrupt, seconds: (clock.now - start).seconds)
+        flights.land(
+            zip(digests, records).lazy.compactMap { digest, record in record.map { (digest, .success(($0, .store))) } }
+        )
+        return LookupBatch(slots: slots, records: records, corrupt: corrupt)
     }
 
     /// Records a lookup's hits in the run.
     ///
     /// - Returns: The slots to encode: absent, or stored with a checksum that does not match.
     private func apply(_ batch: LookupBatch, _ run: inout BatchRun) -> [Int] {
-        run.counters.lookupSeconds += batch.seconds
         run.counters.corrupt += batch.corrupt
         var misses = [Int]()
         for (slot, record) in zip(batch.slots, batch.records) {

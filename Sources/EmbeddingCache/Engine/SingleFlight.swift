@@ -47,27 +47,52 @@ final class Flight: Sendable {
 
 /// The keys in flight in one cache: concurrent callers asking for the same key share one lookup
 /// and one encode.
+///
+/// A claimed key holds no ``Flight`` until a second caller asks for it, so the common case (nobody
+/// else wants the key) allocates nothing.
 final class SingleFlight: Sendable {
-    private let flights = Mutex<[ContentDigest: Flight]>([:])
+    private let flights = Mutex<[ContentDigest: Flight?]>([:])
+
+    /// What a caller got for one digest it asked for.
+    enum Claim {
+        /// The caller owns the key and must ``SingleFlight/land(_:)`` it.
+        case owned
+        /// Another caller owns the key; wait for its outcome.
+        case awaiting(Flight)
+    }
 
     /// Claims every digest that nobody else is working on.
     ///
-    /// - Returns: For each digest, in order: a new flight this caller owns and must ``land(_:_:)``,
-    ///   or another caller's flight to wait on.
-    func claim(_ digests: [ContentDigest]) -> [(flight: Flight, owned: Bool)] {
+    /// - Returns: For each digest, in order: owned by this caller, or another caller's flight.
+    func claim(_ digests: [ContentDigest]) -> [Claim] {
         flights.withLock { flights in
-            digests.map { digest in
-                if let existing = flights[digest] { return (existing, false) }
+            flights.reserveCapacity(flights.count + digests.count)
+            return digests.map { digest in
+                guard let existing = flights.index(forKey: digest) else {
+                    flights[digest] = .some(nil)
+                    return .owned
+                }
+                if let flight = flights.values[existing] { return .awaiting(flight) }
                 let flight = Flight()
-                flights[digest] = flight
-                return (flight, true)
+                flights.values[existing] = flight
+                return .awaiting(flight)
             }
         }
     }
 
-    /// Releases an owned key and hands its outcome to the callers waiting on it.
+    /// Releases owned keys and hands their outcomes to the callers waiting on them.
+    func land(_ outcomes: some Sequence<(ContentDigest, FlightOutcome)>) {
+        let waited: [(Flight, FlightOutcome)] = flights.withLock { flights in
+            outcomes.compactMap { digest, outcome in
+                guard case .some(.some(let flight)) = flights.removeValue(forKey: digest) else { return nil }
+                return (flight, outcome)
+            }
+        }
+        for (flight, outcome) in waited { flight.finish(outcome) }
+    }
+
+    /// Releases one owned key; see ``land(_:)``.
     func land(_ digest: ContentDigest, _ outcome: FlightOutcome) {
-        let flight = flights.withLock { $0.removeValue(forKey: digest) }
-        flight?.finish(outcome)
+        land(CollectionOfOne((digest, outcome)))
     }
 }
