@@ -25,7 +25,9 @@ extension EmbeddingCache {
             try await encode(misses, &run)
         } catch {
             let failure = storeFailure(error)
-            for slot in owned where run.outcomes[slot] == nil { flights.land(run.slots[slot].digest, .failure(failure)) }
+            for slot in owned where run.outcomes[slot] == nil {
+                flights.land(run.slots[slot].digest, .failure(failure))
+            }
             throw failure
         }
         for (slot, claim) in zip(newSlots, claims) {
