@@ -17,6 +17,8 @@ internal import Darwin
 struct SideFiles: Sendable {
     /// The folder, `<database path>.blobs`.
     let directory: String
+    /// Mappings kept for warm re-reads.
+    let mappings = MappedFileCache()
 
     /// The file name of a payload.
     static func name(namespaceID: Int64, digest: ContentDigest, checksum: UInt32) -> String {
@@ -62,36 +64,20 @@ struct SideFiles: Sendable {
         guard fsync(descriptor) == 0 else { throw failure("sync", directory) }
     }
 
-    /// Maps a payload's file read-only, without copying it.
+    /// Maps a payload's file read-only, without copying it; recently read files stay mapped.
     ///
     /// A missing or unreadable file reads as empty, and a short one as what is there: the checksum
     /// then fails and the cache counts the entry as corrupt and re-encodes it, instead of serving or
     /// hiding a damaged record.
     func read(_ name: String) -> Data {
-        let descriptor = open(path(of: name), O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return Data() }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_size > 0 else { return Data() }
-        let count = Int(status.st_size)
-        #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE
-        #endif
-        guard let address = mmap(nil, count, PROT_READ, flags, descriptor, 0), address != MAP_FAILED else {
-            return Data()
-        }
-        return Data(
-            bytesNoCopy: address,
-            count: count,
-            deallocator: .custom { address, count in munmap(address, count) }
-        )
+        mappings.data(at: path(of: name))
     }
 
     /// Removes files no row references any more; a file already gone is not an error.
     func remove(_ names: some Sequence<String>) {
-        for name in names { unlink(path(of: name)) }
+        let paths = names.map(path(of:))
+        for path in paths { unlink(path) }
+        mappings.forget(paths)
     }
 
     /// The total size of the folder's files.
