@@ -52,3 +52,12 @@ struct TensorTests {
         #expect(throws: EmbeddingCacheError.self) { try TensorRecord([("", tensor)]) }
     }
 }
+
+struct DTypeCodeTests {
+    @Test(arguments: DType.allCases)
+    func everyDTypeRoundTripsThroughARecord(dtype: DType) throws {
+        let tensor = try Tensor(dtype: dtype, shape: [2], data: Data(repeating: 1, count: 2 * dtype.byteWidth))
+        let decoded = try RecordCodec.decode(RecordCodec.encode(TensorRecord(single: tensor)))
+        #expect(decoded["embedding"] == tensor)
+    }
+}

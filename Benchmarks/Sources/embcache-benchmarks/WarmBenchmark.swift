@@ -15,7 +15,7 @@ struct WarmBenchmark {
         _ = try await cache.records(for: inputs)
         var warm = [Double]()
         var hashing = [Double]()
-        for _ in 0..<20 {
+        for _ in 0..<40 {
             warm += try await Timing.seconds(repeats: 1) {
                 let result = try await cache.results(for: inputs)
                 guard result.counters.hits == 800 else { throw BenchmarkFailure("the warm pass missed") }
@@ -24,11 +24,14 @@ struct WarmBenchmark {
         }
         let warmMedian = Timing.percentile(warm, 0.5)
         let hashMedian = Timing.percentile(hashing, 0.5)
+        // Each pass is paired with the hashing pass right after it, so load on the machine that
+        // drifts during the run slows both sides of a pair alike; the median ratio is reported.
+        let ratio = Timing.percentile(zip(warm, hashing).map { $0 / $1 }, 0.5)
         table.add(
             "warm get-or-compute, 800 × 50 KB",
             embcache: "\(Timing.format(warmMedian * 1000)) ms",
             baseline: "SHA-256 alone, all cores: \(Timing.format(hashMedian * 1000)) ms",
-            ratio: "\(Timing.format(warmMedian / hashMedian))×",
+            ratio: "\(Timing.format(ratio))× (median of paired runs)",
             target: "≤ 1.2×"
         )
     }

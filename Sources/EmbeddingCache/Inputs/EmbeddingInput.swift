@@ -71,16 +71,19 @@ public struct EmbeddingInput: Sendable {
     /// - Returns: The input as an encoder receives it.
     /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` naming the file.
     public func load() throws(EmbeddingCacheError) -> EncoderInput {
+        if !isComposite, parts.count == 1 { return EncoderInput(single: try Self.bytes(of: parts[0]), label: label) }
         var loaded = [Data]()
         loaded.reserveCapacity(parts.count)
-        for part in parts {
-            switch part {
-            case .bytes(let data): loaded.append(data)
-            case .text(let text): loaded.append(Data(text.utf8))
-            case .file(let path): loaded.append(try FileBytes.read(path))
-            }
-        }
+        for part in parts { loaded.append(try Self.bytes(of: part)) }
         return EncoderInput(parts: loaded, label: label)
+    }
+
+    private static func bytes(of part: Part) throws(EmbeddingCacheError) -> Data {
+        switch part {
+        case .bytes(let data): data
+        case .text(let text): Data(text.utf8)
+        case .file(let path): try FileBytes.read(path)
+        }
     }
 
     /// The key's content digest of loaded parts: SHA-256 of the bytes for a single input, the
@@ -95,21 +98,32 @@ public struct EmbeddingInput: Sendable {
 
 /// An input as an encoder receives it: its parts' bytes and its label.
 public struct EncoderInput: Sendable {
-    /// The bytes of each part, in order; one element for a single input.
-    public let parts: [Data]
+    // The first part apart from the others: a single input (the hot path) allocates no array.
+    private let first: Data
+    private let others: [Data]
     /// The input's name in errors and reports.
     public let label: String
 
     /// Creates an encoder input.
     ///
     /// - Parameters:
-    ///   - parts: The bytes of each part.
+    ///   - parts: The bytes of each part, at least one.
     ///   - label: The input's name.
     public init(parts: [Data], label: String) {
-        self.parts = parts
+        self.first = parts.first ?? Data()
+        self.others = Array(parts.dropFirst())
         self.label = label
     }
 
+    init(single bytes: Data, label: String) {
+        self.first = bytes
+        self.others = []
+        self.label = label
+    }
+
+    /// The bytes of each part, in order; one element for a single input.
+    public var parts: [Data] { [first] + others }
+
     /// The bytes of the first part: the whole input for a single input.
-    public var bytes: Data { parts.first ?? Data() }
+    public var bytes: Data { first }
 }

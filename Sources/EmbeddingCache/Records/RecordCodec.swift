@@ -14,6 +14,8 @@ public import FoundationEssentials
 public enum RecordCodec {
     static let magic: [UInt8] = Array("ECR1".utf8)
     static let alignment = 16
+    /// The magic as the little-endian word a reader loads.
+    static let magicWord = UInt32(littleEndian: magic.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
 
     /// Encodes a record.
     ///
@@ -72,10 +74,9 @@ public enum RecordCodec {
     private static func decodeIfValid(_ payload: Data) -> TensorRecord? {
         let parsed: (entries: [Entry], headerEnd: Int)? = payload.withUnsafeBytes { raw in
             var reader = ByteReader(raw)
-            guard reader.read(count: 4).map(Array.init) == magic, let count = reader.read(UInt32.self) else {
-                return nil
-            }
+            guard reader.read(UInt32.self) == magicWord, let count = reader.read(UInt32.self) else { return nil }
             var entries = [Entry]()
+            entries.reserveCapacity(Int(min(count, 64)))
             for _ in 0..<count {
                 guard let nameLength = reader.read(UInt16.self),
                     let nameBytes = reader.read(count: Int(nameLength)),
@@ -83,6 +84,7 @@ public enum RecordCodec {
                     let rank = reader.read(UInt8.self)
                 else { return nil }
                 var shape = [Int]()
+                shape.reserveCapacity(Int(rank))
                 for _ in 0..<rank {
                     guard let dimension = reader.read(UInt64.self), dimension <= UInt64(Int.max) else { return nil }
                     shape.append(Int(dimension))

@@ -78,7 +78,18 @@ public enum DType: String, Hashable, Sendable, Codable, CaseIterable, CustomStri
 
     /// The dtype for a record-encoding code.
     init?(code: UInt8) {
-        guard let match = Self.allCases.first(where: { $0.code == code }) else { return nil }
-        self = match
+        switch code {
+        case 0: self = .float32
+        case 1: self = .float16
+        case 2: self = .bfloat16
+        case 3: self = .float64
+        case 4: self = .int64
+        case 5: self = .int32
+        case 6: self = .int16
+        case 7: self = .int8
+        case 8: self = .uint8
+        case 9: self = .bool
+        default: return nil
+        }
     }
 }
