@@ -45,12 +45,21 @@ struct WorkerHandshakeTests {
     }
 
     @Test(arguments: [
-        (#"{"protocol": 1, "model": "m", "preprocessing": "p", "input": "pixels", "tensors": [{"name": "e", "dtype": "F32", "shape": [4]}]}"#, "not support yet"),
+        (
+            #"{"protocol": 1, "model": "m", "preprocessing": "p", "input": "pixels", "tensors": [{"name": "e", "dtype": "F32", "shape": [4]}]}"#,
+            "not support yet"
+        ),
         (#"{"protocol": 2, "model": "m", "preprocessing": "p", "tensors": []}"#, "protocol 2"),
         (#"{"protocol": 1, "preprocessing": "p", "tensors": []}"#, "missing field \"model\""),
-        (#"{"protocol": 1, "model": "m", "preprocessing": "p", "tensors": [{"name": "e", "dtype": "F33", "shape": [4]}]}"#, "wrong type or value"),
+        (
+            #"{"protocol": 1, "model": "m", "preprocessing": "p", "tensors": [{"name": "e", "dtype": "F33", "shape": [4]}]}"#,
+            "wrong type or value"
+        ),
         (#"{"protocol": 1, "model": "m", "preprocessing": "p", "tensors": []}"#, "no \"tensors\""),
-        (#"{"protocol": 1, "model": "m", "preprocessing": "p", "batch_size": 0, "tensors": [{"name": "e", "dtype": "F32", "shape": [4]}]}"#, "batch_size"),
+        (
+            #"{"protocol": 1, "model": "m", "preprocessing": "p", "batch_size": 0, "tensors": [{"name": "e", "dtype": "F32", "shape": [4]}]}"#,
+            "batch_size"
+        ),
         ("Loading model...", "malformed handshake"),
     ])
     func refusesClearly(json: String, mentioning text: String) {

@@ -17,7 +17,9 @@ struct MiniLMWorkerTests {
     @Test func matchesSentenceTransformersPublishedScores() throws {
         let cli = try CLIProcess()
         try cli.writeLines("in.txt", first + second)
-        let result = try cli.run(["embed", "--lines", "in.txt", "--encoder", Workers.miniLM, "--output", "out.npy", "--json"])
+        let result = try cli.run([
+            "embed", "--lines", "in.txt", "--encoder", Workers.miniLM, "--output", "out.npy", "--json",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let namespace = try #require(try result.json()["namespace"] as? [String: String])
         #expect(namespace["model"]?.hasPrefix("sentence-transformers/all-MiniLM-L6-v2@sha256:") == true)

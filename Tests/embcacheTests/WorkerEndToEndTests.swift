@@ -33,7 +33,9 @@ struct WorkerEndToEndTests {
         let cli = try CLIProcess()
         try cli.writeLines("in.txt", lines)
         _ = try cli.run(["embed", "--lines", "in.txt", "--encoder", Workers.numpy("--dim 16")])
-        let other = try cli.run(["embed", "--lines", "in.txt", "--encoder", Workers.numpy("--dim 16 --seed 1"), "--json"])
+        let other = try cli.run([
+            "embed", "--lines", "in.txt", "--encoder", Workers.numpy("--dim 16 --seed 1"), "--json",
+        ])
         #expect(try other.json()["misses"] as? Int == 6, "\(other.stderr)")
     }
 
@@ -46,7 +48,10 @@ struct WorkerEndToEndTests {
         try cli.writeLines("in.txt", marked)
         let start = ContinuousClock.now
         let result = try cli.run(
-            ["embed", "--lines", "in.txt", "--batch-size", "2", "--json", "--encoder", Workers.numpy("--dim 16 " + flags)]
+            [
+                "embed", "--lines", "in.txt", "--batch-size", "2", "--json", "--encoder",
+                Workers.numpy("--dim 16 " + flags),
+            ]
                 + extra
         )
         #expect(ContinuousClock.now - start < .seconds(30))
