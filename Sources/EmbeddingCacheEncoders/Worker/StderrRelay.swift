@@ -5,6 +5,8 @@ import Synchronization
 final class StderrRelay: Sendable {
     /// How many lines are kept for error messages.
     static let keptLines = 8
+    /// Bytes after which a line without a newline is relayed anyway, so memory stays bounded.
+    static let longestLine = 16_384
 
     private let state = Mutex(State())
     private let prefix: String
@@ -41,6 +43,10 @@ final class StderrRelay: Sendable {
             while let newline = pending.firstIndex(of: 0x0A) {
                 emit(pending[pending.startIndex..<newline])
                 pending = pending[(newline + 1)...]
+            }
+            if pending.count > Self.longestLine {
+                emit(pending)
+                pending = Data()
             }
         }
         if !pending.isEmpty { emit(pending) }

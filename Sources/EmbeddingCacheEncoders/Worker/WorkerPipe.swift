@@ -73,7 +73,7 @@ struct WorkerPipe: Sendable {
         while true {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { throw .timedOut }
-            let milliseconds = Int32(clamping: remaining.components.seconds * 1000 + 1)
+            let milliseconds = Int32(clamping: Int64((remaining / .milliseconds(1)).rounded(.up)))
             var entry = pollfd(fd: descriptor, events: events, revents: 0)
             let ready = poll(&entry, 1, min(milliseconds, 1000))
             if ready > 0 { return }

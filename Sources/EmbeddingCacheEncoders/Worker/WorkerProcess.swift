@@ -40,6 +40,15 @@ final class WorkerProcess: Sendable {
         self.stderr = stderr
     }
 
+    /// Closes the pipes of a worker nobody stopped: it reads end-of-file and exits on its own.
+    deinit {
+        ending.withLock { ending in
+            guard ending == nil else { return }
+            input.close()
+            output.close()
+        }
+    }
+
     /// Starts the command with pipes on stdin, stdout and stderr.
     ///
     /// - Throws: ``EmbeddingCacheError/Code/encoderFailed`` when the command cannot be started.
