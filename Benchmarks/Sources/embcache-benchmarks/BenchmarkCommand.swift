@@ -11,11 +11,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
             Suites: lookup (SQLite store, 10 K and 1 M entries, versus the seed's DuckDB cache), warm \
             (800 × 50 KB get-or-compute versus SHA-256 alone on all cores), cold (800 inputs with a \
             5 ms encoder versus no cache), large (one 8.3 MB float16 record versus safetensors' numpy \
-            loader). Build in release mode: Scripts/benchmark.sh does it all.
+            loader), worker (1 KB inputs in batches of 64 through the numpy worker's no-op mode versus \
+            the same no-op encoder in-process). Build in release mode: Scripts/benchmark.sh does it all.
             """
     )
 
-    @Option(help: "Comma-separated suites: lookup, warm, cold, large, or all.")
+    @Option(help: "Comma-separated suites: lookup, warm, cold, large, worker, or all.")
     var suites = "all"
 
     @Option(help: "Comma-separated store sizes for the lookup suite.")
@@ -29,6 +30,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @Option(help: "The folder holding the Python baseline scripts.")
     var baselines = "Benchmarks/baselines"
+
+    @Option(help: "The folder holding the reference workers.")
+    var workers = "Examples/workers"
 
     mutating func run() async throws {
         let selected = Set(suites.split(separator: ",").map(String.init))
@@ -48,6 +52,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("warm") { try await WarmBenchmark().run(context, into: &table) }
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
+        if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
         print(table.markdown)
     }
 }

@@ -1,0 +1,97 @@
+public import EmbeddingCache
+
+/// An encoder that runs in another process — any language, any framework — and speaks embcache's
+/// worker protocol over its stdin and stdout (`docs/worker-protocol.md`).
+///
+/// ``start(command:configuration:)`` launches the command and reads its handshake, which gives
+/// the encoder's namespace, schema and batch size. Batches are then sent one at a time. A worker
+/// that crashes, hangs past ``Configuration/timeout`` or answers garbage fails its batch with
+/// ``EmbeddingCacheError/Code/encoderFailed`` (nothing of that batch is stored) and is replaced by
+/// a fresh process at the next batch, which must state the same handshake. Its stderr is copied
+/// to ours, each line prefixed with `[worker PID]`. Starting a worker makes this process ignore
+/// `SIGPIPE`, so a worker that dies mid-write is an error rather than the end of the program.
+///
+/// ```swift
+/// let encoder = try await ProcessEncoder.start(command: "python3 Examples/workers/numpy_worker.py")
+/// let cache = EmbeddingCache(store: store, encoder: encoder)
+/// let records = try await cache.records(for: inputs)
+/// await encoder.stop()
+/// ```
+public struct ProcessEncoder: EmbeddingEncoder {
+    /// Settings of a worker process.
+    public struct Configuration: Sendable {
+        /// How long the handshake, or one batch from request to last result byte, may take before
+        /// the worker is killed. Five minutes by default.
+        public var timeout: Duration = .seconds(300)
+        /// How long ``ProcessEncoder/stop()`` waits for the worker to exit after closing its stdin.
+        public var stopGrace: Duration = .seconds(5)
+
+        /// Creates the default settings.
+        public init() {}
+    }
+
+    /// The worker's command line.
+    public let command: WorkerCommand
+    /// What the worker stated at start.
+    public let handshake: WorkerHandshake
+    private let supervisor: WorkerSupervisor
+    private let configuration: Configuration
+
+    /// Starts the worker and reads its handshake.
+    ///
+    /// - Parameters:
+    ///   - command: The command line, split shell-style (no shell is involved).
+    ///   - configuration: The timeout and the stop grace period.
+    /// - Returns: The encoder, with its worker running.
+    /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` for a malformed command or a program
+    ///   not found; ``EmbeddingCacheError/Code/encoderFailed`` when the worker exits, hangs or sends
+    ///   a malformed handshake; ``EmbeddingCacheError/Code/unsupported`` for a protocol version or
+    ///   input kind (`pixels`) this embcache does not support.
+    public static func start(
+        command: String,
+        configuration: Configuration = Configuration()
+    ) async throws(EmbeddingCacheError) -> ProcessEncoder {
+        let command = try WorkerCommand(parsing: command)
+        let supervisor = try await WorkerSupervisor(command: command, timeout: configuration.timeout)
+        return ProcessEncoder(
+            command: command,
+            handshake: supervisor.handshake,
+            supervisor: supervisor,
+            configuration: configuration
+        )
+    }
+
+    private init(
+        command: WorkerCommand,
+        handshake: WorkerHandshake,
+        supervisor: WorkerSupervisor,
+        configuration: Configuration
+    ) {
+        self.command = command
+        self.handshake = handshake
+        self.supervisor = supervisor
+        self.configuration = configuration
+    }
+
+    /// The model and preprocessing the worker stated.
+    public var namespace: Namespace { handshake.namespace }
+
+    /// The worker's preferred batch size.
+    public var preferredBatchSize: Int { handshake.batchSize }
+
+    /// The tensors the worker stated.
+    public var schema: RecordSchema { handshake.schema }
+
+    /// Sends a batch to the worker (restarting it first if the last one failed).
+    ///
+    /// - Returns: One result per input; an input the worker reported an error for fails alone.
+    /// - Throws: ``EmbeddingCacheError`` when the whole batch failed (see the type's discussion).
+    public func encode(_ batch: [EncoderInput]) async throws -> [Result<TensorRecord, EmbeddingCacheError>] {
+        try await supervisor.encode(batch)
+    }
+
+    /// Stops the worker: closes its stdin, the signal to exit, and kills it after the grace period.
+    public func stop() async {
+        await supervisor.stop(grace: configuration.stopGrace)
+    }
+}
