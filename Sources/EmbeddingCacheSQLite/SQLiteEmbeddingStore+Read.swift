@@ -37,7 +37,7 @@ extension SQLiteEmbeddingStore {
         let now = configuration.now().storedMilliseconds
         let staleBefore = now - configuration.touchIntervalMilliseconds
         let found = try await access("read", namespace) {
-            try await pool.read { db in try self.lookUp(digests, in: namespace, staleBefore: staleBefore, db) }
+            try lookupConnections.read { db in try self.lookUp(digests, in: namespace, staleBefore: staleBefore, db) }
         }
         if !found.stale.isEmpty {
             _ = try? await pool.write { db in try Self.touch(found.stale, at: now, staleBefore: staleBefore, db) }

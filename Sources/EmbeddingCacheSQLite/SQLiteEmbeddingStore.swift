@@ -14,7 +14,8 @@ internal import Darwin
 /// Small records live inline in the database; records of at least
 /// ``Configuration/sideFileThreshold`` bytes live in immutable side files in a folder beside it
 /// (`cache.sqlite.blobs/`) and are read back memory-mapped, without a copy. A lookup of a batch is
-/// one read transaction over a prepared statement; a put is one write transaction. Last-use times,
+/// one read transaction over a prepared statement, run on the calling thread on a read-only
+/// connection of its own (see `LookupConnections`); a put is one write transaction. Last-use times,
 /// which pruning needs, are kept coarsely: a read writes only for entries whose recorded use is
 /// older than ``Configuration/touchInterval``.
 ///
@@ -30,6 +31,7 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
     public let configuration: Configuration
 
     let pool: DatabasePool
+    let lookupConnections: LookupConnections
     let sideFiles: SideFiles
     /// Namespace ids seen committed; namespace rows are never deleted, so an id never goes stale.
     let namespaceIDs = Mutex<[Namespace: Int64]>([:])
@@ -62,6 +64,7 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
         self.path = path
         self.configuration = configuration
         self.sideFiles = SideFiles(directory: "\(path).blobs")
+        self.lookupConnections = LookupConnections(path: path, configuration: configuration)
         do {
             let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)

@@ -1,0 +1,42 @@
+internal import GRDB
+import Synchronization
+
+/// Read-only connections that lookups borrow on the calling thread, without ever waiting for one
+/// another.
+///
+/// A warm lookup is a few microseconds of SQLite work over mapped memory; going through the pool's
+/// asynchronous `read` adds two thread hops, tens of microseconds, to every call. Blocking a task's
+/// thread on the pool's synchronous `read` instead would be unsafe: it waits for a free reader,
+/// and the tasks holding readers may need that very thread to finish. So lookups keep their own
+/// stack of idle read-only connections: a caller takes one (or opens a new one when none is idle),
+/// uses it alone, and puts it back. No caller ever waits for another, so the thread is held only
+/// for the SQLite work itself.
+final class LookupConnections: Sendable {
+    private let path: String
+    private let configuration: SQLiteEmbeddingStore.Configuration
+    private let idle = Mutex<[DatabaseQueue]>([])
+    /// Idle connections kept open beyond this are closed.
+    private static let idleLimit = 8
+
+    init(path: String, configuration: SQLiteEmbeddingStore.Configuration) {
+        self.path = path
+        self.configuration = configuration
+    }
+
+    /// Runs `body` in a read transaction on a connection no one else is using.
+    func read<Result>(_ body: (Database) throws -> Result) throws -> Result {
+        let connection = try idle.withLock { $0.popLast() } ?? open()
+        defer {
+            idle.withLock { connections in
+                if connections.count < Self.idleLimit { connections.append(connection) }
+            }
+        }
+        return try connection.read(body)
+    }
+
+    private func open() throws -> DatabaseQueue {
+        var database = configuration.database
+        database.readonly = true
+        return try DatabaseQueue(path: path, configuration: database)
+    }
+}
