@@ -17,9 +17,9 @@ public enum BuiltinEncoders {
         switch specification.name {
         case "bytes":
             encoder = BytesEncoder(
-                dimension: try parameters.integer("dim", default: 384, in: 1...4_194_304),
-                costMilliseconds: try parameters.double("cost-ms", default: 0, in: 0...60_000),
-                batchSize: try parameters.integer("batch", default: 64, in: 1...65_536)
+                dimension: try parameters.number("dim", default: 384, in: 1...4_194_304),
+                costMilliseconds: try parameters.number("cost-ms", default: 0, in: 0...60_000),
+                batchSize: try parameters.number("batch", default: 64, in: 1...65_536)
             )
         default:
             throw EmbeddingCacheError(
@@ -42,23 +42,14 @@ struct ParameterReader {
         unread = specification.parameters.map(\.key)
     }
 
-    mutating func integer(
+    /// The parameter `key` as a number in `range`, or `value` when it is not given.
+    mutating func number<Number: LosslessStringConvertible & Comparable>(
         _ key: String,
-        default value: Int,
-        in range: ClosedRange<Int>
-    ) throws(EmbeddingCacheError) -> Int {
+        default value: Number,
+        in range: ClosedRange<Number>
+    ) throws(EmbeddingCacheError) -> Number {
         guard let text = take(key) else { return value }
-        guard let number = Int(text), range.contains(number) else { throw invalid(key, text, range) }
-        return number
-    }
-
-    mutating func double(
-        _ key: String,
-        default value: Double,
-        in range: ClosedRange<Double>
-    ) throws(EmbeddingCacheError) -> Double {
-        guard let text = take(key) else { return value }
-        guard let number = Double(text), range.contains(number) else { throw invalid(key, text, range) }
+        guard let number = Number(text), range.contains(number) else { throw invalid(key, text, range) }
         return number
     }
 
