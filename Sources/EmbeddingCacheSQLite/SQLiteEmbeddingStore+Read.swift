@@ -31,13 +31,15 @@ extension SQLiteEmbeddingStore {
     ///   - namespace: Their namespace; an unknown one yields all `nil`.
     /// - Returns: One element per digest, in order: the stored record, or `nil` when absent.
     /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be read.
-    /// - Complexity: One index lookup per digest, about 3–4 µs each with memory mapping.
+    /// - Complexity: One index lookup per digest, a few microseconds each with memory mapping.
+    ///   Batches of ``parallelLookupThreshold`` keys or more are split across the cores, one read
+    ///   transaction per part.
     public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
         guard !digests.isEmpty else { return [] }
         let now = configuration.now().storedMilliseconds
         let staleBefore = now - configuration.touchIntervalMilliseconds
         let found = try await access("read", namespace) {
-            try lookupConnections.read { db in try self.lookUp(digests, in: namespace, staleBefore: staleBefore, db) }
+            try await lookUp(digests, in: namespace, staleBefore: staleBefore)
         }
         if !found.stale.isEmpty {
             _ = try? await pool.write { db in try Self.touch(found.stale, at: now, staleBefore: staleBefore, db) }
@@ -45,14 +47,47 @@ extension SQLiteEmbeddingStore {
         return found.records
     }
 
+    /// Looks keys up in one read transaction, or for a large batch, one per core at once.
+    private func lookUp(
+        _ digests: [ContentDigest],
+        in namespace: Namespace,
+        staleBefore: Int64
+    ) async throws -> LookupResult {
+        guard digests.count >= Self.parallelLookupThreshold, Self.cores > 1 else {
+            return try lookupConnections.read { db in try lookUp(digests, in: namespace, staleBefore: staleBefore, db) }
+        }
+        let size = (digests.count + Self.cores - 1) / Self.cores
+        return try await withThrowingTaskGroup(of: (Int, LookupResult).self) { group in
+            for first in stride(from: 0, to: digests.count, by: size) {
+                let part = Array(digests[first..<min(first + size, digests.count)])
+                group.addTask { (first, try await self.lookUp(part, in: namespace, staleBefore: staleBefore)) }
+            }
+            let parts = try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
+            return LookupResult(
+                records: parts.flatMap(\.1.records),
+                stale: parts.reduce(into: Set()) { $0.formUnion($1.1.stale) }
+            )
+        }
+    }
+
+    /// Lookups of at least this many keys are split across the cores.
+    static let parallelLookupThreshold = 512
+    private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+
+    /// What one read transaction found, and which entries need a new last-use time.
+    private struct LookupResult: Sendable {
+        var records: [StoredRecord?]
+        var stale: Set<Int64>
+    }
+
     private func lookUp(
         _ digests: [ContentDigest],
         in namespace: Namespace,
         staleBefore: Int64,
         _ db: Database
-    ) throws -> (records: [StoredRecord?], stale: Set<Int64>) {
+    ) throws -> LookupResult {
         guard let namespaceID = try namespaceID(of: namespace, db) else {
-            return (Array(repeating: nil, count: digests.count), [])
+            return LookupResult(records: Array(repeating: nil, count: digests.count), stale: [])
         }
         let statement = try RawStatement(db, sql: Self.lookupSQL)
         statement.bind(namespaceID, at: 1)
@@ -73,7 +108,7 @@ extension SQLiteEmbeddingStore {
             }
             records.append(record)
         }
-        return (records, stale)
+        return LookupResult(records: records, stale: stale)
     }
 
     private static func touch(_ rowids: Set<Int64>, at now: Int64, staleBefore: Int64, _ db: Database) throws {
