@@ -4,6 +4,7 @@ internal import FoundationEssentials
 extension StoreConformance {
     static let recordChecks: [Check] = [
         Check("batch round trip keeps order, repeats and misses", roundTrip),
+        Check("a large batch keeps order, repeats and misses", largeBatch),
         Check("empty lookups and unknown namespaces", emptyLookups),
         Check("namespaces are isolated", namespacesIsolated),
         Check("put replaces", putReplaces),
@@ -45,6 +46,22 @@ extension StoreConformance {
         try expectEqual(found.count, digests.count, "result count", file: file, line: line)
         for (digest, record) in zip(digests, found) {
             try expect(record == nil, "\(digest) should be absent from \(namespace)", file: file, line: line)
+        }
+    }
+
+    /// Large enough that a store may split the batch across cores.
+    private static func largeBatch(_ store: any EmbeddingStore, _: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let entries = (0..<1500).map { Fixtures.entry(seed: UInt64($0), dimension: 4) }
+        try await store.put(entries, in: namespace)
+        let asked = (0..<3000).map { index -> ContentDigest in
+            index % 7 == 3 ? Fixtures.digest(seed: UInt64(100_000 + index)) : entries[(index * 31) % 1500].digest
+        }
+        let found = try await store.records(for: asked, in: namespace)
+        try expectEqual(found.count, asked.count, "result count")
+        for (index, record) in found.enumerated() {
+            let wanted = index % 7 == 3 ? nil : entries[(index * 31) % 1500].record
+            try expect(record == wanted, "position \(index) of a 3 000-key batch holds the wrong record")
         }
     }
 
