@@ -27,7 +27,14 @@ struct LookupBenchmark {
                 }
             }
         }
-        for batch in batches.prefix(5) { try await fetch(batch) }  // warm up
+        // Warm: every key is looked up once before timing, so its pages are in the page cache and
+        // mapped into this process (a first touch of a mapped page costs a minor fault).
+        var firstIndex = 0
+        let firstTouch = try await Timing.seconds(repeats: batches.count) {
+            try await fetch(batches[firstIndex])
+            firstIndex += 1
+        }
+        for key in singles { try await fetch([key]) }
         var batchIndex = 0
         let batchSeconds = try await Timing.seconds(repeats: batches.count) {
             try await fetch(batches[batchIndex])
@@ -39,6 +46,7 @@ struct LookupBenchmark {
             singleIndex += 1
         }
         let perKey = Timing.percentile(batchSeconds, 0.5) / 800 * 1e6
+        let firstTouchPerKey = Timing.percentile(firstTouch, 0.5) / 800 * 1e6
         let singleP50 = Timing.percentile(singleSeconds, 0.5) * 1e6
         let singleP99 = Timing.percentile(singleSeconds, 0.99) * 1e6
 
@@ -57,6 +65,13 @@ struct LookupBenchmark {
             baseline: "seed DuckDB p50 \(Timing.format(duck.p50_us, 0)) µs",
             ratio: "\(Timing.format(duck.p50_us / perKey, 0))× faster",
             target: "≤ 5 µs"
+        )
+        table.add(
+            "lookup, \(label) entries, batch of 800, first touch in this process (per key)",
+            embcache: "\(Timing.format(firstTouchPerKey)) µs",
+            baseline: "seed DuckDB p50 \(Timing.format(duck.p50_us, 0)) µs",
+            ratio: "\(Timing.format(duck.p50_us / firstTouchPerKey, 0))× faster",
+            target: "reported"
         )
         table.add(
             "lookup, \(label) entries, single key p50 / p99",
