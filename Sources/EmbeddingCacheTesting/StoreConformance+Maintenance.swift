@@ -8,6 +8,7 @@ extension StoreConformance {
         Check("prune by namespace", pruneByNamespace),
         Check("prune by age", pruneByAge),
         Check("prune by size removes least recently used first", pruneBySize),
+        Check("a dry-run prune reports and removes nothing", pruneDryRun),
     ]
 
     private static let other = Namespace(model: "test/other@1", preprocessing: "identity")
@@ -105,5 +106,30 @@ extension StoreConformance {
         try await expectAbsent([entries[1].digest, entries[2].digest], in: namespace, store)
         try await expectStored([entries[3], entries[0]], in: namespace, store)
         try await expectEqual(store.prune(criteria), PruneReport(entries: 0, bytes: 0), "report of a second prune")
+    }
+
+    private static func pruneDryRun(_ store: any EmbeddingStore, _ clock: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let entries = (0..<4).map { Fixtures.entry(seed: $0, dimension: 64) }
+        for entry in entries {
+            try await store.put([entry], in: namespace)
+            clock.advance(by: step)
+        }
+        try await store.put([Fixtures.entry(seed: 9, in: other)], in: other)
+        let size = entries[0].record.payload.count
+        var criteria = PruneCriteria()
+        criteria.namespaces = [other]
+        criteria.maximumBytes = 2 * size
+        criteria.dryRun = true
+        let before = try await store.statistics().namespaces
+        let report = try await store.prune(criteria)
+        try expectEqual(
+            report,
+            PruneReport(entries: 3, bytes: 2 * size + Fixtures.entry(seed: 9, in: other).record.payload.count),
+            "dry-run report"
+        )
+        try await expectEqual(store.statistics().namespaces, before, "statistics after a dry run")
+        criteria.dryRun = false
+        try await expectEqual(store.prune(criteria), report, "the real prune's report")
     }
 }

@@ -51,6 +51,29 @@ public protocol EmbeddingStore: Sendable {
     /// - Returns: What was removed.
     /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
     func prune(_ criteria: PruneCriteria) async throws -> PruneReport
+
+    /// Reads one page of a namespace's records, in ascending digest order.
+    ///
+    /// Paging from `after: nil` with the last digest of each page as the next `after` visits every
+    /// record of the namespace once, without holding the namespace in memory; ``statistics()``
+    /// lists the namespaces. Records come back as stored, unverified, and reading them does not
+    /// count as a use for pruning. Records written or removed while paging may or may not be seen.
+    ///
+    /// ```swift
+    /// var page = try await store.entries(in: namespace, after: nil, limit: 1000)
+    /// while let last = page.last?.digest {
+    ///     page = try await store.entries(in: namespace, after: last, limit: 1000)
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - namespace: The namespace to read; an unknown one has no records.
+    ///   - after: Return only digests greater than this one (in ``ContentDigest``'s bytewise
+    ///     order); `nil` to start at the first.
+    ///   - limit: The most records to return; at least 1.
+    /// - Returns: Up to `limit` entries, sorted by digest; fewer than `limit` only at the end.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be read.
+    func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry]
 }
 
 /// A record with the digest it is stored under.

@@ -15,6 +15,8 @@ public struct PruneCriteria: Sendable, Hashable {
     public var unusedSince: Date?
     /// Then remove least recently used entries until the payload bytes are at most this.
     public var maximumBytes: Int?
+    /// Report what the criteria would remove, and remove nothing.
+    public var dryRun = false
 
     /// Creates criteria that remove nothing.
     public init() {}

@@ -60,8 +60,11 @@ public actor InMemoryEmbeddingStore: EmbeddingStore {
         return StoreStatistics(namespaces: figures.sorted { $0.namespace.description < $1.namespace.description })
     }
 
-    /// Removes entries; see ``EmbeddingStore/prune(_:)``.
+    /// Removes entries, or under ``PruneCriteria/dryRun`` only counts them; see
+    /// ``EmbeddingStore/prune(_:)``.
     public func prune(_ criteria: PruneCriteria) -> PruneReport {
+        let before = namespaces
+        defer { if criteria.dryRun { namespaces = before } }
         var report = PruneReport(entries: 0, bytes: 0)
         func remove(_ namespace: Namespace, _ digest: ContentDigest) {
             guard let entry = namespaces[namespace]?.removeValue(forKey: digest) else { return }
@@ -87,5 +90,14 @@ public actor InMemoryEmbeddingStore: EmbeddingStore {
             }
         }
         return report
+    }
+
+    /// Reads one page of a namespace in digest order; see ``EmbeddingStore/entries(in:after:limit:)``.
+    ///
+    /// - Complexity: O(n log n) in the namespace's size: the namespace is sorted for each page.
+    public func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) -> [StoreEntry] {
+        let stored = namespaces[namespace] ?? [:]
+        let digests = stored.keys.filter { digest in after.map { digest > $0 } ?? true }.sorted().prefix(max(0, limit))
+        return digests.map { StoreEntry(digest: $0, record: stored[$0]!.record) }
     }
 }
