@@ -5,7 +5,8 @@ extension EmbeddingCacheError {
     /// Wraps a failure of the store at `path` as an ``EmbeddingCacheError``.
     ///
     /// An ``EmbeddingCacheError`` passes through; `SQLITE_FULL` becomes `.storeFull`;
-    /// `SQLITE_NOTADB` becomes `.storeIncompatible`; anything else becomes `.storeFailed` with the
+    /// `SQLITE_NOTADB` becomes `.storeIncompatible`; `SQLITE_CORRUPT` becomes `.storeFailed` saying the
+    /// file is damaged; anything else becomes `.storeFailed` with the
     /// original error as `underlying`. The message names the path and the operation, never payloads.
     static func store(
         _ error: any Error,
@@ -21,6 +22,8 @@ extension EmbeddingCacheError {
             (code, reason) = (.storeFull, "the disk or database is full")
         case .SQLITE_NOTADB?:
             (code, reason) = (.storeIncompatible, "the file is not an SQLite database")
+        case .SQLITE_CORRUPT?:
+            (code, reason) = (.storeFailed, "the database file is damaged (database disk image is malformed)")
         default:
             (code, reason) = (.storeFailed, "the database reported an error")
         }

@@ -11,10 +11,13 @@ struct Embcache: AsyncParsableCommand {
             Entries are keyed by (model identity, preprocessing identity, SHA-256 of the input's bytes): \
             renamed files hit, edited files miss, a new model or preprocessing misses everything.
 
-            Exit codes: 0 success, 1 the run failed, 2 usage error, 3 some inputs failed.
+            Exit codes: 0 success, 1 the run failed, 2 usage error, 3 some inputs failed, 4 verify found corrupt records that remain.
             """,
         version: EmbcacheVersion.current,
-        subcommands: [EmbedCommand.self, StatsCommand.self]
+        subcommands: [
+            EmbedCommand.self, StatsCommand.self, VerifyCommand.self, PruneCommand.self, ClearCommand.self,
+            ExplainCommand.self,
+        ]
     )
 
     /// Runs the command line, mapping usage errors to exit code 2 and library errors to 1.

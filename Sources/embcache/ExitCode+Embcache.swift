@@ -5,4 +5,6 @@ extension ExitCode {
     static let usage = ExitCode(2)
     /// Exit code 3: the run finished but some inputs failed.
     static let someInputsFailed = ExitCode(3)
+    /// Exit code 4: `verify` found corrupt records that remain in the store.
+    static let corruptRecordsRemain = ExitCode(4)
 }

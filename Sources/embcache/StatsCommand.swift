@@ -28,8 +28,8 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         let location = storeOptions.location
         let report: StatsReport
-        if FileManager.default.fileExists(atPath: location) {
-            let statistics = try await StoreLocation.open(location).statistics()
+        if let store = try StoreLocation.openExisting(location) {
+            let statistics = try await store.statistics()
             report = StatsReport(
                 store: location,
                 statistics: statistics,

@@ -1,0 +1,63 @@
+import ArgumentParser
+import EmbeddingCache
+import EmbeddingCacheEncoders
+
+/// `embcache explain`: why one input hits or misses.
+struct ExplainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "Explain why an input hits or misses: its digest and the namespaces that hold it.",
+        discussion: """
+            Prints the input's SHA-256, the encoder's namespace (model | preprocessing | storage), \
+            whether that namespace holds the input, every namespace that does, and the namespaces \
+            that differ from the encoder's in only the model, only the preprocessing or only the \
+            storage policy, so a changed preprocessing shows as such. A process: encoder is started \
+            for its handshake only; nothing is encoded or stored. A store that does not exist is \
+            treated as empty and is not created.
+
+            Exit codes: 0 explained (hit or miss); 1 the input or store cannot be read, or the \
+            worker cannot start; 2 usage error.
+
+            Example:
+              embcache explain photo.png --encoder builtin:bytes --json
+            """
+    )
+
+    @Argument(help: "The input file.")
+    var path: String
+
+    @Option(help: "The encoder, as for embed: builtin:bytes[?dim=N…] or process:'COMMAND …'.")
+    var encoder: String
+
+    @Option(help: "The storage policy, as for embed; lossless by default.")
+    var storagePolicy: StoragePolicy = .lossless
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        do {
+            try EncoderSpecification(parsing: encoder).validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+
+    func run() async throws {
+        let digest = try ContentDigest(ofFileAt: path)
+        let namespace = try await EncoderSpecification(parsing: encoder).withEncoder { $0.namespace }
+            .storing(storagePolicy)
+        var stored: [Namespace] = []
+        var holders: [Namespace] = []
+        if let store = try StoreLocation.openExisting(storeOptions.location) {
+            stored = try await store.statistics().namespaces.map(\.namespace)
+            for candidate in stored where try await store.records(for: [digest], in: candidate)[0] != nil {
+                holders.append(candidate)
+            }
+        }
+        let report = ExplainReport(path: path, digest: digest, namespace: namespace, stored: stored, holders: holders)
+        if json { try JSONReport.print(report) } else { print(report.text) }
+    }
+}
