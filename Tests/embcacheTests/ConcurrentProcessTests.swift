@@ -102,17 +102,7 @@ struct CorruptionEndToEndTests {
         let encoder = "builtin:bytes?dim=32"
         #expect(try cli.run(["embed", cli.path("inputs"), "--encoder", encoder]).status == 0)
 
-        // Flip one byte inside one stored vector with the sqlite3 shell (sqlite3 is installed by
-        // Scripts/test.sh).
-        let shell = Process()
-        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        shell.arguments = [
-            "sqlite3", cli.storePath,
-            "UPDATE entry SET payload = substr(payload, 1, 100) || x'ff' || substr(payload, 102) WHERE rowid = 3;",
-        ]
-        try shell.run()
-        shell.waitUntilExit()
-        #expect(shell.terminationStatus == 0)
+        try SQLiteShell.corruptPayload(cli.storePath, rowid: 3)
 
         let run = try cli.run([
             "embed", cli.path("inputs"), "--encoder", encoder, "--json", "--output", cli.path("after.npy"),

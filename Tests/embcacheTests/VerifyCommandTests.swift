@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+
+/// `embcache verify` on a healthy store, a store with a record corrupted on disk, and a store whose
+/// database file is damaged.
+struct VerifyCommandTests {
+    private let encoder = "builtin:bytes?dim=32"
+
+    /// A scratch cache holding ten embedded files.
+    private func embeddedCache() throws -> CLIProcess {
+        let cli = try CLIProcess()
+        _ = try ConcurrentProcessTests.writeFiles(cli, folder: "inputs", count: 10, tag: "verify")
+        #expect(try cli.run(["embed", cli.path("inputs"), "--encoder", encoder]).status == 0)
+        return cli
+    }
+
+    @Test func aHealthyStoreVerifiesClean() throws {
+        let cli = try embeddedCache()
+        let run = try cli.run(["verify", "--json"])
+        #expect(run.status == 0)
+        let report = try run.json()
+        #expect(report["records"] as? Int == 10 && report["corrupt"] as? Int == 0 && report["repaired"] as? Int == 0)
+        #expect((report["corrupt_entries"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func aRecordCorruptedOnDiskIsReportedThenRepaired() throws {
+        let cli = try embeddedCache()
+        try SQLiteShell.corruptPayload(cli.storePath, rowid: 3)
+        let digest = try #require(
+            try cli.run(["explain", cli.path("inputs/0002.bin"), "--encoder", encoder, "--json"]).json()["digest"]
+                as? String
+        )
+
+        let found = try cli.run(["verify", "--json"])
+        #expect(found.status == 4, "corrupt records remain: \(found.stderr)")
+        let report = try found.json()
+        #expect(report["records"] as? Int == 10 && report["corrupt"] as? Int == 1 && report["repaired"] as? Int == 0)
+        let entries = try #require(report["corrupt_entries"] as? [[String: Any]])
+        #expect(entries.map { $0["digest"] as? String } == [digest])
+        #expect((entries.first?["namespace"] as? [String: Any])?["model"] as? String == "builtin:bytes/v1?dim=32")
+
+        let repaired = try cli.run(["verify", "--repair", "--json"])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        #expect(try repaired.json()["repaired"] as? Int == 1)
+        let after = try cli.run(["verify", "--json"])
+        #expect(after.status == 0)
+        #expect(try after.json()["records"] as? Int == 9)
+        let embed = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--json"]).json()
+        #expect(embed["hits"] as? Int == 9 && embed["encoded"] as? Int == 1 && embed["corrupt"] as? Int == 0)
+    }
+
+    @Test func aDamagedDatabaseFileIsReportedNotCrashedOn() throws {
+        let cli = try CLIProcess()
+        _ = try ConcurrentProcessTests.writeFiles(cli, folder: "inputs", count: 400, tag: "damaged")
+        #expect(try cli.run(["embed", cli.path("inputs"), "--encoder", encoder]).status == 0)
+        try SQLiteShell.run(cli.storePath, "PRAGMA wal_checkpoint(TRUNCATE);")
+        // Overwrite the start of every page after the first two (the header and the schema stay).
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cli.storePath))
+        let size = try handle.seekToEnd()
+        for offset in stride(from: UInt64(2 * 8192), to: size, by: 8192) {
+            try handle.seek(toOffset: offset)
+            try handle.write(contentsOf: Data(repeating: 0xA5, count: 100))
+        }
+        try handle.close()
+
+        let run = try cli.run(["verify", "--json"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("database file is damaged"), "\(run.stderr)")
+        #expect(run.stderr.contains(cli.storePath))
+    }
+}
