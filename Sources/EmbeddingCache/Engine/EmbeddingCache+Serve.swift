@@ -59,7 +59,7 @@ extension EmbeddingCache {
     }
 
     /// Looks keys up in one request, verifies every record found and lands the hits.
-    private func lookUp(_ slots: [Int], _ digests: [ContentDigest]) async throws -> LookupBatch {
+    func lookUp(_ slots: [Int], _ digests: [ContentDigest]) async throws -> LookupBatch {
         let found = try await store.records(for: digests, in: namespace)
         guard found.count == digests.count else {
             throw EmbeddingCacheError(

@@ -1,0 +1,32 @@
+extension EmbeddingCache {
+    /// Returns the stored record of every input, in input order, without ever encoding.
+    ///
+    /// It digests every input on every core, looks the keys up in one round trip and verifies each
+    /// record's checksum, exactly as a get-or-compute call does, but sends nothing to the encoder
+    /// and writes nothing. Use it to check what a dataset already has, or to read a dataset back
+    /// for training when a miss should not start a model.
+    ///
+    /// ```swift
+    /// let sample = EmbeddingInput.composite([.file("c1.png"), .file("c2.png")], label: "s1 controls")
+    /// let found = try await cache.cachedRecords(for: [.file("a.png"), sample])
+    /// let complete = found.allSatisfy { $0 != nil }
+    /// ```
+    ///
+    /// - Parameter inputs: The inputs.
+    /// - Returns: Per input, in order: its verified record, or `nil` when it is absent, its stored
+    ///   record is corrupt (never served), or the input cannot be read.
+    /// - Throws: ``EmbeddingCacheError`` when the store fails.
+    /// - Complexity: One store round trip; reads and digests every input.
+    public func cachedRecords(for inputs: [EmbeddingInput]) async throws -> [TensorRecord?] {
+        guard !inputs.isEmpty else { return [] }
+        var run = BatchRun(inputs: inputs, progress: nil)
+        let slots = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: true)
+        let found: LookupBatch
+        do {
+            found = try await lookUp(Array(slots), slots.map { run.slots[$0].digest })
+        } catch {
+            throw storeFailure(error)
+        }
+        return run.slotOfInput.map { slot in slot.flatMap { found.records[$0] } }
+    }
+}

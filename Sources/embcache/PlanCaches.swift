@@ -1,0 +1,38 @@
+import EmbeddingCache
+import EmbeddingCacheEncoders
+
+/// Starts every encoder a plan names (workers included) and builds one cache per encoder over one
+/// shared store; stops the workers afterwards.
+enum PlanCaches {
+    /// Hands `body` one cache per encoder name; every worker is stopped when `body` returns or throws.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` when an encoder cannot be built or a worker cannot start,
+    ///   or what `body` throws.
+    static func with<R>(
+        _ plan: PrecomputePlan,
+        store: any EmbeddingStore,
+        workerTimeout: Double,
+        _ body: ([String: EmbeddingCache]) async throws -> R
+    ) async throws -> R {
+        let specifications = try plan.specifications()
+        var worker = ProcessEncoder.Configuration()
+        worker.timeout = .milliseconds(Int64(workerTimeout * 1000))
+        return try await start(plan.encoderNames[...], specifications, worker, store, [:], body)
+    }
+
+    private static func start<R>(
+        _ names: ArraySlice<String>,
+        _ specifications: [String: EncoderSpecification],
+        _ worker: ProcessEncoder.Configuration,
+        _ store: any EmbeddingStore,
+        _ caches: [String: EmbeddingCache],
+        _ body: ([String: EmbeddingCache]) async throws -> R
+    ) async throws -> R {
+        guard let name = names.first, let specification = specifications[name] else { return try await body(caches) }
+        return try await specification.withEncoder(configuration: worker) { encoder in
+            var caches = caches
+            caches[name] = EmbeddingCache(store: store, encoder: encoder)
+            return try await start(names.dropFirst(), specifications, worker, store, caches, body)
+        }
+    }
+}

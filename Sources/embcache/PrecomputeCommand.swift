@@ -1,0 +1,73 @@
+import ArgumentParser
+import EmbeddingCache
+
+/// `embcache precompute`: caches every field of every sample of a dataset, as a training plan says.
+struct PrecomputeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "precompute",
+        abstract: "Cache every field of every sample of a dataset manifest, as a plan says.",
+        discussion: """
+            Each line of the manifest (JSON Lines) is one sample: an object with a string "id" and \
+            values such as "image": "a.png", "controls": ["c1.png", "c2.png"], "prompt": "a red chair"; \
+            paths are relative to the manifest's folder. The plan (JSON, docs/cli.md) names the \
+            encoders and the fields: each field's tensor names, its encoder and the inputs it is keyed \
+            by. Every encoder gets its own cache over the one store, and the encoders run at the same \
+            time. A re-run after an interruption serves what was stored as hits.
+
+            With --check nothing is encoded: hits are the cached fields, misses the absent ones, and \
+            the report says how many samples are complete.
+
+            Exit codes: 0 success (with --check: every sample complete); 1 the run failed (an \
+            unreadable or malformed manifest or plan, a store error, a worker that cannot start); 2 \
+            usage error; 3 some fields failed (named on stderr and in --json) or, with --check, some \
+            samples are incomplete.
+
+            Example:
+              embcache precompute --manifest train.jsonl --plan plan.json
+              embcache precompute --manifest train.jsonl --plan plan.json --check --json
+            """
+    )
+
+    @Option(help: ArgumentHelp("The dataset: one JSON object per line, with an \"id\".", valueName: "file.jsonl"))
+    var manifest: String
+
+    @Option(help: ArgumentHelp("The plan: encoders and fields (JSON; see docs/cli.md).", valueName: "file"))
+    var plan: String
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds a process: worker may take for its handshake or one batch before it is killed.",
+            valueName: "seconds"
+        )
+    )
+    var workerTimeout: Double = 300
+
+    @Flag(help: "Only report how many samples and fields are cached; encode nothing.")
+    var check = false
+
+    @Flag(help: "Print one JSON object with the per-field counts on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard workerTimeout > 0, workerTimeout <= 1_000_000 else {
+            throw ValidationError("--worker-timeout must be a number of seconds above 0")
+        }
+    }
+
+    func run() async throws {
+        let plan = try PrecomputePlan(path: plan)
+        let manifest = try Manifest(path: manifest)
+        let location = storeOptions.location
+        let store = try StoreLocation.open(location)
+        let report = try await PlanCaches.with(plan, store: store, workerTimeout: workerTimeout) { caches in
+            try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check).run(store: location)
+        }
+        for failure in report.failures {
+            StandardError.print("embcache: failed: sample \(failure.sample) field \(failure.field): \(failure.reason)")
+        }
+        if json { try JSONReport.print(report) } else { StandardError.print(report.table) }
+        if report.failed > 0 || (check && report.completeSamples < report.samples) { throw ExitCode.someInputsFailed }
+    }
+}

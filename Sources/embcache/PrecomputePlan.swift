@@ -1,0 +1,147 @@
+import EmbeddingCache
+import EmbeddingCacheEncoders
+import Foundation
+
+/// A precompute plan: the encoders by name, and the fields each sample caches (docs/cli.md).
+///
+/// ```json
+/// {"encoders": {"vae": "builtin:bytes?dim=64", "text": "process:python3 worker.py"},
+///  "fields": [{"name": "image_latents", "encoder": "vae", "inputs": "image"},
+///             {"names": ["prompt_embeds", "prompt_embeds_mask"], "encoder": "text",
+///              "inputs": {"text": "prompt"}}]}
+/// ```
+struct PrecomputePlan: Decodable {
+    /// Where one part of a field's input comes from.
+    enum Source: Decodable {
+        /// A manifest key whose value is a file path, or a list of file paths taken in order.
+        case file(String)
+        /// A manifest key whose value is a text.
+        case text(String)
+        /// A fixed text, the same for every sample (such as `""`, the empty prompt).
+        case literal(String)
+
+        private enum Keys: String, CodingKey { case text, literal }
+
+        init(from decoder: any Decoder) throws {
+            if let key = try? decoder.singleValueContainer().decode(String.self) {
+                self = .file(key)
+                return
+            }
+            let container = try decoder.container(keyedBy: Keys.self)
+            if let key = try container.decodeIfPresent(String.self, forKey: .text) {
+                self = .text(key)
+            } else if let literal = try container.decodeIfPresent(String.self, forKey: .literal) {
+                self = .literal(literal)
+            } else {
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription: "expected \"KEY\", {\"text\"} or {\"literal\"}"
+                    )
+                )
+            }
+        }
+    }
+
+    /// One cached field: the tensor names its record's tensors get, its encoder and its inputs.
+    struct Field: Decodable {
+        /// The names given to the record's tensors, in order.
+        var names: [String]
+        /// The name of its encoder in ``PrecomputePlan/encoders``.
+        var encoder: String
+        /// The input parts; two or more make a composite.
+        var inputs: [Source]
+
+        /// How reports name the field: its names joined by `+`.
+        var label: String { names.joined(separator: "+") }
+
+        private enum Keys: String, CodingKey { case name, names, encoder, inputs }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Keys.self)
+            if let name = try container.decodeIfPresent(String.self, forKey: .name) {
+                names = [name]
+            } else {
+                names = try container.decode([String].self, forKey: .names)
+            }
+            encoder = try container.decode(String.self, forKey: .encoder)
+            if let list = try? container.decode([Source].self, forKey: .inputs) {
+                inputs = list
+            } else {
+                inputs = [try container.decode(Source.self, forKey: .inputs)]
+            }
+        }
+    }
+
+    /// The encoder specifications by name.
+    var encoders: [String: String]
+    /// The fields, in order.
+    var fields: [Field]
+
+    /// Reads, parses and checks a plan.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` naming the file and the problem.
+    init(path: String) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw EmbeddingCacheError(.inputUnreadable, "cannot read the plan \(path)", underlying: error)
+        }
+        do {
+            self = try JSONDecoder().decode(Self.self, from: data)
+        } catch {
+            throw EmbeddingCacheError(.invalidArgument, "the plan \(path) is malformed: \(Self.describe(error))")
+        }
+        try check(path)
+    }
+
+    /// The encoder names in a stable order.
+    var encoderNames: [String] { encoders.keys.sorted() }
+
+    /// The parsed specification of each encoder, by name.
+    func specifications() throws(EmbeddingCacheError) -> [String: EncoderSpecification] {
+        var parsed = [String: EncoderSpecification]()
+        for (name, text) in encoders { parsed[name] = try EncoderSpecification(parsing: text) }
+        return parsed
+    }
+
+    private func check(_ path: String) throws {
+        guard !fields.isEmpty else { throw EmbeddingCacheError(.invalidArgument, "the plan \(path) has no fields") }
+        var seen = Set<String>()
+        for field in fields {
+            guard encoders[field.encoder] != nil else {
+                throw EmbeddingCacheError(
+                    .invalidArgument,
+                    "the plan \(path): field \(field.label) uses the unknown encoder '\(field.encoder)'"
+                )
+            }
+            guard !field.inputs.isEmpty, !field.names.isEmpty else {
+                throw EmbeddingCacheError(.invalidArgument, "the plan \(path): a field has no names or no inputs")
+            }
+            for name in field.names where name.isEmpty || name.contains("/") || !seen.insert(name).inserted {
+                throw EmbeddingCacheError(
+                    .invalidArgument,
+                    "the plan \(path): field name '\(name)' is empty, has a '/', or is repeated"
+                )
+            }
+        }
+        for (name, text) in encoders {
+            do {
+                try EncoderSpecification(parsing: text).validate()
+            } catch {
+                throw EmbeddingCacheError(.invalidArgument, "the plan \(path): encoder '\(name)': \(error.message)")
+            }
+        }
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            "missing \"\(key.stringValue)\" at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context)?, .dataCorrupted(let context)?, .valueNotFound(_, let context)?:
+            "\(context.debugDescription) at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        default: "not JSON"
+        }
+    }
+}
