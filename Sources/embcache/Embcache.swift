@@ -15,7 +15,8 @@ struct Embcache: AsyncParsableCommand {
             """,
         version: EmbcacheVersion.current,
         subcommands: [
-            EmbedCommand.self, PrecomputeCommand.self, StatsCommand.self, VerifyCommand.self, PruneCommand.self,
+            EmbedCommand.self, PrecomputeCommand.self, ExportCommand.self, ImportCommand.self, StatsCommand.self,
+            VerifyCommand.self, PruneCommand.self,
             ClearCommand.self,
             ExplainCommand.self,
         ]

@@ -1,7 +1,7 @@
 import EmbeddingCache
 
 /// A namespace as `--json` reports print it: `{"model", "preprocessing", "storage"}`.
-struct NamespaceReport: Encodable {
+struct NamespaceReport: Codable {
     var model: String
     var preprocessing: String
     var storage: String
@@ -10,5 +10,10 @@ struct NamespaceReport: Encodable {
         model = namespace.model
         preprocessing = namespace.preprocessing
         storage = namespace.storage.rawValue
+    }
+
+    /// The namespace these fields name, or `nil` for an unknown storage policy.
+    var namespace: Namespace? {
+        StoragePolicy(rawValue: storage).map { Namespace(model: model, preprocessing: preprocessing, storage: $0) }
     }
 }

@@ -1,0 +1,122 @@
+import ArgumentParser
+import EmbeddingCache
+import Foundation
+
+/// `embcache import DIR`: loads a namespace written by `embcache export --namespace` into the store.
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Load a namespace exported with export --namespace into the store.",
+        discussion: """
+            Reads DIR/index.json and the shards it names, rebuilds every record with its tensors in \
+            their original order, re-seals it and checks the checksum recorded at export, so a record \
+            damaged in transit is counted as corrupt and not stored. Records are stored in batches; \
+            records already present are replaced by identical ones.
+
+            Exit codes: 0 every record imported; 1 the folder is not an export or the store cannot be \
+            written; 2 usage error; 3 some records were corrupt (the others are imported).
+
+            Example:
+              embcache import moved --store other.sqlite --json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A folder written by export --namespace.", valueName: "dir"))
+    var directory: String
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    /// Records per store transaction.
+    private static let batchSize = 256
+
+    /// What the import did: the `--json` object.
+    struct Report: Encodable {
+        var namespace: NamespaceReport
+        var records = 0
+        var imported = 0
+        var corrupt = 0
+        var store: String
+    }
+
+    func run() async throws {
+        let folder = URL(fileURLWithPath: directory)
+        let indexURL = folder.appendingPathComponent(NamespaceIndex.fileName)
+        let index: NamespaceIndex
+        do {
+            index = try JSONDecoder().decode(NamespaceIndex.self, from: Data(contentsOf: indexURL))
+        } catch {
+            throw EmbeddingCacheError(
+                .invalidInput,
+                "\(indexURL.path) is not a namespace export index",
+                underlying: error
+            )
+        }
+        guard let namespace = index.namespace.namespace else {
+            throw EmbeddingCacheError(.invalidInput, "\(indexURL.path) names an unknown storage policy")
+        }
+        let store = try StoreLocation.open(storeOptions.location)
+        let checksum = RecordChecksum(namespace: namespace)
+        var report = Report(namespace: index.namespace, store: storeOptions.location)
+        let byShard = Dictionary(grouping: index.records, by: \.shard)
+        let progress = ProgressBar(total: index.records.count)
+        defer { progress.finish() }
+        for shard in index.shards {
+            let path = folder.appendingPathComponent(shard).path
+            let tensors: [String: Tensor]
+            do {
+                let file = try SafetensorsReader(
+                    data: Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+                )
+                tensors = Dictionary(file.tensors, uniquingKeysWith: { first, _ in first })
+            } catch {
+                throw EmbeddingCacheError(.invalidInput, "cannot read the shard \(path)", underlying: error)
+            }
+            var batch = [StoreEntry]()
+            for entry in byShard[shard] ?? [] {
+                report.records += 1
+                if let sealed = Self.seal(entry, tensors, checksum) {
+                    batch.append(sealed)
+                } else {
+                    report.corrupt += 1
+                    StandardError.print("embcache: corrupt: \(entry.digest) in \(path)")
+                }
+                if batch.count == Self.batchSize {
+                    try await store.put(batch, in: namespace)
+                    report.imported += batch.count
+                    batch.removeAll(keepingCapacity: true)
+                }
+                progress.update(report.records)
+            }
+            if !batch.isEmpty {
+                try await store.put(batch, in: namespace)
+                report.imported += batch.count
+            }
+        }
+        if json {
+            try JSONReport.print(report)
+        } else {
+            StandardError.print("imported \(report.imported) of \(report.records) records (\(report.corrupt) corrupt)")
+        }
+        if report.corrupt > 0 { throw ExitCode.someInputsFailed }
+    }
+
+    /// Rebuilds and re-seals one record; `nil` when a tensor is missing or the checksum differs.
+    private static func seal(
+        _ entry: NamespaceIndex.Record,
+        _ tensors: [String: Tensor],
+        _ checksum: RecordChecksum
+    ) -> StoreEntry? {
+        guard let digest = ContentDigest(hex: entry.digest) else { return nil }
+        var parts = [(name: String, tensor: Tensor)]()
+        for name in entry.tensors {
+            guard let tensor = tensors["\(entry.digest)/\(name)"] else { return nil }
+            parts.append((name, tensor))
+        }
+        guard let record = try? TensorRecord(parts) else { return nil }
+        let sealed = checksum.seal(record, digest: digest)
+        return sealed.checksum == entry.checksum ? StoreEntry(digest: digest, record: sealed) : nil
+    }
+}

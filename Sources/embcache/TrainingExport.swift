@@ -1,0 +1,151 @@
+import ArgumentParser
+import EmbeddingCache
+import Foundation
+
+/// Writes every sample's fields as safetensors for a trainer: one `<id>.safetensors` per sample,
+/// or shards of `--shard-size` samples, plus `index.json`.
+struct TrainingExport {
+    /// What to do with a sample a field of which is not cached.
+    enum OnMiss: String, ExpressibleByArgument, CaseIterable {
+        /// Encode and store it, then export it.
+        case compute
+        /// Leave the sample out; it is listed in the report and the index.
+        case skip
+        /// Stop (exit 1), naming the first missing sample and field.
+        case error
+    }
+
+    let plan: PrecomputePlan
+    let manifest: Manifest
+    let caches: [String: EmbeddingCache]
+    let onMiss: OnMiss
+    let out: String
+    /// Samples per shard; `nil` for one file per sample.
+    let shardSize: Int?
+
+    /// One sample's tensors, or why it has none.
+    private enum Gathered {
+        case tensors([(name: String, tensor: Tensor)])
+        case missing(field: String)
+        case failed(field: String, reason: String)
+    }
+
+    /// Exports every sample.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` when the store fails or, under `--on-miss error`, naming the
+    ///   first missing sample and field; ``OutputError`` when a file cannot be written.
+    func run() async throws -> ExportReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var report = ExportReport(samples: manifest.samples.count, out: out)
+        var index = ExportIndex(
+            layout: shardSize == nil ? "per-sample" : "shards",
+            fields: plan.fields.flatMap(\.names),
+            samples: [:],
+            missing: []
+        )
+        var shard = [(name: String, tensor: Tensor)]()
+        var shardMembers = [String]()
+        let progress = ProgressBar(total: manifest.samples.count)
+        defer { progress.finish() }
+        for chunkStart in stride(from: 0, to: manifest.samples.count, by: PrecomputeRun.chunkSize) {
+            let samples = manifest.samples[
+                chunkStart..<min(chunkStart + PrecomputeRun.chunkSize, manifest.samples.count)
+            ]
+            var chunks = [FieldChunk]()
+            for field in plan.fields {
+                let chunk = try await FieldChunk(
+                    field,
+                    of: samples,
+                    in: manifest,
+                    cache: caches[field.encoder]!,
+                    computing: onMiss == .compute,
+                    progress: { _ in }
+                )
+                report.hits += chunk.hits
+                report.misses += chunk.misses
+                chunks.append(chunk)
+            }
+            for (offset, sample) in samples.enumerated() {
+                switch gather(sample, offset, chunks) {
+                case .missing(let field) where onMiss == .error:
+                    throw EmbeddingCacheError(
+                        .invalidInput,
+                        "sample \(sample.id) field \(field) is not cached (--on-miss error)",
+                        input: sample.id
+                    )
+                case .missing:
+                    report.skipped.append(sample.id)
+                    index.missing.append(sample.id)
+                case .failed(let field, let reason):
+                    report.failed += 1
+                    report.failures.append(.init(sample: sample.id, field: field, reason: reason))
+                    index.missing.append(sample.id)
+                case .tensors(let tensors):
+                    report.exported += 1
+                    report.tensorBytes += tensors.reduce(0) { $0 + $1.tensor.data.count }
+                    if shardSize == nil {
+                        let file = "\(sample.id).safetensors"
+                        try SafetensorsFile.write(tensors, to: (out as NSString).appendingPathComponent(file))
+                        index.samples[sample.id] = file
+                        report.files += 1
+                    } else {
+                        shard += tensors.map { ("\(sample.id)/\($0.name)", $0.tensor) }
+                        shardMembers.append(sample.id)
+                    }
+                }
+                if let shardSize, shardMembers.count == shardSize {
+                    try flush(&shard, &shardMembers, &index, &report)
+                }
+                progress.update(chunkStart + offset + 1)
+            }
+        }
+        try flush(&shard, &shardMembers, &index, &report)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try encoder.encode(index).write(to: URL(fileURLWithPath: out).appendingPathComponent("index.json"))
+        report.seconds = (clock.now - start).seconds
+        return report
+    }
+
+    /// Collects one sample's tensors under the plan's names.
+    private func gather(_ sample: Manifest.Sample, _ offset: Int, _ chunks: [FieldChunk]) -> Gathered {
+        if shardSize == nil, sample.id.contains("/") || sample.id == "." || sample.id == ".." {
+            return .failed(field: plan.fields[0].label, reason: "the id cannot name a file; use --shard-size")
+        }
+        var tensors = [(name: String, tensor: Tensor)]()
+        for (field, chunk) in zip(plan.fields, chunks) {
+            switch chunk.records[offset] {
+            case .failure(let error): return .failed(field: field.label, reason: error.message)
+            case .success(.none): return .missing(field: field.label)
+            case .success(.some(let record)):
+                guard record.tensors.count == field.names.count else {
+                    return .failed(
+                        field: field.label,
+                        reason: "its record holds \(record.tensors.count) tensors \(record.names), "
+                            + "the plan names \(field.names.count)"
+                    )
+                }
+                tensors += zip(field.names, record.tensors).map { ($0, $1.tensor) }
+            }
+        }
+        return .tensors(tensors)
+    }
+
+    /// Writes the pending shard, if any, and records its members in the index.
+    private func flush(
+        _ shard: inout [(name: String, tensor: Tensor)],
+        _ members: inout [String],
+        _ index: inout ExportIndex,
+        _ report: inout ExportReport
+    ) throws {
+        guard !members.isEmpty else { return }
+        let file = String(format: "shard-%05d.safetensors", report.files)
+        try SafetensorsFile.write(shard, to: (out as NSString).appendingPathComponent(file))
+        for member in members { index.samples[member] = file }
+        report.files += 1
+        shard.removeAll(keepingCapacity: true)
+        members.removeAll(keepingCapacity: true)
+    }
+}
