@@ -3,14 +3,14 @@ import Testing
 
 /// Every field the management commands print under `--json` is documented in `docs/cli.md`.
 struct ManagementJSONDocumentationTests {
-    private static let documentation: String = {
+    static let documentation: String = {
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         return (try? String(contentsOf: package.appendingPathComponent("docs/cli.md"), encoding: .utf8)) ?? ""
     }()
 
     /// The keys of `object` and of the objects nested in it, at any depth.
-    private func keys(of object: Any) -> Set<String> {
+    static func keys(of object: Any) -> Set<String> {
         if let dictionary = object as? [String: Any] {
             return dictionary.reduce(into: Set(dictionary.keys)) { $0.formUnion(keys(of: $1.value)) }
         }
@@ -28,7 +28,7 @@ struct ManagementJSONDocumentationTests {
             cli.run(["prune", "--max-size", "0", "--dry-run", "--json"]), cli.run(["clear", "--yes", "--json"]),
         ]
         for output in outputs {
-            for key in keys(of: try output.json()) {
+            for key in Self.keys(of: try output.json()) {
                 #expect(Self.documentation.contains("`\(key)`") || Self.documentation.contains("\"\(key)\""), "\(key)")
             }
         }
