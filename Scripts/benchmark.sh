@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every benchmark in release mode, each next to a baseline measured in the same run, and
 # prints a Markdown table. Installs the Python baselines' packages when they are missing.
-# Usage: Scripts/benchmark.sh [--suites lookup,warm,cold,large,worker] [--entries 10000,1000000]
+# Usage: Scripts/benchmark.sh [--suites lookup,warm,cold,large,worker,precompute,export] [--entries 10000,1000000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c "import duckdb, safetensors, numpy" 2>/dev/null || pip install --quiet duckdb safetensors numpy
 swift build -c release --product embcache-benchmarks
+swift build -c release --product embcache   # the precompute and export suites drive the CLI
 .build/release/embcache-benchmarks --baselines Benchmarks/baselines "$@"

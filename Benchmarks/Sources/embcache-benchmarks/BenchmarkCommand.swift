@@ -12,11 +12,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
             (800 × 50 KB get-or-compute versus SHA-256 alone on all cores), cold (800 inputs with a \
             5 ms encoder versus no cache), large (one 8.3 MB float16 record versus safetensors' numpy \
             loader), worker (1 KB inputs in batches of 64 through the numpy worker's no-op mode versus \
-            the same no-op encoder in-process). Build in release mode: Scripts/benchmark.sh does it all.
+            the same no-op encoder in-process), precompute (a warm `embcache precompute` of 1 000 samples \
+            × 4 fields versus SHA-256 alone), export (`embcache export` of 1 000 samples in GB/s versus \
+            a plain write; both drive the release embcache binary next to this one). Build in release mode: Scripts/benchmark.sh does it all.
             """
     )
 
-    @Option(help: "Comma-separated suites: lookup, warm, cold, large, worker, or all.")
+    @Option(help: "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, or all.")
     var suites = "all"
 
     @Option(help: "Comma-separated store sizes for the lookup suite.")
@@ -53,6 +55,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
         if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
+        if all || selected.contains("precompute") { try await PrecomputeBenchmark().run(context, into: &table) }
+        if all || selected.contains("export") { try await ExportBenchmark().run(context, into: &table) }
         print(table.markdown)
     }
 }
