@@ -49,23 +49,16 @@ struct TrainingExport {
         var shardMembers = [String]()
         let progress = ProgressBar(total: manifest.samples.count)
         defer { progress.finish() }
-        for chunkStart in stride(from: 0, to: manifest.samples.count, by: PrecomputeRun.chunkSize) {
-            let samples = manifest.samples[
-                chunkStart..<min(chunkStart + PrecomputeRun.chunkSize, manifest.samples.count)
-            ]
-            var chunks = [FieldChunk]()
-            for field in plan.fields {
-                let chunk = try await FieldChunk(
-                    field,
-                    of: samples,
-                    in: manifest,
-                    cache: caches[field.encoder]!,
-                    computing: onMiss == .compute,
-                    progress: { _ in }
-                )
+        let starts = Array(stride(from: 0, to: manifest.samples.count, by: Self.chunkSize))
+        var fetched = try await starts.isEmpty ? [] : fetch(starts[0])
+        for (position, chunkStart) in starts.enumerated() {
+            let samples = slice(chunkStart)
+            let chunks = fetched
+            // The next chunk is looked up (or computed) while this one is written.
+            async let next = position + 1 < starts.count ? fetch(starts[position + 1]) : []
+            for chunk in chunks {
                 report.hits += chunk.hits
                 report.misses += chunk.misses
-                chunks.append(chunk)
             }
             for (offset, sample) in samples.enumerated() {
                 switch gather(sample, offset, chunks) {
@@ -100,6 +93,7 @@ struct TrainingExport {
                 }
                 progress.update(chunkStart + offset + 1)
             }
+            fetched = try await next
         }
         try flush(&shard, &shardMembers, &index, &report)
         let encoder = JSONEncoder()
@@ -107,6 +101,34 @@ struct TrainingExport {
         try encoder.encode(index).write(to: URL(fileURLWithPath: out).appendingPathComponent("index.json"))
         report.seconds = (clock.now - start).seconds
         return report
+    }
+
+    /// Samples per chunk: small enough that looking up the next chunk overlaps writing this one.
+    static let chunkSize = 64
+
+    /// The chunk of samples starting at `start`.
+    private func slice(_ start: Int) -> ArraySlice<Manifest.Sample> {
+        manifest.samples[start..<min(start + Self.chunkSize, manifest.samples.count)]
+    }
+
+    /// Every field of the chunk starting at `start`, fetched concurrently, in plan order.
+    private func fetch(_ start: Int) async throws -> [FieldChunk] {
+        try await withThrowingTaskGroup(of: (Int, FieldChunk).self) { group in
+            for (position, field) in plan.fields.enumerated() {
+                group.addTask {
+                    let chunk = try await FieldChunk(
+                        field,
+                        of: slice(start),
+                        in: manifest,
+                        cache: caches[field.encoder]!,
+                        computing: onMiss == .compute,
+                        progress: { _ in }
+                    )
+                    return (position, chunk)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
     }
 
     /// Collects one sample's tensors under the plan's names.
