@@ -17,7 +17,25 @@ enum PlanCaches {
         let specifications = try plan.specifications()
         var worker = ProcessEncoder.Configuration()
         worker.timeout = .milliseconds(Int64(workerTimeout * 1000))
-        return try await start(plan.encoderNames[...], specifications, worker, store, [:], body)
+        return try await start(plan.encoderNames[...], specifications, worker, store, [:]) { caches in
+            try check(plan, against: caches)
+            return try await body(caches)
+        }
+    }
+
+    /// Checks that each field names as many tensors as its encoder's records hold, before any work.
+    ///
+    /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` naming the field and the encoder.
+    private static func check(_ plan: PrecomputePlan, against caches: [String: EmbeddingCache]) throws {
+        for field in plan.fields {
+            guard let schema = caches[field.encoder]?.encoder.schema, schema.fields.count != field.names.count
+            else { continue }
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "the plan's field \(field.label) names \(field.names.count) tensors, but encoder '\(field.encoder)' "
+                    + "gives \(schema.fields.count): \(schema.fields.map(\.name).joined(separator: ", "))"
+            )
+        }
     }
 
     private static func start<R>(

@@ -78,6 +78,22 @@ struct PrecomputeTests {
         #expect(run.stderr.contains("unknown encoder 'gpu'"))
     }
 
+    @Test func aFieldNamingMoreTensorsThanItsEncoderGivesIsRefusedBeforeAnyWork() throws {
+        let cli = try CLIProcess()
+        let dataset = try Dataset(cli, count: 1)
+        try cli.write(
+            "data/plan.json",
+            #"{"encoders": {"text": "builtin:bytes"}, "fields": [{"names": ["prompt_embeds", "prompt_embeds_mask"], "#
+                + #""encoder": "text", "inputs": {"text": "prompt"}}]}"#
+        )
+        let run = try dataset.precompute()
+        #expect(run.status == 1)
+        #expect(
+            run.stderr.contains("prompt_embeds+prompt_embeds_mask names 2 tensors") && run.stderr.contains("embedding")
+        )
+        #expect(try cli.storedEntries() == 0)
+    }
+
     @Test func aRunKilledMidwayResumesWithTheStoredRecordsAsHits() throws {
         let cli = try CLIProcess()
         let dataset = try Dataset(
