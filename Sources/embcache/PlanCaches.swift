@@ -17,7 +17,8 @@ enum PlanCaches {
         let specifications = try plan.specifications()
         var worker = ProcessEncoder.Configuration()
         worker.timeout = .milliseconds(Int64(workerTimeout * 1000))
-        return try await start(plan.encoderNames[...], specifications, worker, store, [:]) { caches in
+        return try await start(plan.encoderNames[...], specifications, worker, plan.configuration, store, [:]) {
+            caches in
             try check(plan, against: caches)
             return try await body(caches)
         }
@@ -42,6 +43,7 @@ enum PlanCaches {
         _ names: ArraySlice<String>,
         _ specifications: [String: EncoderSpecification],
         _ worker: ProcessEncoder.Configuration,
+        _ configuration: EmbeddingCache.Configuration,
         _ store: any EmbeddingStore,
         _ caches: [String: EmbeddingCache],
         _ body: ([String: EmbeddingCache]) async throws -> R
@@ -49,8 +51,8 @@ enum PlanCaches {
         guard let name = names.first, let specification = specifications[name] else { return try await body(caches) }
         return try await specification.withEncoder(configuration: worker) { encoder in
             var caches = caches
-            caches[name] = EmbeddingCache(store: store, encoder: encoder)
-            return try await start(names.dropFirst(), specifications, worker, store, caches, body)
+            caches[name] = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
+            return try await start(names.dropFirst(), specifications, worker, configuration, store, caches, body)
         }
     }
 }

@@ -77,6 +77,21 @@ struct PrecomputePlan: Decodable {
     var encoders: [String: String]
     /// The fields, in order.
     var fields: [Field]
+    /// `store_dtype`: float tensors are stored down-cast to this dtype (part of the namespace, so
+    /// precompute and export of one plan always agree); lossless when absent.
+    var storeDType: StoreDType?
+
+    private enum CodingKeys: String, CodingKey {
+        case encoders, fields
+        case storeDType = "store_dtype"
+    }
+
+    /// The cache configuration every encoder of the plan uses.
+    var configuration: EmbeddingCache.Configuration {
+        var configuration = EmbeddingCache.Configuration()
+        configuration.storagePolicy = storeDType?.policy ?? .lossless
+        return configuration
+    }
 
     /// Reads, parses and checks a plan.
     ///
@@ -145,3 +160,5 @@ struct PrecomputePlan: Decodable {
         }
     }
 }
+
+extension StoreDType: Decodable {}

@@ -17,12 +17,14 @@ struct Dataset {
     ///   - vae: The encoder of the image fields.
     ///   - text: The encoder of the prompt fields.
     ///   - emptyPrompt: Whether the plan has the `empty_prompt_embeds` literal field.
+    ///   - storeDType: The plan's `store_dtype`, if any.
     init(
         _ cli: CLIProcess,
         count: Int,
         vae: String = "builtin:bytes?dim=16",
         text: String = Workers.numpy("--dim 8"),
-        emptyPrompt: Bool = true
+        emptyPrompt: Bool = true,
+        storeDType: String? = nil
     ) throws {
         self.cli = cli
         self.count = count
@@ -48,9 +50,11 @@ struct Dataset {
             fields.append(#"{"name": "empty_prompt_embeds", "encoder": "text", "inputs": {"literal": ""}}"#)
         }
         let encoders = try JSONSerialization.data(withJSONObject: ["vae": vae, "text": text])
+        let dtype = storeDType.map { #", "store_dtype": "\#($0)""# } ?? ""
         try cli.write(
             "data/plan.json",
-            #"{"encoders": \#(String(decoding: encoders, as: UTF8.self)), "fields": [\#(fields.joined(separator: ","))]}"#
+            #"{"encoders": \#(String(decoding: encoders, as: UTF8.self)), "fields": [\#(fields.joined(separator: ","))]"#
+                + dtype + "}"
         )
     }
 

@@ -65,6 +65,39 @@ struct ExportTests {
         #expect(result.output.contains("ok 6 2"))
     }
 
+    /// Checks a bfloat16 export through `ml_dtypes` against `embed --store-dtype bfloat16`'s output.
+    private static let readBFloat16 = """
+        import sys
+        import ml_dtypes, numpy as np
+        from safetensors.numpy import load_file
+        folder, served = sys.argv[1], load_file(sys.argv[2])
+        for row in range(int(sys.argv[3])):
+            tensors = load_file(f"{folder}/s{row}.safetensors")
+            latents = tensors["image_latents"]
+            assert latents.dtype == ml_dtypes.bfloat16 and latents.shape == (16,), latents.dtype
+            assert np.array_equal(latents.view(np.uint16), served[f"{row}/embedding"].view(np.uint16)), row
+            assert tensors["prompt_embeds"].dtype == ml_dtypes.bfloat16
+        print("ok")
+        """
+
+    @Test func aBFloat16PlanExportsBFloat16ThatPythonReadsWithMLDtypes() throws {
+        let cli = try CLIProcess()
+        let dataset = try Dataset(cli, count: 4, storeDType: "bfloat16")
+        #expect(try dataset.precompute().status == 0)
+        let export = try dataset.export(to: "bf16", ["--on-miss", "error"])
+        #expect(export.status == 0, "\(export.stderr)")
+        let images = (0..<4).map { cli.path("data/images/\($0).png") }
+        let embed = try cli.run(
+            ["embed"] + images + [
+                "--encoder", "builtin:bytes?dim=16", "--store-dtype", "bfloat16", "--json", "--output",
+                cli.path("served.safetensors"),
+            ]
+        )
+        #expect(try embed.json()["hits"] as? Int == 4, "the plan's store_dtype is embed's --store-dtype")
+        let result = try Self.python(Self.readBFloat16, [cli.path("bf16"), cli.path("served.safetensors"), "4"])
+        #expect(result.status == 0, "\(result.output)")
+    }
+
     @Test func onMissSkipErrorAndCompute() throws {
         let cli = try CLIProcess()
         let dataset = try Dataset(cli, count: 5)
