@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds with warnings as errors and runs every test. Installs what it needs when it is missing.
+# Builds with warnings as errors and runs every test, the PostgreSQL store's against a throwaway
+# server (Scripts/with-postgres.sh). Installs what it needs when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,4 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
 fi
 
 swift build --build-tests -Xswiftc -warnings-as-errors
-swift test --skip-build --parallel "$@"
+Scripts/with-postgres.sh swift test --skip-build --parallel "$@"

@@ -16,8 +16,10 @@ struct EmbedCommand: AsyncParsableCommand {
             Folders expand to the regular files below them, recursively, skipping hidden files and \
             folders, in bytewise order of their path. Results keep the order of the inputs.
 
-            The cache lives in --store, else $EMBCACHE_STORE, else $EMBCACHE_DIR/cache.sqlite, else \
-            $XDG_CACHE_HOME/embcache/cache.sqlite, else ~/.cache/embcache/cache.sqlite.
+            The cache lives in --store (a SQLite file or a postgres:// URL), else $EMBCACHE_STORE, else \
+            $EMBCACHE_DIR/cache.sqlite, else $XDG_CACHE_HOME/embcache/cache.sqlite, else \
+            ~/.cache/embcache/cache.sqlite. Processes sharing one PostgreSQL store encode each input once \
+            between them.
 
             Exit codes: 0 success; 1 the run failed (a missing path, a store that is not an embcache \
             cache or is from a newer version, a full disk); 2 usage error; 3 some inputs failed (they \
@@ -27,6 +29,7 @@ struct EmbedCommand: AsyncParsableCommand {
             Example:
               embcache embed Samples/images --encoder builtin:bytes --json
               embcache embed a.png photos/ --encoder builtin:bytes --output vectors.npy
+              embcache embed photos/ --encoder builtin:bytes --store postgres://me@db.internal/features
             """
     )
 
@@ -52,6 +55,14 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var output: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How long this process holds inputs it missed in a shared (PostgreSQL) store before others take them over.",
+            valueName: "seconds"
+        )
+    )
+    var leaseSeconds: Double = 60
+
     @Flag(help: "Encode everything without reading or writing the cache (a baseline).")
     var noCache = false
 
@@ -60,6 +71,7 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be positive") }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
         }
@@ -71,27 +83,30 @@ struct EmbedCommand: AsyncParsableCommand {
         var configuration = EmbeddingCache.Configuration()
         configuration.batchSize = batchSize
         configuration.storagePolicy = storagePolicy
-        let location = noCache ? nil : storeOptions.location
-        let store = try location.map(StoreLocation.open) ?? InMemoryEmbeddingStore()
-        let cache = EmbeddingCache(store: store, encoder: try makeEncoder(), configuration: configuration)
-        let run = EmbedRun(
-            cache: cache,
-            files: files,
-            bypassingCache: noCache,
-            output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: files.count) }
-        )
-        let outcome = try await run.run()
+        configuration.leaseDuration = .milliseconds(Int64(leaseSeconds * 1000))
+        let encoder = try makeEncoder()
+        let output = try self.output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: files.count) }
+        let outcome = try await withStore { store in
+            let cache = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
+            return try await EmbedRun(cache: cache, files: files, bypassingCache: noCache, output: output).run()
+        }
         let report = EmbedReport(
             counters: outcome.counters,
             seconds: outcome.seconds,
-            namespace: cache.namespace,
-            store: location,
-            output: output,
+            namespace: encoder.namespace.storing(storagePolicy),
+            store: noCache ? nil : StoreLocation.displayName(storeOptions.location),
+            output: self.output,
             failures: outcome.failures
         )
         for failure in outcome.failures { StandardError.print("embcache: failed: \(failure.path): \(failure.reason)") }
         if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }
         if !outcome.failures.isEmpty { throw ExitCode.someInputsFailed }
+    }
+
+    /// Runs `body` with the cache's store, or an in-memory one under `--no-cache`.
+    private func withStore<Result: Sendable>(_ body: (any EmbeddingStore) async throws -> Result) async throws -> Result
+    {
+        noCache ? try await body(InMemoryEmbeddingStore()) : try await storeOptions.withStore(body)
     }
 
     /// The encoder `--encoder` names.

@@ -11,15 +11,27 @@ struct BenchmarkCommand: AsyncParsableCommand {
             Suites: lookup (SQLite store, 10 K and 1 M entries, versus the seed's DuckDB cache), warm \
             (800 × 50 KB get-or-compute versus SHA-256 alone on all cores), cold (800 inputs with a \
             5 ms encoder versus no cache), large (one 8.3 MB float16 record versus safetensors' numpy \
-            loader). Build in release mode: Scripts/benchmark.sh does it all.
+            loader), postgres (800-key batch get from a 1 M-entry table and 800-record put, next to \
+            SQLite; one, two and four embcache processes on one database; needs --postgres-url or \
+            EMBCACHE_TEST_POSTGRES_URL and the embcache binary). Build in release mode: \
+            Scripts/benchmark.sh does it all.
             """
     )
 
-    @Option(help: "Comma-separated suites: lookup, warm, cold, large, or all.")
+    @Option(help: "Comma-separated suites: lookup, warm, cold, large, postgres, or all.")
     var suites = "all"
 
     @Option(help: "Comma-separated store sizes for the lookup suite.")
     var entries = "10000,1000000"
+
+    @Option(help: "The PostgreSQL server for the postgres suite; EMBCACHE_TEST_POSTGRES_URL by default.")
+    var postgresURL = ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
+
+    @Option(help: "Entries in the postgres suite's table.")
+    var postgresEntries = 1_000_000
+
+    @Option(help: "The embcache binary the postgres suite runs as separate processes.")
+    var embcache = ".build/release/embcache"
 
     @Option(help: "Folder for scratch stores and files (deleted afterwards).")
     var scratch = FileManager.default.temporaryDirectory.path
@@ -48,6 +60,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("warm") { try await WarmBenchmark().run(context, into: &table) }
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
+        if all || selected.contains("postgres") {
+            guard let postgresURL else {
+                throw ValidationError("the postgres suite needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL")
+            }
+            try await PostgresBenchmark(url: postgresURL, entries: postgresEntries, embcache: embcache)
+                .run(context, into: &table)
+        }
         print(table.markdown)
     }
 }
