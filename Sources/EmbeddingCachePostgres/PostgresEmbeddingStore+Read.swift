@@ -67,7 +67,8 @@ struct SelectEntries: PostgresPreparedStatement {
         guard let key = ContentDigest(bytes: digest.readableBytesView) else {
             throw EmbeddingCacheError(.corruptRecord, "a stored digest is not \(ContentDigest.byteCount) bytes long")
         }
-        let record = StoredRecord(payload: Data(payload.readableBytesView), checksum: UInt32(bitPattern: checksum))
+        let bytes = payload.withUnsafeReadableBytes { Data($0) }
+        let record = StoredRecord(payload: bytes, checksum: UInt32(bitPattern: checksum))
         return (key, record, lastUsed)
     }
 }

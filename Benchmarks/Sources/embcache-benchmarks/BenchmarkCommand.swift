@@ -25,7 +25,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     var entries = "10000,1000000"
 
     @Option(help: "The PostgreSQL server for the postgres suite; EMBCACHE_TEST_POSTGRES_URL by default.")
-    var postgresURL = ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
+    var postgresURL: String?
 
     @Option(help: "Entries in the postgres suite's table.")
     var postgresEntries = 1_000_000
@@ -61,7 +61,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
         if all || selected.contains("postgres") {
-            guard let postgresURL else {
+            guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
+            else {
                 throw ValidationError("the postgres suite needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL")
             }
             try await PostgresBenchmark(url: postgresURL, entries: postgresEntries, embcache: embcache)
