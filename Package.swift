@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "EmbeddingCache", targets: ["EmbeddingCache"]),
         .library(name: "EmbeddingCacheSQLite", targets: ["EmbeddingCacheSQLite"]),
+        .library(name: "EmbeddingCachePostgres", targets: ["EmbeddingCachePostgres"]),
         .library(name: "EmbeddingCacheEncoders", targets: ["EmbeddingCacheEncoders"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
         .executable(name: "embcache", targets: ["embcache"]),
@@ -15,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         .target(name: "CEmbeddingCacheChecksum"),
@@ -33,6 +37,15 @@ let package = Package(
             ]
         ),
         .target(
+            name: "EmbeddingCachePostgres",
+            dependencies: [
+                "EmbeddingCache",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "EmbeddingCacheEncoders",
             dependencies: ["EmbeddingCache", .product(name: "Crypto", package: "swift-crypto")]
         ),
@@ -42,6 +55,7 @@ let package = Package(
             dependencies: [
                 "EmbeddingCache",
                 "EmbeddingCacheSQLite",
+                "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -55,8 +69,10 @@ let package = Package(
             dependencies: [
                 "EmbeddingCache",
                 "EmbeddingCacheSQLite",
+                "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/Sources/embcache-benchmarks"
@@ -72,6 +88,13 @@ let package = Package(
         .testTarget(
             name: "EmbeddingCacheEncodersTests",
             dependencies: ["EmbeddingCacheEncoders", "EmbeddingCache"]
+        ),
+        .testTarget(
+            name: "EmbeddingCachePostgresTests",
+            dependencies: [
+                "EmbeddingCachePostgres", "EmbeddingCacheTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "embcacheTests",

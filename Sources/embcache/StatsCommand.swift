@@ -27,16 +27,17 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let location = storeOptions.location
+        let name = StoreLocation.displayName(location)
         let report: StatsReport
-        if let store = try StoreLocation.openExisting(location) {
-            let statistics = try await store.statistics()
+        if StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: location) {
+            let statistics = try await storeOptions.withStore { try await $0.statistics() }
             report = StatsReport(
-                store: location,
+                store: name,
                 statistics: statistics,
                 diskBytes: statistics.diskBytes ?? Self.fileSize(location)
             )
         } else {
-            report = StatsReport(store: location, statistics: StoreStatistics(namespaces: []), diskBytes: 0)
+            report = StatsReport(store: name, statistics: StoreStatistics(namespaces: []), diskBytes: 0)
         }
         if json { try JSONReport.print(report) } else { print(report.table) }
     }

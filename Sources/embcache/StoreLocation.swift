@@ -1,18 +1,60 @@
 import EmbeddingCache
+import EmbeddingCachePostgres
 import EmbeddingCacheSQLite
 import Foundation
 
-/// Opens the store a `--store` location names.
+/// Opens the store a `--store` location names: a `postgres://` URL, else a SQLite file path.
 enum StoreLocation {
     /// The location used when neither `--store` nor `EMBCACHE_STORE` is set.
     static var defaultLocation: String { SQLiteEmbeddingStore.defaultPath }
 
-    /// Opens (creating when absent) the store at `location`.
+    /// Whether `location` names a PostgreSQL database rather than a file.
+    static func isPostgres(_ location: String) -> Bool {
+        PostgresEmbeddingStore.Configuration.isPostgresURL(location)
+    }
+
+    /// `location` without any password, for printing.
+    static func displayName(_ location: String) -> String {
+        PostgresEmbeddingStore.Configuration.redacting(location)
+    }
+
+    /// Checks a PostgreSQL URL's form without connecting; file paths always pass.
     ///
-    /// - Throws: ``EmbeddingCacheError`` when the file is not an embcache store, is from a newer
-    ///   schema, or cannot be created.
+    /// - Throws: ``EmbeddingCacheError`` `.invalidArgument` for a malformed URL.
+    static func validate(_ location: String, passwordFile: String?) throws {
+        guard isPostgres(location) else { return }
+        _ = try PostgresEmbeddingStore.Configuration(url: location, passwordFile: passwordFile)
+    }
+
+    /// Opens (creating when absent) the store at `location` for the duration of `body`.
+    ///
+    /// A PostgreSQL store's connection pool runs while `body` runs and shuts down after.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be opened, is not an embcache store
+    ///   or is from a newer schema; what `body` throws.
+    static func withStore<Result: Sendable>(
+        _ location: String,
+        passwordFile: String?,
+        _ body: (any EmbeddingStore) async throws -> Result
+    ) async throws -> Result {
+        guard isPostgres(location) else { return try await body(try SQLiteEmbeddingStore(path: location)) }
+        let configuration = try PostgresEmbeddingStore.Configuration(url: location, passwordFile: passwordFile)
+        return try await PostgresEmbeddingStore.withStore(configuration) { try await body($0) }
+    }
+
+    /// Opens (creating when absent) the SQLite store at `location`, for the commands that do not
+    /// run a PostgreSQL connection pool yet.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` `.unsupported` for a PostgreSQL URL; the store's error when
+    ///   the file is not an embcache store, is from a newer schema, or cannot be created.
     static func open(_ location: String) throws -> any EmbeddingStore {
-        try SQLiteEmbeddingStore(path: location)
+        guard !isPostgres(location) else {
+            throw EmbeddingCacheError(
+                .unsupported,
+                "this command works on SQLite stores only for now; embed and stats work on \(displayName(location))"
+            )
+        }
+        return try SQLiteEmbeddingStore(path: location)
     }
 
     /// Opens the store at `location` when it exists, without creating one.

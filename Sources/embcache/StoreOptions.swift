@@ -1,21 +1,30 @@
 import ArgumentParser
+import EmbeddingCache
 import Foundation
 
-/// `--store LOCATION`, shared by every command that opens the cache.
+/// `--store LOCATION` and `--password-file FILE`, shared by every command that opens the cache.
 struct StoreOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Where the cache lives: a SQLite file path.",
+            "Where the cache lives: a SQLite file path, or postgres://user@host:port/database.",
             discussion: """
                 Without --store, the EMBCACHE_STORE environment variable; without it, \
                 $EMBCACHE_DIR/cache.sqlite, else $XDG_CACHE_HOME/embcache/cache.sqlite, \
-                else ~/.cache/embcache/cache.sqlite.
+                else ~/.cache/embcache/cache.sqlite. A PostgreSQL URL takes ?sslmode=disable|prefer|\
+                require|verify-ca|verify-full, ?schema=NAME and ?connections=N; its password comes \
+                from the URL, --password-file, PGPASSWORD or PGPASSFILE (~/.pgpass).
                 """,
             valueName: "location"
         )
     )
     var store: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A file whose first line is the PostgreSQL password.", valueName: "file")
+    )
+    var passwordFile: String?
 
     /// The location to open: `--store`, else `EMBCACHE_STORE`, else the default file.
     var location: String {
@@ -24,7 +33,17 @@ struct StoreOptions: ParsableArguments {
         return StoreLocation.defaultLocation
     }
 
+    /// Runs `body` with the store at ``location``; see ``StoreLocation/withStore(_:passwordFile:_:)``.
+    func withStore<Result: Sendable>(_ body: (any EmbeddingStore) async throws -> Result) async throws -> Result {
+        try await StoreLocation.withStore(location, passwordFile: passwordFile, body)
+    }
+
     func validate() throws {
         if store?.isEmpty == true { throw ValidationError("--store needs a location") }
+        do {
+            try StoreLocation.validate(location, passwordFile: passwordFile)
+        } catch let error as EmbeddingCacheError {
+            throw ValidationError(error.message)
+        }
     }
 }

@@ -8,3 +8,12 @@ struct InMemoryStoreConformanceTests {
         try await check.run { clock in InMemoryEmbeddingStore(now: clock.now) }
     }
 }
+
+struct InMemoryLeasingConformanceTests {
+    @Test(arguments: LeasingConformance.checks)
+    func leasing(check: LeasingConformance.Check) async throws {
+        let table = InMemoryLeases.Table()
+        let base = InMemoryEmbeddingStore()
+        try await check.run { InMemoryLeases(base: base, table: table) }
+    }
+}

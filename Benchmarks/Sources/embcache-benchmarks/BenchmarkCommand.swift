@@ -14,15 +14,27 @@ struct BenchmarkCommand: AsyncParsableCommand {
             loader), worker (1 KB inputs in batches of 64 through the numpy worker's no-op mode versus \
             the same no-op encoder in-process), precompute (a warm `embcache precompute` of 1 000 samples \
             × 4 fields versus SHA-256 alone), export (`embcache export` of 1 000 samples in GB/s versus \
-            a plain write; both drive the release embcache binary next to this one). Build in release mode: Scripts/benchmark.sh does it all.
+            a plain write; both drive the release embcache binary next to this one), postgres (800-key \
+            batch get from a 1 M-entry table and 800-record put, next to SQLite; one, two and four \
+            embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
+            the embcache binary). Build in release mode: Scripts/benchmark.sh does it all.
             """
     )
 
-    @Option(help: "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, or all.")
+    @Option(help: "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, postgres, or all.")
     var suites = "all"
 
     @Option(help: "Comma-separated store sizes for the lookup suite.")
     var entries = "10000,1000000"
+
+    @Option(help: "The PostgreSQL server for the postgres suite; EMBCACHE_TEST_POSTGRES_URL by default.")
+    var postgresURL: String?
+
+    @Option(help: "Entries in the postgres suite's table.")
+    var postgresEntries = 1_000_000
+
+    @Option(help: "The embcache binary the postgres suite runs as separate processes.")
+    var embcache = ".build/release/embcache"
 
     @Option(help: "Folder for scratch stores and files (deleted afterwards).")
     var scratch = FileManager.default.temporaryDirectory.path
@@ -57,6 +69,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
         if all || selected.contains("precompute") { try await PrecomputeBenchmark().run(context, into: &table) }
         if all || selected.contains("export") { try await ExportBenchmark().run(context, into: &table) }
+        if all || selected.contains("postgres") {
+            guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
+            else {
+                throw ValidationError("the postgres suite needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL")
+            }
+            try await PostgresBenchmark(url: postgresURL, entries: postgresEntries, embcache: embcache)
+                .run(context, into: &table)
+        }
         print(table.markdown)
     }
 }

@@ -12,6 +12,14 @@ extension EmbeddingCache {
         /// The batch size sent to the encoder; the encoder's preferred size when `nil`.
         public var batchSize: Int?
 
+        /// How long a lease on missed keys lasts, when the store hands out leases
+        /// (``EmbeddingStoreLeasing``); 60 s by default, and ignored by other stores.
+        ///
+        /// The cache claims at most four encoder batches at a time and releases them once stored, so
+        /// the lease must outlast encoding and storing four batches. When a process holding a lease
+        /// dies, the others encode its keys after at most this long.
+        public var leaseDuration: Duration = .seconds(60)
+
         /// Creates the default settings.
         public init() {}
     }

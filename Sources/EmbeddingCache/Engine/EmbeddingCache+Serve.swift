@@ -3,12 +3,25 @@ extension EmbeddingCache {
     /// store's work and the checksum verification run on every core.
     static let parallelLookupThreshold = 256
 
+    /// The slots a lookup did not serve, each sorted.
+    struct Misses {
+        /// Slots with no stored record.
+        var absent: [Int] = []
+        /// Slots whose stored record failed its checksum.
+        var corrupt: [Int] = []
+
+        /// Every slot to encode, sorted.
+        var all: [Int] { (absent + corrupt).sorted() }
+    }
+
     /// What one lookup request found, verified.
     struct LookupBatch: Sendable {
         let slots: [Int]
         /// Per slot: the verified record, or `nil` for a miss.
         let records: [TensorRecord?]
-        let corrupt: Int
+        /// The slots whose stored record failed its checksum.
+        let corrupt: Set<Int>
+        let source: RecordSource
     }
 
     /// Digests every input, claims the keys, looks the owned ones up, encodes the misses, then
@@ -22,7 +35,11 @@ extension EmbeddingCache {
         }
         do {
             let misses = try await lookUp(owned, &run)
-            try await encode(misses, &run)
+            if let leasing = store as? any EmbeddingStoreLeasing {
+                try await encodeLeased(misses, leasing, &run)
+            } else {
+                try await encode(misses.all, &run)
+            }
         } catch {
             let failure = storeFailure(error)
             for slot in owned where run.outcomes[slot] == nil {
@@ -37,9 +54,11 @@ extension EmbeddingCache {
 
     /// Looks the owned slots up, in one request or, for many keys, one concurrent request per core.
     ///
+    /// - Parameter source: How records found are counted: `.store` (hits), or `.encoder` for keys
+    ///   that missed and were then encoded by another process holding their lease.
     /// - Returns: The slots to encode: absent, or stored with a checksum that does not match.
-    private func lookUp(_ owned: [Int], _ run: inout BatchRun) async throws -> [Int] {
-        guard !owned.isEmpty else { return [] }
+    func lookUp(_ owned: [Int], _ run: inout BatchRun, source: RecordSource = .store) async throws -> Misses {
+        guard !owned.isEmpty else { return Misses() }
         let parts = owned.count >= Self.parallelLookupThreshold ? max(1, configuration.digestConcurrency) : 1
         let size = (owned.count + parts - 1) / parts
         let clock = ContinuousClock()
@@ -48,18 +67,20 @@ extension EmbeddingCache {
         let batches = try await withThrowingTaskGroup(of: LookupBatch.self) { group in
             for first in stride(from: 0, to: owned.count, by: size) {
                 let part = Array(owned[first..<min(first + size, owned.count)])
-                group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }) }
+                group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }, source: source) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        var misses = [Int]()
-        for batch in batches { misses += apply(batch, &run) }
+        var misses = Misses()
+        for batch in batches { apply(batch, &run, into: &misses) }
         run.counters.lookupSeconds += (clock.now - start).seconds
-        return misses.sorted()
+        misses.absent.sort()
+        misses.corrupt.sort()
+        return misses
     }
 
     /// Looks keys up in one request, verifies every record found and lands the hits.
-    func lookUp(_ slots: [Int], _ digests: [ContentDigest]) async throws -> LookupBatch {
+    func lookUp(_ slots: [Int], _ digests: [ContentDigest], source: RecordSource = .store) async throws -> LookupBatch {
         let found = try await store.records(for: digests, in: namespace)
         guard found.count == digests.count else {
             throw EmbeddingCacheError(
@@ -68,31 +89,33 @@ extension EmbeddingCache {
                 namespace: namespace
             )
         }
-        var corrupt = 0
-        let records = zip(digests, found).map { digest, stored -> TensorRecord? in
-            guard let stored else { return nil }
-            guard let record = checksum.open(stored, digest: digest) else {
-                corrupt += 1
+        var corrupt = Set<Int>()
+        let records = zip(slots, zip(digests, found)).map { slot, pair -> TensorRecord? in
+            guard let stored = pair.1 else { return nil }
+            guard let record = checksum.open(stored, digest: pair.0) else {
+                corrupt.insert(slot)
                 return nil
             }
             return record
         }
         flights.land(
-            zip(digests, records).lazy.compactMap { digest, record in record.map { (digest, .success(($0, .store))) } }
+            zip(digests, records).lazy.compactMap { digest, record in record.map { (digest, .success(($0, source))) } }
         )
-        return LookupBatch(slots: slots, records: records, corrupt: corrupt)
+        return LookupBatch(slots: slots, records: records, corrupt: corrupt, source: source)
     }
 
-    /// Records a lookup's hits in the run.
-    ///
-    /// - Returns: The slots to encode: absent, or stored with a checksum that does not match.
-    private func apply(_ batch: LookupBatch, _ run: inout BatchRun) -> [Int] {
-        run.counters.corrupt += batch.corrupt
-        var misses = [Int]()
+    /// Records a lookup's hits in the run, and its misses in `misses`.
+    private func apply(_ batch: LookupBatch, _ run: inout BatchRun, into misses: inout Misses) {
+        run.counters.corrupt += batch.corrupt.count
         for (slot, record) in zip(batch.slots, batch.records) {
-            if let record { run.resolve(slot, .success((record, .store))) } else { misses.append(slot) }
+            if let record {
+                run.resolve(slot, .success((record, batch.source)))
+            } else if batch.corrupt.contains(slot) {
+                misses.corrupt.append(slot)
+            } else {
+                misses.absent.append(slot)
+            }
         }
-        return misses
     }
 
     /// Wraps anything thrown by a store as an ``EmbeddingCacheError`` naming the namespace.

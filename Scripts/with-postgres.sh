@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs a command next to a throwaway PostgreSQL on a loopback port, then tears it down.
+#
+#   Scripts/with-postgres.sh COMMAND [ARGS...]
+#
+# The command sees EMBCACHE_TEST_POSTGRES_URL (postgres://postgres:PASSWORD@127.0.0.1:PORT/embcache)
+# and EMBCACHE_TEST_POSTGRES_DATA (the data folder). When EMBCACHE_TEST_POSTGRES_URL is already
+# set, the command runs against that server instead. Installs postgresql with apt-get when missing.
+# The server runs as the postgres user (initdb refuses root). Durability is off (fsync,
+# synchronous_commit, full_page_writes), as suits a scratch database for tests, unless
+# EMBCACHE_POSTGRES_DURABLE=1 (benchmarks set it, so writes are measured as a real server does them).
+set -euo pipefail
+
+if [ -n "${EMBCACHE_TEST_POSTGRES_URL:-}" ]; then
+    exec "$@"
+fi
+
+find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+pg_bin=$(find_bin)
+if [ -z "$pg_bin" ]; then
+    echo "installing: postgresql"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    pg_bin=$(find_bin)
+fi
+
+as_postgres() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+dir=$(mktemp -d /tmp/embcache-postgres.XXXXXX)
+chmod 755 "$dir"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+cleanup() {
+    as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+password=$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')
+as_postgres sh -c "umask 077 && printf '%s\n' '$password' > '$dir/password'"
+as_postgres "$pg_bin/initdb" -D "$dir/data" -U postgres --auth=scram-sha-256 --pwfile="$dir/password" \
+    --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log"; exit 1; }
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+for _ in $(seq 50); do
+    port=$((20000 + RANDOM % 30000))
+    port_free "$port" && break
+done
+settings="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB"
+if [ "${EMBCACHE_POSTGRES_DURABLE:-0}" != 1 ]; then
+    settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+fi
+as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o "$settings" >/dev/null \
+    || { cat "$dir/server.log"; exit 1; }
+PGPASSWORD=$password as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "CREATE DATABASE embcache" \
+    >/dev/null
+
+export EMBCACHE_TEST_POSTGRES_URL="postgres://postgres:$password@127.0.0.1:$port/embcache"
+export EMBCACHE_TEST_POSTGRES_DATA="$dir/data"
+echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+"$@"
