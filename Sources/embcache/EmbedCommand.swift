@@ -75,13 +75,7 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var output: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "Seconds a process: worker may take for its handshake or one batch before it is killed.",
-            valueName: "seconds"
-        )
-    )
-    var workerTimeout: Double = 300
+    @OptionGroup var workerOptions: WorkerOptions
 
     @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
     var failFast = false
@@ -111,9 +105,6 @@ struct EmbedCommand: AsyncParsableCommand {
         if let storeDtype, let storagePolicy, storagePolicy != storeDtype.policy {
             throw ValidationError("--store-dtype \(storeDtype.rawValue) contradicts --storage-policy \(storagePolicy)")
         }
-        guard workerTimeout > 0, workerTimeout <= 1_000_000 else {
-            throw ValidationError("--worker-timeout must be a number of seconds above 0")
-        }
         do {
             try specification().validate()
         } catch {
@@ -132,8 +123,7 @@ struct EmbedCommand: AsyncParsableCommand {
         configuration.storagePolicy = effectiveStoragePolicy
         configuration.leaseDuration = .milliseconds(Int64(leaseSeconds * 1000))
         let location = noCache ? nil : StoreLocation.displayName(storeOptions.location)
-        var workerConfiguration = ProcessEncoder.Configuration()
-        workerConfiguration.timeout = .milliseconds(Int64(workerTimeout * 1000))
+        let workerConfiguration = workerOptions.configuration
         let specification = try specification()
         try await withStore { store in
             try await embed(

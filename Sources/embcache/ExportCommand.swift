@@ -47,13 +47,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "Seconds a process: worker may take for its handshake or one batch before it is killed.",
-            valueName: "seconds"
-        )
-    )
-    var workerTimeout: Double = 300
+    @OptionGroup var workerOptions: WorkerOptions
 
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
@@ -66,9 +60,6 @@ struct ExportCommand: AsyncParsableCommand {
             throw ValidationError("give --manifest and --plan, or --namespace")
         }
         if let shardSize, shardSize < 1 { throw ValidationError("--shard-size must be at least 1") }
-        guard workerTimeout > 0, workerTimeout <= 1_000_000 else {
-            throw ValidationError("--worker-timeout must be a number of seconds above 0")
-        }
     }
 
     func run() async throws {
@@ -76,7 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
         let plan = try PrecomputePlan(path: plan!)
         let manifest = try Manifest(path: manifest!)
         let store = try StoreLocation.open(storeOptions.location)
-        let report = try await PlanCaches.with(plan, store: store, workerTimeout: workerTimeout) { caches in
+        let report = try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
             try await TrainingExport(
                 plan: plan,
                 manifest: manifest,

@@ -11,12 +11,10 @@ enum PlanCaches {
     static func with<R>(
         _ plan: PrecomputePlan,
         store: any EmbeddingStore,
-        workerTimeout: Double,
+        worker: ProcessEncoder.Configuration,
         _ body: ([String: EmbeddingCache]) async throws -> R
     ) async throws -> R {
         let specifications = try plan.specifications()
-        var worker = ProcessEncoder.Configuration()
-        worker.timeout = .milliseconds(Int64(workerTimeout * 1000))
         return try await start(plan.encoderNames[...], specifications, worker, plan.configuration, store, [:]) {
             caches in
             try check(plan, against: caches)

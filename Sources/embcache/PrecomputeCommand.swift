@@ -36,13 +36,7 @@ struct PrecomputeCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(
-        help: ArgumentHelp(
-            "Seconds a process: worker may take for its handshake or one batch before it is killed.",
-            valueName: "seconds"
-        )
-    )
-    var workerTimeout: Double = 300
+    @OptionGroup var workerOptions: WorkerOptions
 
     @Flag(help: "Only report how many samples and fields are cached; encode nothing.")
     var check = false
@@ -50,18 +44,12 @@ struct PrecomputeCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object with the per-field counts on stdout.")
     var json = false
 
-    func validate() throws {
-        guard workerTimeout > 0, workerTimeout <= 1_000_000 else {
-            throw ValidationError("--worker-timeout must be a number of seconds above 0")
-        }
-    }
-
     func run() async throws {
         let plan = try PrecomputePlan(path: plan)
         let manifest = try Manifest(path: manifest)
         let location = storeOptions.location
         let store = try StoreLocation.open(location)
-        let report = try await PlanCaches.with(plan, store: store, workerTimeout: workerTimeout) { caches in
+        let report = try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
             try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check).run(store: location)
         }
         for failure in report.failures {
