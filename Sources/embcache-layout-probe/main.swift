@@ -12,10 +12,6 @@ let folder = arguments.count > 2 ? arguments[2] : NSTemporaryDirectory() + "embc
 let namespace = Fixtures.namespace
 try? FileManager.default.removeItem(atPath: folder)
 
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 func open(_ path: String, pageSize: Int = 8192, threshold: Int = Int.max) throws -> SQLiteEmbeddingStore {
@@ -58,7 +54,7 @@ func measurePageSize(_ pageSize: Int) async throws -> String {
         let digest = digests.randomElement(using: &generator)!
         let start = ContinuousClock.now
         let found = try await store.records(for: [digest], in: namespace)
-        single.append(seconds(ContinuousClock.now - start))
+        single.append((ContinuousClock.now - start).seconds)
         precondition(found[0] != nil)
     }
     var batch = [Double]()
@@ -66,7 +62,7 @@ func measurePageSize(_ pageSize: Int) async throws -> String {
         let keys = (0..<800).map { _ in digests.randomElement(using: &generator)! }
         let start = ContinuousClock.now
         let found = try await store.records(for: keys, in: namespace)
-        batch.append(seconds(ContinuousClock.now - start) / 800)
+        batch.append((ContinuousClock.now - start).seconds / 800)
         precondition(found.allSatisfy { $0 != nil })
     }
     return String(
@@ -100,8 +96,8 @@ func measurePayload(bytes: Int) async throws -> String {
             precondition(checksum.checksum(of: found.payload, digest: digest) == stored.checksum)
             let end = ContinuousClock.now
             if round >= 5 {
-                read.append(seconds(middle - start))
-                verified.append(seconds(end - start))
+                read.append((middle - start).seconds)
+                verified.append((end - start).seconds)
             }
         }
         cells.append(

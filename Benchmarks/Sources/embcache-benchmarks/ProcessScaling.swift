@@ -1,3 +1,4 @@
+import EmbeddingCache
 import Foundation
 
 /// One, two and four `embcache embed` processes, each embedding its own 2 000 files through one
@@ -32,7 +33,7 @@ struct ProcessScaling {
                 guard process.terminationStatus == 0 else { throw BenchmarkFailure("embcache embed failed") }
             }
             let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             rates.append((processes, Double(processes * Self.filesPerProcess) / seconds))
         }
         let single = rates[0].rate

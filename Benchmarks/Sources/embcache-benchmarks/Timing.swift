@@ -1,3 +1,5 @@
+import EmbeddingCache
+
 /// Wall-clock measurement helpers.
 enum Timing {
     /// Runs `body` `repeats` times and returns each run's seconds.
@@ -8,7 +10,7 @@ enum Timing {
             let start = clock.now
             try await body()
             let elapsed = clock.now - start
-            results.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            results.append(elapsed.seconds)
         }
         return results
     }

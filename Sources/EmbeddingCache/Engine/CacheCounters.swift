@@ -55,8 +55,8 @@ public struct BatchResult: Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds as a `Double`.
-    var seconds: Double {
+    /// The duration in seconds as a `Double`, for reports and counters.
+    public var seconds: Double {
         let (whole, fraction) = components
         return Double(whole) + Double(fraction) / 1e18
     }
