@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "EmbeddingCacheSQLite", targets: ["EmbeddingCacheSQLite"]),
         .library(name: "EmbeddingCachePostgres", targets: ["EmbeddingCachePostgres"]),
         .library(name: "EmbeddingCacheEncoders", targets: ["EmbeddingCacheEncoders"]),
+        .library(name: "EmbeddingCacheImages", targets: ["EmbeddingCacheImages"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
         .executable(name: "embcache", targets: ["embcache"]),
     ],
@@ -22,6 +23,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "CEmbeddingCacheChecksum"),
+        .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(
+            name: "EmbeddingCacheImages",
+            dependencies: ["EmbeddingCache", "CLibPNG", "CLibJPEG", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(
             name: "EmbeddingCache",
             dependencies: [
@@ -95,6 +102,10 @@ let package = Package(
                 "EmbeddingCachePostgres", "EmbeddingCacheTesting",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
+        ),
+        .testTarget(
+            name: "EmbeddingCacheImagesTests",
+            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"]
         ),
         .testTarget(
             name: "embcacheTests",
