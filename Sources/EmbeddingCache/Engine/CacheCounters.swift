@@ -12,6 +12,10 @@ public struct CacheCounters: Sendable, Hashable, Codable {
     public var duplicates = 0
     /// Stored records that failed their checksum: never served, counted in `misses`, re-encoded.
     public var corrupt = 0
+    /// Hits found through the secondary key (counted in `hits` too).
+    public var secondaryHits = 0
+    /// Secondary digests computed: one per byte-digest miss when a secondary key is configured.
+    public var secondaryDigests = 0
     /// Items sent to the encoder.
     public var encoded = 0
     /// Inputs that failed: unreadable, rejected by the encoder, or invalid encoder output.
@@ -37,6 +41,8 @@ public struct CacheCounters: Sendable, Hashable, Codable {
         misses += other.misses
         duplicates += other.duplicates
         corrupt += other.corrupt
+        secondaryHits += other.secondaryHits
+        secondaryDigests += other.secondaryDigests
         encoded += other.encoded
         failed += other.failed
         digestSeconds += other.digestSeconds

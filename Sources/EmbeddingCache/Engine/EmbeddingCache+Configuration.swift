@@ -20,6 +20,10 @@ extension EmbeddingCache {
         /// dies, the others encode its keys after at most this long.
         public var leaseDuration: Duration = .seconds(60)
 
+        /// A second key looked up when an input's byte digest misses (see ``SecondaryKey``); none by
+        /// default. Its input view must be the encoder's.
+        public var secondaryKey: (any SecondaryKey)?
+
         /// Creates the default settings.
         public init() {}
     }

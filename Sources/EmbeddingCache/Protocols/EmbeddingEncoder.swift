@@ -20,6 +20,8 @@ public protocol EmbeddingEncoder: Sendable {
     var preferredBatchSize: Int { get }
     /// The tensors each record holds.
     var schema: RecordSchema { get }
+    /// What the encoder reads of an input; ``EncoderInputView/bytes`` unless it says otherwise.
+    var inputView: EncoderInputView { get }
 
     /// Encodes a batch.
     ///
@@ -27,4 +29,9 @@ public protocol EmbeddingEncoder: Sendable {
     /// - Returns: One result per input, in order; a failure rejects that input only.
     /// - Throws: When the whole batch failed; every input of the batch is then reported failed.
     func encode(_ batch: [EncoderInput]) async throws -> [Result<TensorRecord, EmbeddingCacheError>]
+}
+
+extension EmbeddingEncoder {
+    /// Every byte of an input matters, unless the encoder says it reads only decoded pixels.
+    public var inputView: EncoderInputView { .bytes }
 }
