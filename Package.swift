@@ -25,9 +25,12 @@ let package = Package(
         .target(name: "CEmbeddingCacheChecksum"),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(name: "CEmbeddingCacheImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
         .target(
             name: "EmbeddingCacheImages",
-            dependencies: ["EmbeddingCache", "CLibPNG", "CLibJPEG", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EmbeddingCache", "CEmbeddingCacheImageCodecs", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "EmbeddingCache",
@@ -54,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "EmbeddingCacheEncoders",
-            dependencies: ["EmbeddingCache", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
         .executableTarget(
@@ -71,10 +74,17 @@ let package = Package(
             name: "embcache-layout-probe",
             dependencies: ["EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
         ),
+        .target(
+            name: "CEmbeddingCacheBenchmarkBaselines",
+            dependencies: ["CLibPNG"],
+            path: "Benchmarks/Sources/CEmbeddingCacheBenchmarkBaselines"
+        ),
         .executableTarget(
             name: "embcache-benchmarks",
             dependencies: [
                 "EmbeddingCache",
+                "EmbeddingCacheImages",
+                "CEmbeddingCacheBenchmarkBaselines",
                 "EmbeddingCacheSQLite",
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
@@ -94,7 +104,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheEncodersTests",
-            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCache"]
+            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCacheImages", "EmbeddingCache"],
+            exclude: ["Vectors"]
         ),
         .testTarget(
             name: "EmbeddingCachePostgresTests",
@@ -105,7 +116,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheImagesTests",
-            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"]
+            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "embcacheTests",
@@ -114,7 +126,8 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CEmbeddingCacheChecksum" {
+let cTargets: Set = ["CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheBenchmarkBaselines"]
+for target in package.targets where target.type != .system && !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
