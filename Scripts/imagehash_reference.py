@@ -5,10 +5,12 @@
       Prints imagehash's phash and dhash of the images of the deterministic integer generator
       (`synthetic`, mirrored in Tests/EmbeddingCacheImagesTests/SyntheticImage.swift), in RGB and
       of their red channel as greyscale, as Swift test-vector lines, to commit.
-  imagehash_reference.py corpus DIR [--count N] [--seed S]
-      Draws N varied photo-like RGB images with Pillow (gradients, shapes, blur, noise, text-like
-      strokes, several sizes and aspect ratios), writes each one's raw pixels to DIR/NNNN.rgb and
+  imagehash_reference.py corpus DIR [--count N] [--seed S] [--photos FOLDER]
+      Draws N varied photo-like RGB images with Pillow (gradients, shapes, blur, noise, strokes,
+      several sizes and aspect ratios), writes each one's raw pixels to DIR/NNNN.rgb and
       DIR/index.json: [{"file", "width", "height", "phash", "dhash"}], the hashes from imagehash.
+      With --photos, the N images are instead random crops, rescaled to varied sizes, of the
+      photographs (PNG or JPEG files) in FOLDER, each photograph also taken whole.
 
 Needs pillow, numpy, scipy and imagehash (pip install imagehash pillow scipy).
 """
@@ -114,14 +116,37 @@ def photo_like(rng, width, height):
     return np.clip(np.rint(noisy), 0, 255).astype(np.uint8)
 
 
-def corpus(folder, count, seed):
+SIZES = [24, 32, 40, 64, 100, 128, 160, 224, 256, 320, 333, 480, 640]
+ASPECTS = [0.5, 0.75, 1.0, 1.0, 1.33, 1.5, 2.0]
+
+
+def photo_crops(rng, folder, count):
+    """The photographs in `folder` whole, then random crops of them rescaled to varied sizes."""
+    names = sorted(name for name in os.listdir(folder) if name.lower().endswith((".png", ".jpg", ".jpeg")))
+    photos = [Image.open(os.path.join(folder, name)).convert("RGB") for name in names]
+    for number in range(count):
+        photo = photos[number % len(photos)]
+        if number < len(photos):
+            yield np.asarray(photo)
+            continue
+        width, height = photo.size
+        crop_width = int(rng.integers(max(8, width // 4), width + 1))
+        crop_height = int(rng.integers(max(8, height // 4), height + 1))
+        left, top = int(rng.integers(0, width - crop_width + 1)), int(rng.integers(0, height - crop_height + 1))
+        size = int(rng.choice(SIZES))
+        target = (size, max(8, int(size * rng.choice(ASPECTS))))
+        crop = photo.crop((left, top, left + crop_width, top + crop_height))
+        yield np.asarray(crop.resize(target, Image.Resampling.BICUBIC))
+
+
+def corpus(folder, count, seed, photos=None):
     rng = np.random.default_rng(seed)
     os.makedirs(folder, exist_ok=True)
     index = []
-    for number in range(count):
-        width = int(rng.choice([24, 32, 40, 64, 100, 128, 160, 224, 256, 320, 333, 480, 640]))
-        height = max(8, int(width * rng.choice([0.5, 0.75, 1.0, 1.0, 1.33, 1.5, 2.0])))
-        pixels = photo_like(rng, width, height)
+    drawn = (photo_like(rng, int(width), max(8, int(width * rng.choice(ASPECTS))))
+             for width in rng.choice(SIZES, count))
+    for number, pixels in enumerate(photo_crops(rng, photos, count) if photos else drawn):
+        height, width = pixels.shape[:2]
         name = f"{number:04d}.rgb"
         with open(os.path.join(folder, name), "wb") as handle:
             handle.write(pixels.tobytes())
@@ -137,7 +162,7 @@ def main(arguments):
         vectors()
     elif arguments[:1] == ["corpus"] and len(arguments) >= 2:
         options = dict(zip(arguments[2::2], arguments[3::2]))
-        corpus(arguments[1], int(options.get("--count", 200)), int(options.get("--seed", 7)))
+        corpus(arguments[1], int(options.get("--count", 200)), int(options.get("--seed", 7)), options.get("--photos"))
     else:
         sys.exit(__doc__)
 
