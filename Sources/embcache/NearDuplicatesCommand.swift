@@ -124,8 +124,7 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
             for line in report.lines { print(line) }
             StandardError.print(report.summary)
         }
-        if report.failures.count > failures.count || (failOnUnreadable && !failures.isEmpty) {
-            throw ExitCode.someInputsFailed
-        }
+        let embeddingFailed = report.failures.count > failures.count
+        if embeddingFailed || (failOnUnreadable && !failures.isEmpty) { throw ExitCode.someInputsFailed }
     }
 }

@@ -43,6 +43,6 @@ enum NearDuplicatesDecoding {
     /// The error for a failed read, with libpng's reason.
     private static func failure(_ path: String, _ image: png_image) -> EmbeddingCacheError {
         let reason = withUnsafeBytes(of: image.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return EmbeddingCacheError(.invalidInput, "cannot decode '\(path)': \(reason)", input: path)
+        return EmbeddingCacheError(.invalidInput, "cannot decode '\(path)' as PNG: \(reason)", input: path)
     }
 }

@@ -114,6 +114,10 @@ struct NearDuplicatesCommandTests {
 
         let second = try cli.run(arguments).json()
         #expect(second["hits"] as? Int == 4 && second["misses"] as? Int == 0, "the embeddings are cached")
+        let documentation = ManagementJSONDocumentationTests.documentation
+        for key in ManagementJSONDocumentationTests.keys(of: report) {
+            #expect(documentation.contains("`\(key)`") || documentation.contains("\"\(key)\""), "\(key) is in docs/cli.md")
+        }
     }
 
     @Test func usageErrors() throws {
