@@ -20,7 +20,10 @@ enum NearDuplicatesHashing {
         return await ConcurrentMap.map(count: paths.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
             index in
             let result = Result { () throws(EmbeddingCacheError) in
-                PerceptualHash(of: try NearDuplicatesDecoding.decodeForHashing(path: paths[index]), algorithm: algorithm)
+                PerceptualHash(
+                    of: try NearDuplicatesDecoding.decodeForHashing(path: paths[index]),
+                    algorithm: algorithm
+                )
             }
             progress.update(done.increment())
             return result

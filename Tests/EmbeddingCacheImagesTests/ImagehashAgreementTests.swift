@@ -21,7 +21,9 @@ struct ImagehashAgreementTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("imagehash-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let photos = ProcessInfo.processInfo.environment["EMBCACHE_TEST_PHOTOS"].map { ["--photos", $0] } ?? []
-        try #require(try ReferencePython.run([ReferencePython.script, "corpus", folder.path, "--count", "200"] + photos) == 0)
+        try #require(
+            try ReferencePython.run([ReferencePython.script, "corpus", folder.path, "--count", "200"] + photos) == 0
+        )
         let entries = try JSONDecoder().decode(
             [Entry].self,
             from: Data(contentsOf: folder.appendingPathComponent("index.json"))
@@ -31,7 +33,13 @@ struct ImagehashAgreementTests {
             var distances: [Int] = []
             for entry in entries {
                 let pixels = try Data(contentsOf: folder.appendingPathComponent(entry.file))
-                let image = DecodedImage(width: entry.width, height: entry.height, layout: .rgb, bitDepth: 8, pixels: pixels)
+                let image = DecodedImage(
+                    width: entry.width,
+                    height: entry.height,
+                    layout: .rgb,
+                    bitDepth: 8,
+                    pixels: pixels
+                )
                 let expected = try #require(PerceptualHash(hex: algorithm == .phash ? entry.phash : entry.dhash))
                 distances.append(PerceptualHash(of: image, algorithm: algorithm).distance(to: expected))
             }

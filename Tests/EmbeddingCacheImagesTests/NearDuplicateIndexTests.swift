@@ -35,7 +35,9 @@ import Testing
         for first in hashes.indices {
             for second in hashes.indices where second > first {
                 let distance = (hashes[first].bits ^ hashes[second].bits).nonzeroBitCount
-                if distance <= maxDistance { pairs.append(NearDuplicatePair(first: first, second: second, distance: distance)) }
+                if distance <= maxDistance {
+                    pairs.append(NearDuplicatePair(first: first, second: second, distance: distance))
+                }
             }
         }
         return pairs

@@ -11,7 +11,13 @@ import Testing
     static let alpha = (0..<(vector.width * vector.height)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
 
     static func image(_ layout: DecodedImage.Layout, bitDepth: Int = 8, _ samples: [UInt8]) -> DecodedImage {
-        DecodedImage(width: vector.width, height: vector.height, layout: layout, bitDepth: bitDepth, pixels: Data(samples))
+        DecodedImage(
+            width: vector.width,
+            height: vector.height,
+            layout: layout,
+            bitDepth: bitDepth,
+            pixels: Data(samples)
+        )
     }
 
     /// Interleaves `channels` samples per pixel from `colour` with one alpha sample per pixel.
@@ -25,14 +31,18 @@ import Testing
         #expect(PerceptualHash(of: rgba, algorithm: algorithm).hex == expected)
     }
 
-    @Test(arguments: PerceptualHash.Algorithm.allCases) func greyAlphaIgnoresAlpha(_ algorithm: PerceptualHash.Algorithm) {
+    @Test(arguments: PerceptualHash.Algorithm.allCases) func greyAlphaIgnoresAlpha(
+        _ algorithm: PerceptualHash.Algorithm
+    ) {
         let red = stride(from: 0, to: Self.rgb.count, by: 3).map { Self.rgb[$0] }
         let greyAlpha = Self.image(.greyAlpha, Self.withAlpha(red, channels: 1))
         let expected = algorithm == .phash ? Self.vector.greyPhash : Self.vector.greyDhash
         #expect(PerceptualHash(of: greyAlpha, algorithm: algorithm).hex == expected)
     }
 
-    @Test(arguments: PerceptualHash.Algorithm.allCases) func sixteenBitUsesTheHighByte(_ algorithm: PerceptualHash.Algorithm) {
+    @Test(arguments: PerceptualHash.Algorithm.allCases) func sixteenBitUsesTheHighByte(
+        _ algorithm: PerceptualHash.Algorithm
+    ) {
         // Big-endian samples whose high byte is the 8-bit image's and whose low byte varies.
         let wide = Self.rgb.enumerated().flatMap { [$1, UInt8(truncatingIfNeeded: $0 &* 101)] }
         let expected = algorithm == .phash ? Self.vector.phash : Self.vector.dhash

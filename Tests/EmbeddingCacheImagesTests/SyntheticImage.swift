@@ -59,6 +59,12 @@ enum SyntheticImage {
 
     /// Image `seed` as an 8-bit RGB ``DecodedImage``.
     static func image(seed: Int, width: Int, height: Int) -> DecodedImage {
-        DecodedImage(width: width, height: height, layout: .rgb, bitDepth: 8, pixels: Data(rgb(seed: seed, width: width, height: height)))
+        DecodedImage(
+            width: width,
+            height: height,
+            layout: .rgb,
+            bitDepth: 8,
+            pixels: Data(rgb(seed: seed, width: width, height: height))
+        )
     }
 }

@@ -59,7 +59,9 @@ struct NearDuplicatesCommandTests {
         let pairs = try #require(report["pairs"] as? [[String: Any]])
         return Dictionary(
             uniqueKeysWithValues: pairs.map { pair in
-                let names = [pair["first"], pair["second"]].compactMap { ($0 as? String).map { URL(fileURLWithPath: $0).lastPathComponent } }
+                let names = [pair["first"], pair["second"]].compactMap {
+                    ($0 as? String).map { URL(fileURLWithPath: $0).lastPathComponent }
+                }
                 return (Set(names), pair)
             }
         )
@@ -84,7 +86,10 @@ struct NearDuplicatesCommandTests {
         for (names, pair) in pairs {
             let (first, second) = try (#require(pair["first"] as? String), #require(pair["second"] as? String))
             #expect(pair["first_hash"] as? String == hashes[URL(fileURLWithPath: first).lastPathComponent], "\(names)")
-            #expect(pair["second_hash"] as? String == hashes[URL(fileURLWithPath: second).lastPathComponent], "\(names)")
+            #expect(
+                pair["second_hash"] as? String == hashes[URL(fileURLWithPath: second).lastPathComponent],
+                "\(names)"
+            )
             #expect((pair["distance"] as? Int).map { $0 <= 4 } == true)
         }
         #expect(pairs[["photo.png", "photo-resaved.png"]]?["distance"] as? Int == 0)
@@ -116,7 +121,10 @@ struct NearDuplicatesCommandTests {
         #expect(second["hits"] as? Int == 4 && second["misses"] as? Int == 0, "the embeddings are cached")
         let documentation = ManagementJSONDocumentationTests.documentation
         for key in ManagementJSONDocumentationTests.keys(of: report) {
-            #expect(documentation.contains("`\(key)`") || documentation.contains("\"\(key)\""), "\(key) is in docs/cli.md")
+            #expect(
+                documentation.contains("`\(key)`") || documentation.contains("\"\(key)\""),
+                "\(key) is in docs/cli.md"
+            )
         }
     }
 

@@ -17,9 +17,13 @@ struct NearDuplicatesBenchmark {
         let indexed = try await Timing.seconds(repeats: 3) { found = index.pairs(maxDistance: maxDistance) }
         var scanned: [NearDuplicatePair] = []
         let scan = try await Timing.seconds(repeats: 1) { scanned = index.pairsByScanningAll(maxDistance: maxDistance) }
-        guard found == scanned else { throw BenchmarkFailure("the index found \(found.count) pairs, the scan \(scanned.count)") }
+        guard found == scanned else {
+            throw BenchmarkFailure("the index found \(found.count) pairs, the scan \(scanned.count)")
+        }
         var treePairs = 0
-        let tree = try await Timing.seconds(repeats: 1) { treePairs = BKTree(hashes).pairCount(maxDistance: maxDistance) }
+        let tree = try await Timing.seconds(repeats: 1) {
+            treePairs = BKTree(hashes).pairCount(maxDistance: maxDistance)
+        }
         guard treePairs == found.count else { throw BenchmarkFailure("the BK-tree found \(treePairs) pairs") }
         let search = Timing.percentile(indexed, 0.5)
         let allPairs = scan[0]

@@ -13,19 +13,25 @@ import Foundation
 extension LumaPlane {
     /// The plane resized to `width × height`.
     func resized(width newWidth: Int, height newHeight: Int) -> LumaPlane {
-        let horizontal = { (plane: LumaPlane) in
-            newWidth == plane.width
-                ? plane : plane.convolved(with: LanczosWeights(inputSize: plane.width, outputSize: newWidth), horizontally: true)
-        }
-        let vertical = { (plane: LumaPlane) in
-            newHeight == plane.height
-                ? plane : plane.convolved(with: LanczosWeights(inputSize: plane.height, outputSize: newHeight), horizontally: false)
-        }
         // Pillow runs the vertical pass first when the height loses more than twice as many
         // pixels as the width (so the horizontal pass has fewer rows to do).
         let heightLoss = height - newHeight
-        let verticalFirst = heightLoss > 0 && heightLoss > (width - newWidth) * 2
-        return verticalFirst ? horizontal(vertical(self)) : vertical(horizontal(self))
+        if heightLoss > 0, heightLoss > (width - newWidth) * 2 {
+            return resampled(height: newHeight).resampled(width: newWidth)
+        }
+        return resampled(width: newWidth).resampled(height: newHeight)
+    }
+
+    /// The horizontal pass, skipped when the width does not change.
+    private func resampled(width newWidth: Int) -> LumaPlane {
+        guard newWidth != width else { return self }
+        return convolved(with: LanczosWeights(inputSize: width, outputSize: newWidth), horizontally: true)
+    }
+
+    /// The vertical pass, skipped when the height does not change.
+    private func resampled(height newHeight: Int) -> LumaPlane {
+        guard newHeight != height else { return self }
+        return convolved(with: LanczosWeights(inputSize: height, outputSize: newHeight), horizontally: false)
     }
 
     /// One pass along rows (`horizontally`) or columns.
