@@ -33,19 +33,19 @@ struct BKTree {
         }
     }
 
-    /// The number of pairs within `maxDistance`: one query per hash, counting later positions.
-    func pairCount(maxDistance: Int) -> Int {
+    /// The number of hashes within `maxDistance` of each of `queries` (positions), other than
+    /// the query itself, summed.
+    func matchCount(of queries: some Sequence<Int>, maxDistance: Int) -> Int {
         var count = 0
         var stack: [Int] = []
-        for position in hashes.indices {
+        for query in queries {
             stack.append(0)
             while let current = stack.popLast() {
-                let node = nodes[current]
-                let distance = (hashes[node.position] ^ hashes[position]).nonzeroBitCount
-                if distance <= maxDistance, node.position > position { count += 1 }
+                let distance = (hashes[nodes[current].position] ^ hashes[query]).nonzeroBitCount
+                if distance <= maxDistance, nodes[current].position != query { count += 1 }
                 let low = max(0, distance - maxDistance)
                 let high = min(64, distance + maxDistance)
-                for child in node.children[low...high] where child >= 0 { stack.append(child) }
+                for child in nodes[current].children[low...high] where child >= 0 { stack.append(child) }
             }
         }
         return count

@@ -1,7 +1,7 @@
 /// Finds every pair of perceptual hashes within a Hamming distance, without comparing all pairs.
 ///
 /// The search is multi-index hashing: for a distance `r`, the 64 bits are cut into `r + 1`
-/// disjoint chunks, and by the pigeonhole principle two hashes at most `r` bits apart agree
+/// disjoint chunks (2 for `r = 0`), and by the pigeonhole principle two hashes at most `r` bits apart agree
 /// exactly on at least one chunk. So each chunk's hashes are grouped by that chunk's value, only
 /// hashes sharing a group are compared, and a pair is kept once, under the first chunk it agrees
 /// on. Uniformly random hashes give groups of about `n / 2^(64 / (r + 1))`, so 100 000 hashes at
@@ -37,11 +37,13 @@ public struct NearDuplicateIndex: Sendable {
     public func pairs(maxDistance: Int) -> [NearDuplicatePair] {
         precondition((0...64).contains(maxDistance), "a distance between 64-bit hashes is 0…64")
         guard maxDistance < Self.scanningDistance else { return pairsByScanningAll(maxDistance: maxDistance) }
-        let masks = Self.chunkMasks(count: maxDistance + 1)
+        // At least two chunks, so that each fits in 32 bits (more chunks than r + 1 keep the
+        // pigeonhole argument: r differing bits still leave one chunk equal).
+        let chunks = Self.chunks(count: max(2, maxDistance + 1))
         var pairs: [NearDuplicatePair] = []
-        for (chunk, mask) in masks.enumerated() {
-            let earlier = masks[..<chunk]
-            forEachGroup(of: mask) { group in
+        for (number, chunk) in chunks.enumerated() {
+            let earlier = chunks[..<number].map(\.mask)
+            forEachGroup(of: chunk) { group in
                 for position in group.indices {
                     let first = group[position]
                     for second in group[(position + 1)...] {
@@ -81,27 +83,39 @@ public struct NearDuplicateIndex: Sendable {
         return pairs
     }
 
-    /// Calls `body` with the positions of each group of two or more hashes that agree on the bits
-    /// of `mask`, in increasing order.
-    private func forEachGroup(of mask: UInt64, _ body: (ArraySlice<Int>) -> Void) {
-        let order = hashes.indices.sorted { (hashes[$0].bits & mask, $0) < (hashes[$1].bits & mask, $1) }
+    /// Calls `body` with the positions of each group of two or more hashes that agree on `chunk`,
+    /// in increasing order.
+    private func forEachGroup(of chunk: Chunk, _ body: (ArraySlice<Int>) -> Void) {
+        precondition(hashes.count <= 1 << 32, "positions fit in 32 bits")
+        // Each hash's chunk value above its position, sorted: groups are runs of one value.
+        var keyed = hashes.enumerated().map { position, hash in
+            ((hash.bits & chunk.mask) >> chunk.low) << 32 | UInt64(position)
+        }
+        keyed.sort()
+        let order = keyed.map { Int($0 & 0xFFFF_FFFF) }
         var start = 0
-        while start < order.count {
-            let key = hashes[order[start]].bits & mask
+        while start < keyed.count {
             var end = start + 1
-            while end < order.count, hashes[order[end]].bits & mask == key { end += 1 }
+            while end < keyed.count, keyed[end] >> 32 == keyed[start] >> 32 { end += 1 }
             if end - start > 1 { body(order[start..<end]) }
             start = end
         }
     }
 
-    /// `count` disjoint masks of consecutive bits covering all 64, as equal in width as can be.
-    static func chunkMasks(count: Int) -> [UInt64] {
-        (0..<count).map { chunk in
-            let low = chunk * 64 / count
-            let high = (chunk + 1) * 64 / count
-            let width = high - low
-            return (width == 64 ? UInt64.max : (1 << width) - 1) << low
+    /// A run of consecutive bits of a hash.
+    struct Chunk {
+        /// The lowest bit.
+        let low: Int
+        /// The chunk's bits in place, at most 32 of them.
+        let mask: UInt64
+    }
+
+    /// `count` (2 or more) disjoint chunks covering all 64 bits, as equal in width as can be.
+    static func chunks(count: Int) -> [Chunk] {
+        (0..<count).map { number in
+            let low = number * 64 / count
+            let width = (number + 1) * 64 / count - low
+            return Chunk(low: low, mask: ((1 << width) - 1) << low)
         }
     }
 }
