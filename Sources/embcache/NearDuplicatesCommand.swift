@@ -83,10 +83,11 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let files = try InputExpansion.files(for: paths)
+        let hashStart = clock.now
         let progress = ProgressBar(total: files.count)
         let hashes = await NearDuplicatesHashing.hashes(of: files, algorithm: hash, progress: progress)
         progress.finish()
-        let hashSeconds = (clock.now - start).seconds
+        let hashSeconds = (clock.now - hashStart).seconds
         var hashed: [(path: String, hash: PerceptualHash)] = []
         var failures: [EmbedReport.Failure] = []
         for (path, result) in zip(files, hashes) {

@@ -1,10 +1,10 @@
 /// Finds every pair of perceptual hashes within a Hamming distance, without comparing all pairs.
 ///
 /// The search is multi-index hashing: for a distance `r`, the 64 bits are cut into `r + 1`
-/// disjoint chunks (2 for `r = 0`), and by the pigeonhole principle two hashes at most `r` bits apart agree
-/// exactly on at least one chunk. So each chunk's hashes are grouped by that chunk's value, only
-/// hashes sharing a group are compared, and a pair is kept once, under the first chunk it agrees
-/// on. Uniformly random hashes give groups of about `n / 2^(64 / (r + 1))`, so 100 000 hashes at
+/// disjoint chunks (2 for `r = 0`), and by the pigeonhole principle two hashes at most `r` bits
+/// apart agree exactly on at least one chunk. So each chunk's hashes are grouped by that chunk's
+/// value, only hashes sharing a group are compared, and a pair is kept once, under the first chunk
+/// it agrees on. Uniformly random hashes give groups of about `n / 2^(64 / (r + 1))`, so 100 000 hashes at
 /// distance 4 need about 3 million comparisons rather than 5 billion.
 ///
 /// ```swift
