@@ -67,6 +67,7 @@ let package = Package(
                 "EmbeddingCacheSQLite",
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
+                "EmbeddingCacheImages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -121,7 +122,7 @@ let package = Package(
         ),
         .testTarget(
             name: "embcacheTests",
-            dependencies: ["embcache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
+            dependencies: ["embcache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheImages"]
         ),
     ]
 )

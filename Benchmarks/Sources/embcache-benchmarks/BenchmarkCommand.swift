@@ -18,12 +18,15 @@ struct BenchmarkCommand: AsyncParsableCommand {
             batch get from a 1 M-entry table and 800-record put, next to SQLite; one, two and four \
             embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
             the embcache binary), images (decode + pixel digest of a 224 × 224 RGB PNG versus libpng's own \
-            decode of it, in C). Build in release mode: Scripts/benchmark.sh does it all.
+            decode of it, in C), near-duplicates (all pairs within distance 4 among 100 000 pHashes \
+            through the multi-index search versus an all-pairs scan, and a BK-tree). Build in release \
+            mode: Scripts/benchmark.sh does it all.
             """
     )
 
     @Option(
-        help: "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, postgres, images, or all."
+        help:
+            "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, or all."
     )
     var suites = "all"
 
@@ -73,6 +76,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("precompute") { try await PrecomputeBenchmark().run(context, into: &table) }
         if all || selected.contains("export") { try await ExportBenchmark().run(context, into: &table) }
         if all || selected.contains("images") { try await ImageBenchmark().run(context, into: &table) }
+        if all || selected.contains("near-duplicates") {
+            try await NearDuplicatesBenchmark().run(context, into: &table)
+        }
         if all || selected.contains("postgres") {
             guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
             else {

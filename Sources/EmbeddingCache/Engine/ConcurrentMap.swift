@@ -1,7 +1,8 @@
 import Dispatch
 
-/// Maps indices to values on every core, for the digest step of the hot path.
-enum ConcurrentMap {
+/// Maps indices to values on every core, for the digest step of the hot path (and, in the CLI, for
+/// decoding images); `package`, so the package's other modules share it without making it API.
+package enum ConcurrentMap {
     /// Computes `transform(i)` for `i` in `0..<count`: on every core when `workers` is above 1,
     /// else in order on the calling thread.
     ///
@@ -9,7 +10,7 @@ enum ConcurrentMap {
     /// `concurrentPerform`, which hands out iterations dynamically (a slow item does not idle the
     /// other cores), rather than as tasks that would hold every cooperative thread and starve the
     /// store lookups meant to overlap with it.
-    static func map<T: Sendable>(
+    package static func map<T: Sendable>(
         count: Int,
         workers: Int,
         _ transform: @escaping @Sendable (Int) -> T

@@ -1,0 +1,131 @@
+import ArgumentParser
+import EmbeddingCache
+import EmbeddingCacheEncoders
+import EmbeddingCacheImages
+
+/// `embcache near-duplicates`: pairs of images whose perceptual hashes are close.
+struct NearDuplicatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "near-duplicates",
+        abstract: "List pairs of images whose perceptual hashes are within a Hamming distance.",
+        discussion: """
+            Decodes every image on every core, hashes it (--hash phash, the 8×8 DCT hash of Python's \
+            imagehash, or dhash) and lists each pair of images whose hashes differ in at most \
+            --max-distance of their 64 bits, found through a multi-index search rather than by comparing \
+            every pair. Hashes print as 16 hex digits in imagehash's bit order (what str(hash) prints). \
+            A perceptual hash is never a cache key: two different images can share one.
+
+            With --verify --encoder SPEC, each paired image's embedding comes from the cache (encoded and \
+            stored on a miss), and pairs whose embeddings' cosine is below --min-cosine are flagged as \
+            perceptual-hash false positives.
+
+            Folders expand as for embed. A file that cannot be decoded is named on stderr and skipped.
+
+            Output: one tab-separated line per pair on stdout (distance, first hash, second hash, first \
+            path, second path; with --verify, the cosine and ok or false-positive), a summary on stderr; \
+            --json prints one object instead.
+
+            Exit codes: 0 success (undecodable files skipped); 1 the run failed (a missing path, a store \
+            error, a worker that cannot start); 2 usage error; 3 with --fail-on-unreadable, some files could \
+            not be decoded, or with --verify, some paired images could not be embedded.
+
+            Example:
+              embcache near-duplicates photos/ --json
+              embcache near-duplicates photos/ --max-distance 6 --verify --encoder builtin:bytes
+            """
+    )
+
+    @Argument(help: "Image files and folders.")
+    var paths: [String]
+
+    @Option(help: "The largest Hamming distance (0…64) between the hashes of a pair.")
+    var maxDistance = 4
+
+    @Option(help: "The perceptual hash: phash (the 8×8 DCT hash) or dhash (the difference hash).")
+    var hash: PerceptualHash.Algorithm = .phash
+
+    @Flag(help: "Compare each pair's embeddings (from the cache, encoded on a miss) and flag disagreeing pairs.")
+    var verify = false
+
+    @Option(help: "The encoder for --verify: builtin:bytes[?dim=N…] or process:'COMMAND …'.")
+    var encoder: String?
+
+    @Option(help: "With --verify, pairs whose embeddings' cosine is below this are flagged as false positives.")
+    var minCosine = 0.95
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @OptionGroup var workerOptions: WorkerOptions
+
+    @Flag(help: "Exit 3 when some files could not be decoded (they are skipped either way).")
+    var failOnUnreadable = false
+
+    @Flag(help: "Print one JSON object on stdout.")
+    var json = false
+
+    func validate() throws {
+        guard (0...64).contains(maxDistance) else { throw ValidationError("--max-distance must be between 0 and 64") }
+        guard (-1...1).contains(minCosine) else { throw ValidationError("--min-cosine must be between -1 and 1") }
+        switch (verify, encoder) {
+        case (true, nil): throw ValidationError("--verify needs --encoder SPEC")
+        case (false, .some): throw ValidationError("--encoder is only used with --verify")
+        case (true, .some(let encoder)):
+            do {
+                try EncoderSpecification(parsing: encoder).validate()
+            } catch {
+                throw ValidationError(error.message)
+            }
+        case (false, nil): break
+        }
+    }
+
+    func run() async throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let files = try InputExpansion.files(for: paths)
+        let hashStart = clock.now
+        let progress = ProgressBar(total: files.count)
+        let hashes = await NearDuplicatesHashing.hashes(of: files, algorithm: hash, progress: progress)
+        progress.finish()
+        let hashSeconds = (clock.now - hashStart).seconds
+        var hashed: [(path: String, hash: PerceptualHash)] = []
+        var failures: [EmbedReport.Failure] = []
+        for (path, result) in zip(files, hashes) {
+            switch result {
+            case .success(let hash): hashed.append((path, hash))
+            case .failure(let error): failures.append(EmbedReport.Failure(path: path, reason: error.message))
+            }
+        }
+        let searchStart = clock.now
+        let pairs = NearDuplicateIndex(hashed.map(\.hash)).pairs(maxDistance: maxDistance)
+        var report = NearDuplicatesReport(
+            images: files.count,
+            failures: failures,
+            hashed: hashed,
+            algorithm: hash,
+            maxDistance: maxDistance,
+            pairs: pairs
+        )
+        report.hashSeconds = hashSeconds
+        report.searchSeconds = (clock.now - searchStart).seconds
+        if verify, let encoder {
+            let verification = NearDuplicatesVerification(
+                encoder: try EncoderSpecification(parsing: encoder),
+                workerConfiguration: workerOptions.configuration,
+                storeOptions: storeOptions
+            )
+            let outcome = try await verification.verify(report.pairs.map { ($0.first, $0.second) })
+            report.add(outcome, minCosine: minCosine, store: StoreLocation.displayName(storeOptions.location))
+        }
+        report.seconds = (clock.now - start).seconds
+        for failure in report.failures { StandardError.print("embcache: failed: \(failure.path): \(failure.reason)") }
+        if json {
+            try JSONReport.print(report)
+        } else {
+            for line in report.lines { print(line) }
+            StandardError.print(report.summary)
+        }
+        let embeddingFailed = report.failures.count > failures.count
+        if embeddingFailed || (failOnUnreadable && !failures.isEmpty) { throw ExitCode.someInputsFailed }
+    }
+}

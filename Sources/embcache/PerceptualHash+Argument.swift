@@ -1,0 +1,5 @@
+public import ArgumentParser
+public import EmbeddingCacheImages
+
+/// `--hash phash|dhash`.
+extension PerceptualHash.Algorithm: ExpressibleByArgument {}
