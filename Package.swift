@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "EmbeddingCacheEncoders", targets: ["EmbeddingCacheEncoders"]),
         .library(name: "EmbeddingCacheImages", targets: ["EmbeddingCacheImages"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
+        .library(name: "EmbeddingCacheSimulation", targets: ["EmbeddingCacheSimulation"]),
         .executable(name: "embcache", targets: ["embcache"]),
     ],
     dependencies: [
@@ -57,6 +58,10 @@ let package = Package(
             dependencies: ["EmbeddingCache", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
+        .target(
+            name: "EmbeddingCacheSimulation",
+            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
+        ),
         .executableTarget(
             name: "embcache",
             dependencies: [
@@ -64,6 +69,7 @@ let package = Package(
                 "EmbeddingCacheSQLite",
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
+                "EmbeddingCacheSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,6 +112,10 @@ let package = Package(
         .testTarget(
             name: "EmbeddingCacheImagesTests",
             dependencies: ["EmbeddingCacheImages", "EmbeddingCache"]
+        ),
+        .testTarget(
+            name: "EmbeddingCacheSimulationTests",
+            dependencies: ["EmbeddingCacheSimulation", "EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheTesting"]
         ),
         .testTarget(
             name: "embcacheTests",

@@ -19,6 +19,7 @@ struct Embcache: AsyncParsableCommand {
             VerifyCommand.self, PruneCommand.self,
             ClearCommand.self,
             ExplainCommand.self,
+            SimulateCommand.self,
         ]
     )
 
