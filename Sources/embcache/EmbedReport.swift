@@ -13,6 +13,10 @@ struct EmbedReport: Encodable {
     var misses: Int
     var duplicates: Int
     var corrupt: Int
+    /// Hits found through the pixel digest under `--pixel-key` (counted in `hits` too).
+    var pixelHits: Int
+    /// Images decoded to digest their pixels: one per byte miss under `--pixel-key`.
+    var decoded: Int
     var encoded: Int
     var failed: Int
     var seconds: Double
@@ -38,6 +42,8 @@ struct EmbedReport: Encodable {
         misses = counters.misses
         duplicates = counters.duplicates
         corrupt = counters.corrupt
+        pixelHits = counters.secondaryHits
+        decoded = counters.secondaryDigests
         encoded = counters.encoded
         failed = counters.failed
         self.seconds = seconds
@@ -56,6 +62,7 @@ struct EmbedReport: Encodable {
         let time = (seconds * 1000).rounded() / 1000
         var text = "embedded \(inputs) inputs in \(time) s: \(hits) hits, \(misses) misses "
         text += "(\(encoded) encoded, \(duplicates) duplicates, \(corrupt) corrupt), \(failed) failed\n"
+        if decoded > 0 { text += "pixel key: \(decoded) decoded, \(pixelHits) hits on pixels\n" }
         text += "store: \(store ?? "none (--no-cache)")"
         if let output { text += "\noutput: \(output)" }
         return text

@@ -15,6 +15,8 @@ struct BatchRun {
     private(set) var slots: [(digest: ContentDigest, input: Int, multiplicity: Int)] = []
     /// Per slot: the outcome, once known.
     var outcomes: [FlightOutcome?] = []
+    /// The secondary digests computed for slots whose byte digest missed.
+    var secondaryDigests = [Int: ContentDigest]()
     private var slotOfDigest = [ContentDigest: Int]()
     private var finishedInputs = 0
 
@@ -77,6 +79,9 @@ struct BatchRun {
         try! loaded[slots[slot].input]!.get()
     }
 
+    /// Whether a slot's input is a composite of several parts.
+    func isComposite(_ slot: Int) -> Bool { inputs[slots[slot].input].isComposite }
+
     /// The label of a slot's first input.
     func label(_ slot: Int) -> String { inputs[slots[slot].input].label }
 
@@ -101,7 +106,8 @@ struct BatchRun {
             }
             switch slotOfInput[index].flatMap({ outcomes[$0] }) {
             case .success(let (record, source))?:
-                if source == .store { counters.hits += 1 } else { counters.misses += 1 }
+                if source.isHit { counters.hits += 1 } else { counters.misses += 1 }
+                if source == .secondaryKey { counters.secondaryHits += 1 }
                 return .success(record)
             case .failure(let error)?:
                 counters.failed += 1

@@ -5,6 +5,13 @@ extension EmbeddingCache {
         let digest: ContentDigest
         let record: TensorRecord
         let stored: StoredRecord
+        /// The record sealed under the input's secondary digest, when one was computed.
+        let secondary: StoreEntry?
+
+        /// What the store keeps: the record under its byte digest, and under its secondary one.
+        var entries: [StoreEntry] {
+            [StoreEntry(digest: digest, record: stored)] + (secondary.map { [$0] } ?? [])
+        }
     }
 
     /// What one store transaction wrote.
@@ -57,7 +64,10 @@ extension EmbeddingCache {
                     slot: slot,
                     digest: digest,
                     record: narrowed,
-                    stored: checksum.seal(narrowed, digest: digest)
+                    stored: checksum.seal(narrowed, digest: digest),
+                    secondary: run.secondaryDigests[slot].map {
+                        StoreEntry(digest: $0, record: checksum.seal(narrowed, digest: $0))
+                    }
                 )
             } catch {
                 fail(slot, error, &run)
@@ -123,7 +133,7 @@ extension EmbeddingCache {
     private func write(_ items: [SealedItem]) async throws -> StoredBatch {
         let clock = ContinuousClock()
         let start = clock.now
-        try await store.put(items.map { StoreEntry(digest: $0.digest, record: $0.stored) }, in: namespace)
+        try await store.put(items.flatMap(\.entries), in: namespace)
         for item in items { flights.land(item.digest, .success((item.record, .encoder))) }
         return StoredBatch(items: items, seconds: (clock.now - start).seconds)
     }
@@ -134,7 +144,7 @@ extension EmbeddingCache {
     }
 
     /// Fails a slot with `error`, naming its input and the namespace, and releases its waiters.
-    private func fail(_ slot: Int, _ error: EmbeddingCacheError, _ run: inout BatchRun) {
+    func fail(_ slot: Int, _ error: EmbeddingCacheError, _ run: inout BatchRun) {
         var error = error.labelled(run.label(slot))
         if error.namespace == nil { error.namespace = namespace.description }
         run.resolve(slot, .failure(error))

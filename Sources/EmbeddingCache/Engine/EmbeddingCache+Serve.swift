@@ -34,7 +34,8 @@ extension EmbeddingCache {
             if case .owned = claim { slot } else { nil }
         }
         do {
-            let misses = try await lookUp(owned, &run)
+            var misses = try await lookUp(owned, &run)
+            if let key = configuration.secondaryKey { misses = try await lookUpSecondary(misses, key, &run) }
             if let leasing = store as? any EmbeddingStoreLeasing {
                 try await encodeLeased(misses, leasing, &run)
             } else {

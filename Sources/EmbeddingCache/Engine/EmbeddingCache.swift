@@ -69,12 +69,14 @@ public final class EmbeddingCache: Sendable {
     ///   - bypassingCache: Encode every input without reading or writing the store (a baseline).
     ///   - progress: Called with the number of inputs finished so far, as batches complete.
     /// - Returns: One result per input in input order, and the counters of this call.
-    /// - Throws: ``EmbeddingCacheError`` when the store fails; batches stored before stay stored.
+    /// - Throws: ``EmbeddingCacheError`` when the store fails (batches stored before stay stored),
+    ///   or when the configured ``Configuration/secondaryKey`` does not suit the encoder.
     public func results(
         for inputs: [EmbeddingInput],
         bypassingCache: Bool = false,
         progress: (@Sendable (Int) -> Void)? = nil
     ) async throws -> BatchResult {
+        try checkSecondaryKey()
         var run = BatchRun(inputs: inputs, progress: progress)
         if bypassingCache {
             _ = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: false)

@@ -2,8 +2,15 @@ import Synchronization
 
 /// Where a resolved record came from, so a waiting caller can count it as a hit or a miss.
 enum RecordSource: Sendable {
+    /// Found under the input's byte digest.
     case store
+    /// Found under the input's secondary digest (a hit, counted apart too).
+    case secondaryKey
+    /// Encoded.
     case encoder
+
+    /// Whether the record was served from the store rather than encoded.
+    var isHit: Bool { self != .encoder }
 }
 
 /// The outcome of one key's lookup-or-encode, shared with every caller that waited for it.
