@@ -84,7 +84,7 @@ extension ChurnResult {
                 "churn-encoder-seconds.svg",
                 LineChart(
                     title: "Cumulative encoder time (\(subtitle))",
-                    xLabel: "cycle",
+                    xLabel: "cycle (re-run number, 0 = cold cache)",
                     yLabel: "encoder time, cumulative (s)",
                     series: cumulative(\.encoderSeconds)
                 )
@@ -93,7 +93,7 @@ extension ChurnResult {
                 "churn-hit-rate.svg",
                 LineChart(
                     title: "Cache hit rate per cycle (\(subtitle))",
-                    xLabel: "cycle",
+                    xLabel: "cycle (re-run number, 0 = cold cache)",
                     yLabel: "hit rate (% of files)",
                     series: hitRates
                 )
@@ -102,7 +102,7 @@ extension ChurnResult {
                 "churn-wrong-vectors.svg",
                 LineChart(
                     title: "Wrong vectors served (\(subtitle))",
-                    xLabel: "cycle",
+                    xLabel: "cycle (re-run number, 0 = cold cache)",
                     yLabel: "wrong vectors served, cumulative (vectors)",
                     series: cumulative { Double($0.wrongVectors) }
                 )

@@ -67,7 +67,7 @@ struct KeyedCache: SimulatedCache {
                     records[miss.digest] = .failure(error)
                 }
             }
-            let encoded = try await encodeBatch(loaded.map(\.input))
+            let encoded = await encodeBatch(loaded.map(\.input))
             var entries: [StoreEntry] = []
             for (item, result) in zip(loaded, encoded) {
                 records[item.digest] = result

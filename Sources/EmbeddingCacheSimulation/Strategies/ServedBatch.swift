@@ -1,4 +1,4 @@
-public import EmbeddingCache
+import EmbeddingCache
 
 /// What one strategy served for one cycle's inputs, before its vectors are checked.
 struct ServedBatch: Sendable {

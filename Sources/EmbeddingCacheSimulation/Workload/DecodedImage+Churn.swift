@@ -29,10 +29,9 @@ extension DecodedImage {
         let kept = layout.hasAlpha ? channels - 1 : channels
         let sampleBytes = bitDepth / 8
         var samples = Data(capacity: width * height * kept)
-        pixels.withUnsafeBytes { raw in
-            for pixel in 0..<(width * height) {
-                for channel in 0..<kept { samples.append(raw[(pixel * channels + channel) * sampleBytes]) }
-            }
+        let source = [UInt8](pixels)
+        for pixel in 0..<(width * height) {
+            for channel in 0..<kept { samples.append(source[(pixel * channels + channel) * sampleBytes]) }
         }
         return DecodedImage(width: width, height: height, layout: kept == 1 ? .grey : .rgb, bitDepth: 8, pixels: samples)
     }
