@@ -26,9 +26,12 @@ let package = Package(
         .target(name: "CEmbeddingCacheChecksum"),
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CLibJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg62-turbo-dev"])]),
+        .target(name: "CEmbeddingCacheImageCodecs", dependencies: ["CLibPNG", "CLibJPEG"]),
         .target(
             name: "EmbeddingCacheImages",
-            dependencies: ["EmbeddingCache", "CLibPNG", "CLibJPEG", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EmbeddingCache", "CEmbeddingCacheImageCodecs", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "EmbeddingCache",
@@ -55,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "EmbeddingCacheEncoders",
-            dependencies: ["EmbeddingCache", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
         .target(
@@ -100,7 +103,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheEncodersTests",
-            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCache"]
+            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCacheImages", "EmbeddingCache"],
+            exclude: ["Vectors"]
         ),
         .testTarget(
             name: "EmbeddingCachePostgresTests",
@@ -111,7 +115,8 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheImagesTests",
-            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"]
+            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "EmbeddingCacheSimulationTests",
@@ -124,7 +129,8 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && target.name != "CEmbeddingCacheChecksum" {
+let cTargets: Set = ["CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs"]
+for target in package.targets where target.type != .system && !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))

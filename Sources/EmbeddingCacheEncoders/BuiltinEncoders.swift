@@ -4,7 +4,7 @@ public import EmbeddingCache
 /// benchmarks.
 public enum BuiltinEncoders {
     /// The names `builtin:` accepts.
-    public static let names = ["bytes"]
+    public static let names = ["bytes", "pixel-projection"]
 
     /// Builds the built-in encoder a specification names.
     ///
@@ -18,6 +18,14 @@ public enum BuiltinEncoders {
         case "bytes":
             encoder = BytesEncoder(
                 dimension: try parameters.number("dim", default: 384, in: 1...4_194_304),
+                costMilliseconds: try parameters.number("cost-ms", default: 0, in: 0...60_000),
+                batchSize: try parameters.number("batch", default: 64, in: 1...65_536)
+            )
+        case "pixel-projection":
+            encoder = try PixelProjectionEncoder(
+                size: try parameters.number("size", default: 64, in: 1...1_024),
+                dimension: try parameters.number("dim", default: 384, in: 1...65_536),
+                seed: try parameters.number("seed", default: 0, in: 0...UInt64.max),
                 costMilliseconds: try parameters.number("cost-ms", default: 0, in: 0...60_000),
                 batchSize: try parameters.number("batch", default: 64, in: 1...65_536)
             )

@@ -47,17 +47,7 @@ public struct BytesEncoder: EmbeddingEncoder {
     func vector(for input: EncoderInput) -> [Float] {
         var hasher = SHA256()
         for part in input.parts { hasher.update(data: part) }
-        var state = hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
-        var values = (0..<dimension).map { _ -> Float in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var mixed = state
-            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-            mixed ^= mixed >> 31
-            return Float(Double(mixed >> 11) / Double(1 << 53) * 2 - 1)
-        }
-        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        if norm > 0 { values = values.map { $0 / norm } }
-        return values
+        var generator = SplitMix64(seed: hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
+        return UnitVector.normalised((0..<dimension).map { _ in generator.nextSigned() })
     }
 }

@@ -1,0 +1,22 @@
+/// SplitMix64, the small seeded generator behind the built-in encoders' pseudo-random values.
+struct SplitMix64 {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    /// The next 64 random bits.
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// The next value, uniform in [-1, 1): the top 53 bits as a fraction, scaled.
+    mutating func nextSigned() -> Float {
+        Float(Double(next() >> 11) / Double(1 << 53) * 2 - 1)
+    }
+}
