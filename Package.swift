@@ -120,7 +120,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheSimulationTests",
-            dependencies: ["EmbeddingCacheSimulation", "EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheTesting"]
+            dependencies: [
+                "EmbeddingCacheSimulation", "EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheEncoders",
+                "EmbeddingCacheTesting",
+            ]
         ),
         .testTarget(
             name: "embcacheTests",

@@ -18,10 +18,10 @@ struct LineChartTests {
         // x covers 0…10: a step of 2.
         #expect(ticks.dropFirst(6) == ["0", "2", "4", "6", "8", "10"])
         #expect(svg.seriesNames == ["a", "b"])
-        // The plot spans x 84…600 and y 390 (bottom, 0) … 56 (top, 100).
+        // The plot spans x 84…600 and y 390 (bottom, 0) … 70 (top, 100).
         let first = try #require(svg.polylinePoints.first)
         #expect(first.map(\.x) == [84, 600])
-        #expect(abs(first[1].y - (390 - 0.93 * 334)) < 0.06)
+        #expect(abs(first[1].y - (390 - 0.93 * 320)) < 0.06)
     }
 
     @Test func batchSizesSitOnALogarithmicAxis() throws {

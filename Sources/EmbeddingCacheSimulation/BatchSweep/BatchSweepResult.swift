@@ -47,7 +47,8 @@ public struct BatchSweepResult: Sendable, Hashable, Codable {
             )
         }
         let chart = LineChart(
-            title: "Throughput against batch size (\(inputs) files)",
+            title: "Throughput against batch size",
+            subtitle: "\(inputs) files per run, encoder \(NamespaceText.model(of: namespace))",
             xLabel: "batch size (inputs per call, log scale)",
             yLabel: "throughput (inputs/s)",
             series: series,

@@ -60,7 +60,7 @@ extension ChurnResult {
 
     /// The three charts: cumulative encoder time, hit rate per cycle, cumulative wrong vectors.
     public var charts: [ReportFile] {
-        let subtitle = "\(inputsPerCycle) files, \(Self.percent(churn)) \(kind.rawValue) churn per cycle"
+        let subtitle = "\(inputsPerCycle) files per cycle, \(Self.percent(churn)) changed per cycle (\(kind.rawValue)), encoder \(NamespaceText.model(of: namespace))"
         let cumulative = { (value: (CycleMeasurement) -> Double) in
             strategies.map { strategy in
                 var total = 0.0
@@ -83,7 +83,8 @@ extension ChurnResult {
             (
                 "churn-encoder-seconds.svg",
                 LineChart(
-                    title: "Cumulative encoder time (\(subtitle))",
+                    title: "Cumulative encoder time",
+                    subtitle: subtitle,
                     xLabel: "cycle (re-run number, 0 = cold cache)",
                     yLabel: "encoder time, cumulative (s)",
                     series: cumulative(\.encoderSeconds)
@@ -92,7 +93,8 @@ extension ChurnResult {
             (
                 "churn-hit-rate.svg",
                 LineChart(
-                    title: "Cache hit rate per cycle (\(subtitle))",
+                    title: "Cache hit rate per cycle",
+                    subtitle: subtitle,
                     xLabel: "cycle (re-run number, 0 = cold cache)",
                     yLabel: "hit rate (% of files)",
                     series: hitRates
@@ -101,7 +103,8 @@ extension ChurnResult {
             (
                 "churn-wrong-vectors.svg",
                 LineChart(
-                    title: "Wrong vectors served (\(subtitle))",
+                    title: "Wrong vectors served",
+                    subtitle: subtitle,
                     xLabel: "cycle (re-run number, 0 = cold cache)",
                     yLabel: "wrong vectors served, cumulative (vectors)",
                     series: cumulative { Double($0.wrongVectors) }

@@ -45,7 +45,8 @@ extension CollisionResult {
             (x: Double(distance), y: Double(crossClassPairs.count { $0.distance <= distance }))
         }
         let chart = LineChart(
-            title: "Cross-class pHash collisions (\(images.count) images, \(classCount) classes)",
+            title: "Cross-class pHash collisions",
+            subtitle: "\(images.count) images in \(classCount) classes, \(crossClassPairTotal) cross-class pairs",
             xLabel: "Hamming distance between 64-bit pHashes (bits)",
             yLabel: "cross-class pairs within the distance (pairs)",
             series: [LineChart.Series(name: "cross-class pairs", points: points)]

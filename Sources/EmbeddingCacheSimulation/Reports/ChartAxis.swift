@@ -31,7 +31,8 @@ struct ChartAxis {
         case .linear:
             let start = includingZero ? min(0, low) : low
             let end = high > start ? high : start + 1
-            let step = Self.niceStep((end - start) / 5)
+            let integral = values.allSatisfy { $0 == $0.rounded() }
+            let step = integral ? max(1, Self.niceStep((end - start) / 5)) : Self.niceStep((end - start) / 5)
             lower = (start / step).rounded(.down) * step
             upper = (end / step).rounded(.up) * step
             ticks = stride(from: lower, through: upper + step / 2, by: step).map { $0 }

@@ -33,6 +33,8 @@ public struct LineChart: Sendable {
 
     /// The title above the plot.
     public var title: String
+    /// A second, smaller line under the title (what was measured, on what), or empty.
+    public var subtitle: String
     /// The x axis's label, with its unit.
     public var xLabel: String
     /// The y axis's label, with its unit.
@@ -46,12 +48,21 @@ public struct LineChart: Sendable {
     ///
     /// - Parameters:
     ///   - title: The title.
+    ///   - subtitle: A smaller line under the title, or empty.
     ///   - xLabel: The x axis's label, with its unit.
     ///   - yLabel: The y axis's label, with its unit.
     ///   - series: The lines.
     ///   - xLogarithmic: Whether x is on a log2 scale.
-    public init(title: String, xLabel: String, yLabel: String, series: [Series], xLogarithmic: Bool = false) {
+    public init(
+        title: String,
+        subtitle: String = "",
+        xLabel: String,
+        yLabel: String,
+        series: [Series],
+        xLogarithmic: Bool = false
+    ) {
         self.title = title
+        self.subtitle = subtitle
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
@@ -60,9 +71,10 @@ public struct LineChart: Sendable {
 
     static let width = 820.0
     static let height = 460.0
-    static let plot = (left: 84.0, right: 600.0, top: 56.0, bottom: 390.0)
+    static let plot = (left: 84.0, right: 600.0, top: 70.0, bottom: 390.0)
     static let colours = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
     static let gridColour = "#e0e0e0"
+    static let subtitleColour = "#444444"
     static let dashes = ["", "7 4", "2 3", "10 3 2 3", "4 2", "1 2"]
 
     /// The chart as an SVG document.
@@ -78,8 +90,10 @@ public struct LineChart: Sendable {
                 + #"viewBox="0 0 \#(Int(Self.width)) \#(Int(Self.height))" font-family="Helvetica, Arial, sans-serif">"#,
             "<title>\(Self.escape(title))</title>",
             #"<rect width="100%" height="100%" fill="white"/>"#,
-            #"<text class="title" x="\#(Self.number((plot.left + plot.right) / 2))" y="30" text-anchor="middle" "#
+            #"<text class="title" x="\#(Self.number(Self.width / 2))" y="28" text-anchor="middle" "#
                 + #"font-size="18" font-weight="bold">\#(Self.escape(title))</text>"#,
+            #"<text class="subtitle" x="\#(Self.number(Self.width / 2))" y="50" text-anchor="middle" "#
+                + #"font-size="13" fill="\#(Self.subtitleColour)">\#(Self.escape(subtitle))</text>"#,
         ]
         for tick in y.ticks {
             let position = Self.number(py(tick))

@@ -21,8 +21,8 @@ public enum CacheStrategy: String, CaseIterable, Sendable, Codable, Comparable {
         case .none: "no cache"
         case .path: "file path (negative example)"
         case .sha: "SHA-256 of the bytes (embcache)"
-        case .pixel: "SHA-256 of the bytes, then of the decoded pixels (embcache --pixel-key)"
-        case .phash: "8×8 DCT perceptual hash (negative example)"
+        case .pixel: "bytes, then decoded pixels (embcache)"
+        case .phash: "64-bit pHash (negative example)"
         }
     }
 

@@ -24,9 +24,10 @@ extension DecodedImage {
     /// The image as a JPEG can hold it: 8-bit grey or RGB, alpha dropped (the colour as stored)
     /// and 16-bit samples cut to their high byte.
     var withoutAlphaAt8Bits: DecodedImage {
-        guard bitDepth != 8 || layout.hasAlpha else { return self }
+        let hasAlpha = layout == .greyAlpha || layout == .rgba
+        guard bitDepth != 8 || hasAlpha else { return self }
         let channels = layout.channelCount
-        let kept = layout.hasAlpha ? channels - 1 : channels
+        let kept = hasAlpha ? channels - 1 : channels
         let sampleBytes = bitDepth / 8
         var samples = Data(capacity: width * height * kept)
         let source = [UInt8](pixels)
