@@ -43,6 +43,7 @@ struct SimulationOutputOptions: ParsableArguments {
     /// Prints `table`, then the files written, on stdout.
     func printTable(_ table: TextTable, files: [String]) {
         print(table.text, terminator: "")
-        print("\nwrote \(files.count) files into \(out): " + files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", "))
+        let names = files.map { ($0 as NSString).lastPathComponent }.joined(separator: ", ")
+        print("\nwrote \(files.count == 1 ? "1 file" : "\(files.count) files") into \(out): \(names)")
     }
 }
