@@ -23,6 +23,8 @@ struct BatchSweepTests {
         let chart = try SVGDocument(try #require(result.charts.first).contents)
         #expect(chart.seriesNames == ["no-cache", "cold", "warm (90 % cached)"])
         #expect(chart.texts(class: "tick").suffix(3) == ["1", "2", "4"])
-        #expect(result.tables.first?.contents.hasPrefix("batch_size,mode,inputs,hits,encoded,seconds,throughput\n") == true)
+        #expect(
+            result.tables.first?.contents.hasPrefix("batch_size,mode,inputs,hits,encoded,seconds,throughput\n") == true
+        )
     }
 }

@@ -22,7 +22,9 @@ struct ChurnReportFilesTests {
         #expect(churn.count == 1 + 3 * 3)
         let shaCycle1 = churn.first { $0.hasPrefix("sha,1,") }?.split(separator: ",").map(String.init)
         #expect(shaCycle1?[2...4] == ["50", "50", "0"])
-        let summary = try String(contentsOfFile: folder.out + "/churn-summary.csv", encoding: .utf8).split(separator: "\n")
+        let summary = try String(contentsOfFile: folder.out + "/churn-summary.csv", encoding: .utf8).split(
+            separator: "\n"
+        )
         #expect(
             summary.first
                 == "strategy,encoder_seconds,encoder_calls,hit_rate_from_cycle_1,wrong_vectors,failed,wall_seconds"
@@ -37,7 +39,10 @@ struct ChurnReportFilesTests {
             let svg = try SVGDocument(chart.contents)
             #expect(svg.title?.isEmpty == false, "\(chart.name)")
             #expect(svg.texts(class: "axis-label").count == 2, "\(chart.name)")
-            #expect(svg.texts(class: "axis-label").allSatisfy { $0.contains("(") && $0.hasSuffix(")") }, "\(chart.name)")
+            #expect(
+                svg.texts(class: "axis-label").allSatisfy { $0.contains("(") && $0.hasSuffix(")") },
+                "\(chart.name)"
+            )
             #expect(svg.texts(class: "legend") == ["none", "path", "sha"], "\(chart.name)")
             #expect(svg.seriesNames == ["none", "path", "sha"], "\(chart.name)")
             #expect(svg.texts(class: "tick").count >= 4, "\(chart.name)")

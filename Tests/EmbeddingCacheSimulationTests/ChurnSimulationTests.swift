@@ -8,7 +8,10 @@ struct ChurnSimulationTests {
     /// A small pixel-projection encoder: it reads decoded pixels, like the default, at a test's cost.
     static let encoder: PixelProjectionEncoder = try! PixelProjectionEncoder(size: 16, dimension: 32)
 
-    static func simulate(_ kind: ChurnKind, _ strategies: [CacheStrategy]) async throws -> [CacheStrategy: StrategySummary] {
+    static func simulate(
+        _ kind: ChurnKind,
+        _ strategies: [CacheStrategy]
+    ) async throws -> [CacheStrategy: StrategySummary] {
         let folder = try ScratchFolder()
         var configuration = ChurnSimulation.Configuration()
         configuration.cycles = 3

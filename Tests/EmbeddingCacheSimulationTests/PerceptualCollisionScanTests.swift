@@ -8,9 +8,10 @@ struct PerceptualCollisionScanTests {
     @Test func identicalPicturesInTwoClassesCollideAndSameClassPairsAreNotCounted() async throws {
         let corpus = SyntheticCorpus(seed: 2)
         let png = try PNGWriter().encode(corpus.image(at: 0))
-        let sources = [("x/a.png", "x"), ("y/a-copy.png", "y"), ("x/a-again.png", "x")].map { name, group in
-            WorkloadSource(name: name, group: group) { png }
-        } + [WorkloadSource(name: "y/not-an-image.txt", group: "y") { Data("text".utf8) }]
+        let sources =
+            [("x/a.png", "x"), ("y/a-copy.png", "y"), ("x/a-again.png", "x")].map { name, group in
+                WorkloadSource(name: name, group: group) { png }
+            } + [WorkloadSource(name: "y/not-an-image.txt", group: "y") { Data("text".utf8) }]
         let result = await PerceptualCollisionScan(maximumDistance: 4).run(sources: sources)
         #expect(result.images.count == 3)
         #expect(result.unreadable.count == 1 && result.unreadable[0].hasPrefix("y/not-an-image.txt: "))

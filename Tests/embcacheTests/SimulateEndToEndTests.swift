@@ -45,7 +45,10 @@ struct SimulateEndToEndTests {
             ["phash-collisions", Self.samples],
         ]
         for arguments in runs {
-            let output = try cli.run(["simulate"] + arguments + ["--encoder", Self.encoder, "--json"].suffix(arguments[0] == "phash-collisions" ? 1 : 3))
+            let output = try cli.run(
+                ["simulate"] + arguments
+                    + ["--encoder", Self.encoder, "--json"].suffix(arguments[0] == "phash-collisions" ? 1 : 3)
+            )
             #expect(output.status == 0, "\(arguments): \(output.stderr)")
             for key in ManagementJSONDocumentationTests.keys(of: try output.json()) {
                 #expect(

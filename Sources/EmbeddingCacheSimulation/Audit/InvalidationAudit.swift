@@ -36,15 +36,31 @@ public struct InvalidationAudit: Sendable {
         _ = try await cache.results(for: paths.map(EmbeddingInput.file))
         let count = paths.count
         var rows: [AuditRow] = []
-        func look(_ cache: EmbeddingCache, _ paths: [String], _ scenario: AuditScenario, _ expected: (Int, Int, Int))
+        func look(
+            _ cache: EmbeddingCache,
+            _ paths: [String],
+            _ scenario: AuditScenario,
+            _ expected: (Int, Int, Int)
+        )
             async throws
         {
             rows.append(try await Self.row(scenario, cache, paths, expected: expected))
         }
         try await look(cache, paths, .unchanged, (count, 0, 0))
-        let model = Namespace(model: encoder.namespace.model + "+upgraded", preprocessing: encoder.namespace.preprocessing)
-        try await look(Self.cache(store, RenamedEncoder(base: encoder, namespace: model)), paths, .modelChange, (0, count, 0))
-        let preprocessing = Namespace(model: encoder.namespace.model, preprocessing: encoder.namespace.preprocessing + "+resize336")
+        let model = Namespace(
+            model: encoder.namespace.model + "+upgraded",
+            preprocessing: encoder.namespace.preprocessing
+        )
+        try await look(
+            Self.cache(store, RenamedEncoder(base: encoder, namespace: model)),
+            paths,
+            .modelChange,
+            (0, count, 0)
+        )
+        let preprocessing = Namespace(
+            model: encoder.namespace.model,
+            preprocessing: encoder.namespace.preprocessing + "+resize336"
+        )
         try await look(
             Self.cache(store, RenamedEncoder(base: encoder, namespace: preprocessing)),
             paths,
@@ -121,7 +137,12 @@ public struct InvalidationAudit: Sendable {
         }
         let record = try RecordCodec.decode(stored.payload)
         let zeros = try TensorRecord(
-            record.tensors.map { ($0.name, try Tensor(dtype: $0.tensor.dtype, shape: $0.tensor.shape, data: Data(count: $0.tensor.data.count))) }
+            record.tensors.map {
+                (
+                    $0.name,
+                    try Tensor(dtype: $0.tensor.dtype, shape: $0.tensor.shape, data: Data(count: $0.tensor.data.count))
+                )
+            }
         )
         let tampered = StoredRecord(payload: RecordCodec.encode(zeros), checksum: stored.checksum)
         try await store.put([StoreEntry(digest: digest, record: tampered)], in: namespace)

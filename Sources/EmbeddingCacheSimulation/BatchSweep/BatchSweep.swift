@@ -58,21 +58,34 @@ public struct BatchSweep: Sendable {
     ) async throws -> BatchSweepResult {
         let inputs = try await WorkloadFolder.create(from: sources, in: scratch, churn: .init()).inputs
         var generator = SplitMix64(seed: 0)
-        let warmed = Array(inputs.indices.shuffled(using: &generator).prefix(Int((configuration.warmHitRate * Double(inputs.count)).rounded())))
-            .sorted().map { inputs[$0] }
+        let warmed = Array(
+            inputs.indices.shuffled(using: &generator).prefix(
+                Int((configuration.warmHitRate * Double(inputs.count)).rounded())
+            )
+        )
+        .sorted().map { inputs[$0] }
         var points: [BatchSweepPoint] = []
         for batchSize in configuration.batchSizes {
             for mode in BatchSweepPoint.Mode.allCases {
                 var settings = EmbeddingCache.Configuration()
                 settings.batchSize = batchSize
-                let store = mode == .noCache ? InMemoryEmbeddingStore() : try stores.makeStore(named: "\(mode.rawValue)-b\(batchSize)")
+                let store =
+                    mode == .noCache
+                    ? InMemoryEmbeddingStore() : try stores.makeStore(named: "\(mode.rawValue)-b\(batchSize)")
                 let cache = EmbeddingCache(store: store, encoder: encoder, configuration: settings)
                 if mode == .warm { _ = try await cache.results(for: warmed) }
                 let done = points.count * inputs.count
-                points.append(try await Self.measure(cache, inputs, batchSize: batchSize, mode: mode) { progress?(done + $0) })
+                points.append(
+                    try await Self.measure(cache, inputs, batchSize: batchSize, mode: mode) { progress?(done + $0) }
+                )
             }
         }
-        return BatchSweepResult(namespace: encoder.namespace.description, inputs: inputs.count, warmHitRate: configuration.warmHitRate, points: points)
+        return BatchSweepResult(
+            namespace: encoder.namespace.description,
+            inputs: inputs.count,
+            warmHitRate: configuration.warmHitRate,
+            points: points
+        )
     }
 
     /// Serves `inputs` in calls of `batchSize` and times the whole run.

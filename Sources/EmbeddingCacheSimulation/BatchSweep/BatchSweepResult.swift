@@ -17,7 +17,9 @@ public struct BatchSweepResult: Sendable, Hashable, Codable {
             rows: sizes.map { size in
                 [String(size)]
                     + BatchSweepPoint.Mode.allCases.map { mode in
-                        points.first { $0.batchSize == size && $0.mode == mode }.map { String(Int($0.throughput.rounded())) } ?? ""
+                        points.first { $0.batchSize == size && $0.mode == mode }.map {
+                            String(Int($0.throughput.rounded()))
+                        } ?? ""
                     }
             },
             rightAligned: Set(0...BatchSweepPoint.Mode.allCases.count)

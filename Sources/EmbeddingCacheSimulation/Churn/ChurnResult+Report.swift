@@ -60,7 +60,8 @@ extension ChurnResult {
 
     /// The three charts: cumulative encoder time, hit rate per cycle, cumulative wrong vectors.
     public var charts: [ReportFile] {
-        let subtitle = "\(inputsPerCycle) files per cycle, \(Self.percent(churn)) changed per cycle (\(kind.rawValue)), encoder \(NamespaceText.model(of: namespace))"
+        let subtitle =
+            "\(inputsPerCycle) files per cycle, \(Self.percent(churn)) changed per cycle (\(kind.rawValue)), encoder \(NamespaceText.model(of: namespace))"
         let cumulative = { (value: (CycleMeasurement) -> Double) in
             strategies.map { strategy in
                 var total = 0.0

@@ -74,7 +74,12 @@ public struct ChurnSimulation: Sendable {
             let fresh = try await FreshEncoding.records(for: inputs, encoder: encoder)
             for (position, cache) in caches.enumerated() {
                 let done = (cycle * caches.count + position) * inputs.count
-                let measurement = try await cache.measure(inputs, cycle: cycle, against: fresh, configuration.comparison) {
+                let measurement = try await cache.measure(
+                    inputs,
+                    cycle: cycle,
+                    against: fresh,
+                    configuration.comparison
+                ) {
                     progress?(done + $0)
                 }
                 measurements.append(measurement)

@@ -7,7 +7,8 @@ extension CollisionResult {
             columns: ["images", "classes", "cross-class pairs", "within distance \(maximumDistance)", "rate"],
             rows: [
                 [
-                    String(images.count), String(classCount), String(crossClassPairTotal), String(crossClassPairs.count),
+                    String(images.count), String(classCount), String(crossClassPairTotal),
+                    String(crossClassPairs.count),
                     String(format: "%.4f %%", rate * 100),
                 ]
             ],
@@ -21,11 +22,15 @@ extension CollisionResult {
             columns: ["first", "first_class", "first_phash", "second", "second_class", "second_phash", "distance"],
             rows: crossClassPairs.map { pair in
                 let (first, second) = (images[pair.first], images[pair.second])
-                return [first.name, first.group, first.hash, second.name, second.group, second.hash, String(pair.distance)]
+                return [
+                    first.name, first.group, first.hash, second.name, second.group, second.hash, String(pair.distance),
+                ]
             }
         )
         let summary = CSVTable(
-            columns: ["images", "classes", "unreadable", "max_distance", "cross_class_pairs", "colliding_pairs", "rate"],
+            columns: [
+                "images", "classes", "unreadable", "max_distance", "cross_class_pairs", "colliding_pairs", "rate",
+            ],
             rows: [
                 [
                     String(images.count), String(classCount), String(unreadable.count), String(maximumDistance),

@@ -32,7 +32,10 @@ public struct PerceptualCollisionScan: Sendable {
     /// - Returns: The pairs and the rate. Files that cannot be read or decoded are left out and
     ///   named in ``CollisionResult/unreadable``.
     public func run(sources: [WorkloadSource], progress: (@Sendable (Int) -> Void)? = nil) async -> CollisionResult {
-        let hashes = await ConcurrentMap.map(count: sources.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
+        let hashes = await ConcurrentMap.map(
+            count: sources.count,
+            workers: ProcessInfo.processInfo.activeProcessorCount
+        ) {
             index -> Result<PerceptualHash, EmbeddingCacheError> in
             Result { () throws(EmbeddingCacheError) in
                 let bytes: Data
@@ -40,7 +43,11 @@ public struct PerceptualCollisionScan: Sendable {
                     bytes = try sources[index].bytes()
                 } catch {
                     throw error as? EmbeddingCacheError
-                        ?? EmbeddingCacheError(.inputUnreadable, "cannot read '\(sources[index].name)'", underlying: error)
+                        ?? EmbeddingCacheError(
+                            .inputUnreadable,
+                            "cannot read '\(sources[index].name)'",
+                            underlying: error
+                        )
                 }
                 return PerceptualHash(of: try ImageDecoder().decode(bytes, label: sources[index].name))
             }

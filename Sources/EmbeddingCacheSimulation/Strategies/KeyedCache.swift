@@ -93,14 +93,18 @@ struct KeyedCache: SimulatedCache {
             )
             return batch.map { Self.failure(error, of: $0) }
         } catch {
-            let failure = error as? EmbeddingCacheError
+            let failure =
+                error as? EmbeddingCacheError
                 ?? EmbeddingCacheError(.encoderFailed, "the encoder failed the batch", underlying: error)
             return batch.map { Self.failure(failure, of: $0) }
         }
     }
 
     /// `error` naming `input`.
-    private static func failure(_ error: EmbeddingCacheError, of input: EncoderInput) -> Result<TensorRecord, EmbeddingCacheError> {
+    private static func failure(
+        _ error: EmbeddingCacheError,
+        of input: EncoderInput
+    ) -> Result<TensorRecord, EmbeddingCacheError> {
         var named = error
         named.input = input.label
         return .failure(named)

@@ -20,17 +20,28 @@ struct StrategyCache: Sendable {
         case .none:
             cache = EngineCache(cache: EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: meter), bypassing: true)
         case .sha:
-            cache = EngineCache(cache: EmbeddingCache(store: try stores.makeStore(named: "sha"), encoder: meter), bypassing: false)
+            cache = EngineCache(
+                cache: EmbeddingCache(store: try stores.makeStore(named: "sha"), encoder: meter),
+                bypassing: false
+            )
         case .pixel:
             try Self.checkPixelView(of: encoder)
             var configuration = EmbeddingCache.Configuration()
             configuration.secondaryKey = PixelKey()
-            let engine = EmbeddingCache(store: try stores.makeStore(named: "pixel"), encoder: meter, configuration: configuration)
+            let engine = EmbeddingCache(
+                store: try stores.makeStore(named: "pixel"),
+                encoder: meter,
+                configuration: configuration
+            )
             cache = EngineCache(cache: engine, bypassing: false)
         case .path:
             cache = KeyedCache(store: try stores.makeStore(named: "path"), encoder: meter, key: NegativeKeys.path)
         case .phash:
-            cache = KeyedCache(store: try stores.makeStore(named: "phash"), encoder: meter, key: NegativeKeys.perceptualHash)
+            cache = KeyedCache(
+                store: try stores.makeStore(named: "phash"),
+                encoder: meter,
+                key: NegativeKeys.perceptualHash
+            )
         }
     }
 

@@ -35,7 +35,9 @@ public struct SyntheticCorpus: Sendable {
     public init(seed: UInt64 = 0) { self.seed = seed }
 
     /// The class of image `index`.
-    public func shape(at index: Int) -> SyntheticShape { Self.classes[index / (Self.objectsPerClass * Self.viewsPerObject)] }
+    public func shape(at index: Int) -> SyntheticShape {
+        Self.classes[index / (Self.objectsPerClass * Self.viewsPerObject)]
+    }
 
     /// The path of image `index` in a folder of the corpus: `CLASS/CLASS-OBJECT-viewVIEW.png`.
     public func name(at index: Int) -> String {

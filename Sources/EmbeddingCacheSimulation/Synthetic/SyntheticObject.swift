@@ -25,12 +25,15 @@ struct SyntheticObject: Sendable {
         let value = Double.random(in: 0.35...0.85, using: &generator)
         colour = Self.rgb(hue: hue, saturation: saturation, value: value)
         let small = Double.random(in: 0..<1, using: &generator) < Self.smallFraction
-        scale = small ? Double.random(in: 0.12...0.25, using: &generator) : Double.random(in: 0.45...0.8, using: &generator)
+        scale =
+            small ? Double.random(in: 0.12...0.25, using: &generator) : Double.random(in: 0.45...0.8, using: &generator)
         aspect = Double.random(in: 0.7...1.3, using: &generator)
         detail = Double.random(in: 0..<1, using: &generator)
         turn = Double.random(in: 0..<(2 * Double.pi), using: &generator)
         let room = (1 - scale) * 0.3
-        offset = (Double.random(in: -room...room, using: &generator), Double.random(in: -room...room, using: &generator))
+        offset = (
+            Double.random(in: -room...room, using: &generator), Double.random(in: -room...room, using: &generator)
+        )
     }
 
     /// Renders view `view` of `views` (a ring of poses: turned in the plane and foreshortened as
@@ -71,7 +74,9 @@ struct SyntheticObject: Sendable {
     private static func rgb(hue: Double, saturation: Double, value: Double) -> (Double, Double, Double) {
         let sector = hue * 6
         let fraction = sector - sector.rounded(.down)
-        let (p, q, t) = (value * (1 - saturation), value * (1 - saturation * fraction), value * (1 - saturation * (1 - fraction)))
+        let (p, q, t) = (
+            value * (1 - saturation), value * (1 - saturation * fraction), value * (1 - saturation * (1 - fraction))
+        )
         let (r, g, b): (Double, Double, Double) =
             switch Int(sector) % 6 {
             case 0: (value, t, p)

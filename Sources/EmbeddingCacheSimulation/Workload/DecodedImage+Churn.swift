@@ -34,6 +34,12 @@ extension DecodedImage {
         for pixel in 0..<(width * height) {
             for channel in 0..<kept { samples.append(source[(pixel * channels + channel) * sampleBytes]) }
         }
-        return DecodedImage(width: width, height: height, layout: kept == 1 ? .grey : .rgb, bitDepth: 8, pixels: samples)
+        return DecodedImage(
+            width: width,
+            height: height,
+            layout: kept == 1 ? .grey : .rgb,
+            bitDepth: 8,
+            pixels: samples
+        )
     }
 }

@@ -8,7 +8,12 @@ import FoundationEssentials
 enum ImageChurn {
     /// `bytes` re-saved as a PNG with identical pixels: another compression level and a text chunk
     /// naming the cycle, so the bytes are new even when the level repeats.
-    static func resavedLosslessly(_ bytes: Data, label: String, cycle: Int, seed: UInt64) throws(EmbeddingCacheError) -> Data {
+    static func resavedLosslessly(
+        _ bytes: Data,
+        label: String,
+        cycle: Int,
+        seed: UInt64
+    ) throws(EmbeddingCacheError) -> Data {
         let image = try ImageDecoder().decode(bytes, label: label)
         let writer = PNGWriter(compressionLevel: Int(seed % 10), text: [("Comment", "re-saved in cycle \(cycle)")])
         return try writer.encode(image)

@@ -10,7 +10,10 @@ enum SimulationFiles {
     static func write(_ data: Data, to path: String) throws(EmbeddingCacheError) {
         do {
             let url = URL(fileURLWithPath: path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(),
+                withIntermediateDirectories: true
+            )
             try data.write(to: url)
         } catch {
             throw EmbeddingCacheError(.invalidArgument, "cannot write '\(path)'", input: path, underlying: error)
@@ -40,7 +43,12 @@ enum SimulationFiles {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw EmbeddingCacheError(.invalidArgument, "cannot create folder '\(path)'", input: path, underlying: error)
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "cannot create folder '\(path)'",
+                input: path,
+                underlying: error
+            )
         }
     }
 }

@@ -46,9 +46,16 @@ public struct WorkloadFolder: Sendable {
     ///   - churn: How files will churn.
     /// - Returns: The workload at cycle 0.
     /// - Throws: ``EmbeddingCacheError`` naming the source or path that could not be read or written.
-    public static func create(from sources: [WorkloadSource], in root: String, churn: Churn) async throws -> WorkloadFolder {
+    public static func create(
+        from sources: [WorkloadSource],
+        in root: String,
+        churn: Churn
+    ) async throws -> WorkloadFolder {
         let paths = sources.map { root + "/" + $0.name }
-        let written = await ConcurrentMap.map(count: sources.count, workers: ProcessInfo.processInfo.activeProcessorCount) {
+        let written = await ConcurrentMap.map(
+            count: sources.count,
+            workers: ProcessInfo.processInfo.activeProcessorCount
+        ) {
             index in
             Result { () throws(EmbeddingCacheError) in
                 let bytes: Data
@@ -56,7 +63,11 @@ public struct WorkloadFolder: Sendable {
                     bytes = try sources[index].bytes()
                 } catch {
                     throw error as? EmbeddingCacheError
-                        ?? EmbeddingCacheError(.inputUnreadable, "cannot read '\(sources[index].name)'", underlying: error)
+                        ?? EmbeddingCacheError(
+                            .inputUnreadable,
+                            "cannot read '\(sources[index].name)'",
+                            underlying: error
+                        )
                 }
                 try SimulationFiles.write(bytes, to: paths[index])
             }
@@ -99,7 +110,12 @@ public struct WorkloadFolder: Sendable {
     }
 
     /// Applies one change and returns the file's path afterwards.
-    private static func apply(_ kind: ChurnKind, to item: WorkloadItem, cycle: Int, seed: UInt64) throws(EmbeddingCacheError) -> String {
+    private static func apply(
+        _ kind: ChurnKind,
+        to item: WorkloadItem,
+        cycle: Int,
+        seed: UInt64
+    ) throws(EmbeddingCacheError) -> String {
         if kind == .rename {
             let renamed = renamedPath(item, cycle: cycle)
             try SimulationFiles.move(item.path, to: renamed)
@@ -109,7 +125,8 @@ public struct WorkloadFolder: Sendable {
         let changed: Data
         do throws(EmbeddingCacheError) {
             switch kind {
-            case .lossless: changed = try ImageChurn.resavedLosslessly(bytes, label: item.path, cycle: cycle, seed: seed)
+            case .lossless:
+                changed = try ImageChurn.resavedLosslessly(bytes, label: item.path, cycle: cycle, seed: seed)
             case .lossy: changed = try ImageChurn.resavedLossily(bytes, label: item.path, seed: seed)
             default: changed = try ImageChurn.edited(bytes, label: item.path, seed: seed)
             }

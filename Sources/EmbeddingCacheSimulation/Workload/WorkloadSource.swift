@@ -32,7 +32,9 @@ public struct WorkloadSource: Sendable {
     /// - Returns: The source.
     public static func file(_ path: String, below root: String) -> WorkloadSource {
         let prefix = root.hasSuffix("/") ? root : root + "/"
-        let relative = path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : String(path.split(separator: "/").last ?? "")
+        let relative =
+            path.hasPrefix(prefix)
+            ? String(path.dropFirst(prefix.count)) : String(path.split(separator: "/").last ?? "")
         let folders = relative.split(separator: "/").dropLast()
         return WorkloadSource(name: relative, group: folders.last.map(String.init) ?? "") {
             try EmbeddingInput.file(path).load().bytes

@@ -9,7 +9,8 @@ struct CommaSeparated<Element: ExpressibleByArgument & Hashable & Sendable>: Exp
     init?(argument: String) {
         var elements: [Element] = []
         for part in argument.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let element = Element(argument: part.trimmingCharacters(in: .whitespaces)), !elements.contains(element)
+            guard let element = Element(argument: part.trimmingCharacters(in: .whitespaces)),
+                !elements.contains(element)
             else { return nil }
             elements.append(element)
         }

@@ -54,7 +54,9 @@ struct SimulateBatchSweepCommand: AsyncParsableCommand {
         var configuration = BatchSweep.Configuration()
         configuration.batchSizes = batchSizes.elements
         configuration.warmHitRate = warmHitRate
-        let progress = ProgressBar(total: batchSizes.elements.count * BatchSweepPoint.Mode.allCases.count * sources.count)
+        let progress = ProgressBar(
+            total: batchSizes.elements.count * BatchSweepPoint.Mode.allCases.count * sources.count
+        )
         let result = try await specification.withEncoder(configuration: workerOptions.configuration) { encoder in
             try await output.withWorkspace { scratch, stores in
                 try await BatchSweep(encoder: encoder, configuration: configuration).run(
@@ -68,7 +70,9 @@ struct SimulateBatchSweepCommand: AsyncParsableCommand {
         progress.finish()
         let files = try output.write(result.tables + result.charts)
         if output.json {
-            try JSONReport.print(BatchSweepReport(input: input.description, result: result, files: files, out: output.out))
+            try JSONReport.print(
+                BatchSweepReport(input: input.description, result: result, files: files, out: output.out)
+            )
         } else {
             output.printTable(result.table, files: files)
         }

@@ -102,7 +102,9 @@ struct SimulateChurnCommand: AsyncParsableCommand {
             progress.finish()
             let files = try output.write(result.tables + result.charts)
             if output.json {
-                try JSONReport.print(ChurnReport(result: result, files: files, out: output.out, input: input.description))
+                try JSONReport.print(
+                    ChurnReport(result: result, files: files, out: output.out, input: input.description)
+                )
             } else {
                 output.printTable(result.table, files: files)
             }

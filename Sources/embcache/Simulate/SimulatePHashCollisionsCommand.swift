@@ -45,7 +45,9 @@ struct SimulatePHashCollisionsCommand: AsyncParsableCommand {
         for failure in result.unreadable { StandardError.print("embcache: left out: \(failure)") }
         let files = try output.write(result.tables + result.charts)
         if output.json {
-            try JSONReport.print(CollisionReport(input: input.description, result: result, files: files, out: output.out))
+            try JSONReport.print(
+                CollisionReport(input: input.description, result: result, files: files, out: output.out)
+            )
         } else {
             output.printTable(result.table, files: files)
         }

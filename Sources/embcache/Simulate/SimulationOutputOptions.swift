@@ -26,11 +26,15 @@ struct SimulationOutputOptions: ParsableArguments {
 
     /// Runs `body` with a temporary scratch folder and the stores' folder, removing the scratch
     /// folder (and the stores, unless `--store` was given) afterwards, even when `body` throws.
-    func withWorkspace<Result>(_ body: (_ scratch: String, _ stores: ScratchStores) async throws -> Result) async throws
+    func withWorkspace<Result>(
+        _ body: (_ scratch: String, _ stores: ScratchStores) async throws -> Result
+    ) async throws
         -> Result
     {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-simulate-\(UUID().uuidString)")
-            .path
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "embcache-simulate-\(UUID().uuidString)"
+        )
+        .path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         return try await body(scratch + "/files", ScratchStores(folder: store ?? scratch + "/stores"))
     }
