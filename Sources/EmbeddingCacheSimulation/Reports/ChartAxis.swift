@@ -49,12 +49,9 @@ struct ChartAxis {
         }
     }
 
-    /// A tick's label: as few decimals as the tick spacing needs, thousands as `k`.
+    /// A tick's label: as few decimals as the tick spacing needs.
     func label(_ value: Double) -> String {
         let spacing = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : max(abs(value), 1)
-        if scale == .linear, abs(value) >= 10_000, spacing >= 1000 {
-            return Self.format(value / 1000, decimals: spacing >= 10_000 ? 0 : 1) + "k"
-        }
         let decimals = scale == .log2 || spacing >= 1 ? 0 : Int((-Foundation.log10(spacing)).rounded(.up))
         return Self.format(value, decimals: decimals)
     }
