@@ -80,10 +80,17 @@ let package = Package(
             name: "embcache-layout-probe",
             dependencies: ["EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
         ),
+        .target(
+            name: "CEmbeddingCacheBenchmarkBaselines",
+            dependencies: ["CLibPNG"],
+            path: "Benchmarks/Sources/CEmbeddingCacheBenchmarkBaselines"
+        ),
         .executableTarget(
             name: "embcache-benchmarks",
             dependencies: [
                 "EmbeddingCache",
+                "EmbeddingCacheImages",
+                "CEmbeddingCacheBenchmarkBaselines",
                 "EmbeddingCacheSQLite",
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
@@ -132,7 +139,7 @@ let package = Package(
     ]
 )
 
-let cTargets: Set = ["CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs"]
+let cTargets: Set = ["CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheBenchmarkBaselines"]
 for target in package.targets where target.type != .system && !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

@@ -53,7 +53,10 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var lines: String?
 
-    @Option(help: "The encoder: builtin:bytes[?dim=N&batch=N&cost-ms=N] or process:'COMMAND …' (a worker).")
+    @Option(
+        help:
+            "The encoder: builtin:bytes[?dim=N&batch=N&cost-ms=N], builtin:pixel-projection[?size=N&dim=N&seed=N…] (images) or process:'COMMAND …' (a worker)."
+    )
     var encoder: String
 
     @OptionGroup var storeOptions: StoreOptions

@@ -17,11 +17,14 @@ struct BenchmarkCommand: AsyncParsableCommand {
             a plain write; both drive the release embcache binary next to this one), postgres (800-key \
             batch get from a 1 M-entry table and 800-record put, next to SQLite; one, two and four \
             embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
-            the embcache binary). Build in release mode: Scripts/benchmark.sh does it all.
+            the embcache binary), images (decode + pixel digest of a 224 × 224 RGB PNG versus libpng's own \
+            decode of it, in C). Build in release mode: Scripts/benchmark.sh does it all.
             """
     )
 
-    @Option(help: "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, postgres, or all.")
+    @Option(
+        help: "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, postgres, images, or all."
+    )
     var suites = "all"
 
     @Option(help: "Comma-separated store sizes for the lookup suite.")
@@ -69,6 +72,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
         if all || selected.contains("precompute") { try await PrecomputeBenchmark().run(context, into: &table) }
         if all || selected.contains("export") { try await ExportBenchmark().run(context, into: &table) }
+        if all || selected.contains("images") { try await ImageBenchmark().run(context, into: &table) }
         if all || selected.contains("postgres") {
             guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
             else {
