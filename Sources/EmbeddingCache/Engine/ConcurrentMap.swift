@@ -1,12 +1,8 @@
 import Dispatch
 
-/// Maps indices to values on every core: the digest step of the hot path, and any CPU-bound work
-/// over many inputs (decoding images, rendering a synthetic dataset).
-///
-/// ```swift
-/// let hashes = await ConcurrentMap.map(count: files.count, workers: 8) { index in hash(files[index]) }
-/// ```
-public enum ConcurrentMap {
+/// Maps indices to values on every core, for the digest step of the hot path (and, in the CLI, for
+/// decoding images); `package`, so the package's other modules share it without making it API.
+package enum ConcurrentMap {
     /// Computes `transform(i)` for `i` in `0..<count`: on every core when `workers` is above 1,
     /// else in order on the calling thread.
     ///
@@ -14,13 +10,7 @@ public enum ConcurrentMap {
     /// `concurrentPerform`, which hands out iterations dynamically (a slow item does not idle the
     /// other cores), rather than as tasks that would hold every cooperative thread and starve the
     /// store lookups meant to overlap with it.
-    ///
-    /// - Parameters:
-    ///   - count: How many values to compute.
-    ///   - workers: Above 1 to use every core; 1 to compute in order on the calling thread.
-    ///   - transform: Computes the value of one index; called once per index, from any thread.
-    /// - Returns: The values, in index order.
-    public static func map<T: Sendable>(
+    package static func map<T: Sendable>(
         count: Int,
         workers: Int,
         _ transform: @escaping @Sendable (Int) -> T
