@@ -80,11 +80,9 @@ public struct WorkloadFolder: Sendable {
     /// Changes the files for `cycle`: `fraction × count` files (rounded), chosen at random.
     ///
     /// - Parameter cycle: The cycle starting, from 1.
-    /// - Returns: The files changed, by kind.
     /// - Throws: ``EmbeddingCacheError`` naming a file that cannot be changed (such as a file that
     ///   is not a PNG or JPEG image under a kind that re-saves it).
-    @discardableResult
-    public mutating func churn(cycle: Int) async throws -> [ChurnKind: Int] {
+    public mutating func churn(cycle: Int) async throws {
         let count = Int((churn.fraction * Double(items.count)).rounded())
         var order = Array(items.indices)
         order.shuffle(using: &generator)
@@ -101,12 +99,7 @@ public struct WorkloadFolder: Sendable {
                 try Self.apply(kind, to: current[index], cycle: cycle, seed: seed)
             }
         }
-        var changed: [ChurnKind: Int] = [:]
-        for (step, path) in zip(plan, paths) {
-            items[step.index].path = try path.get()
-            changed[step.kind, default: 0] += 1
-        }
-        return changed
+        for (step, path) in zip(plan, paths) { items[step.index].path = try path.get() }
     }
 
     /// Applies one change and returns the file's path afterwards.
