@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "EmbeddingCacheEncoders", targets: ["EmbeddingCacheEncoders"]),
         .library(name: "EmbeddingCacheImages", targets: ["EmbeddingCacheImages"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
+        .library(name: "EmbeddingCacheSimulation", targets: ["EmbeddingCacheSimulation"]),
         .executable(name: "embcache", targets: ["embcache"]),
     ],
     dependencies: [
@@ -60,6 +61,10 @@ let package = Package(
             dependencies: ["EmbeddingCache", "EmbeddingCacheImages", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
+        .target(
+            name: "EmbeddingCacheSimulation",
+            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
+        ),
         .executableTarget(
             name: "embcache",
             dependencies: [
@@ -68,6 +73,7 @@ let package = Package(
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
                 "EmbeddingCacheImages",
+                "EmbeddingCacheSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,6 +125,13 @@ let package = Package(
             name: "EmbeddingCacheImagesTests",
             dependencies: ["EmbeddingCacheImages", "EmbeddingCache"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "EmbeddingCacheSimulationTests",
+            dependencies: [
+                "EmbeddingCacheSimulation", "EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheEncoders",
+                "EmbeddingCacheTesting",
+            ]
         ),
         .testTarget(
             name: "embcacheTests",

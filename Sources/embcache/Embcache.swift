@@ -20,6 +20,7 @@ struct Embcache: AsyncParsableCommand {
             ClearCommand.self,
             ExplainCommand.self,
             NearDuplicatesCommand.self,
+            SimulateCommand.self,
         ]
     )
 
