@@ -26,6 +26,20 @@ class WorkerItemError(Exception):
     """Returned (not raised) by encode_batch for an input that fails alone."""
 
 
+PIXEL_HEADER = struct.Struct("<IIBB")
+
+
+def decode_pixels(part):
+    """A part sent to a worker whose handshake says "input": "pixels", as a numpy array of shape
+    (height, width, channels): uint8 at 8 bits, big-endian uint16 at 16 bits."""
+    import numpy as np
+
+    width, height, channels, depth = PIXEL_HEADER.unpack_from(part, 0)
+    dtype = np.uint8 if depth == 8 else np.dtype(">u2")
+    samples = np.frombuffer(part, dtype=dtype, offset=PIXEL_HEADER.size)
+    return samples.reshape(height, width, channels)
+
+
 def write_frame(out, kind, body):
     out.write(HEADER.pack(kind, len(body)))
     out.write(body)

@@ -12,7 +12,8 @@ Options for tests and benchmarks (inputs are matched by substring):
   --hang-on TEXT         sleep forever on a batch holding an input containing TEXT
   --wrong-shape-on TEXT  return dim + 1 values for inputs containing TEXT
   --garbage              write text instead of a handshake
-  --pixels               ask for decoded pixels in the handshake
+  --pixels               ask for decoded pixels: the histogram is then of the decoded samples
+                         (as 8-bit values), so files with the same pixels get the same vector
 """
 
 import argparse
@@ -23,7 +24,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from embcache_worker import WorkerItemError, encode_record, serve  # noqa: E402
+from embcache_worker import WorkerItemError, decode_pixels, encode_record, serve  # noqa: E402
 
 
 def main():
@@ -52,6 +53,12 @@ def main():
     def marked(data, text):
         return text is not None and text.encode() in data
 
+    def eight_bit_samples(part):
+        pixels = decode_pixels(part)
+        if pixels.dtype.itemsize == 2:
+            pixels = pixels >> 8
+        return pixels.astype(np.uint8).tobytes()
+
     def embed(data):
         histogram = np.bincount(np.frombuffer(data, dtype=np.uint8), minlength=256).astype(np.float32)
         vector = histogram @ projection
@@ -61,6 +68,8 @@ def main():
     def encode_batch(items):
         if options.noop:
             return [zeros] * len(items)
+        if options.pixels:
+            items = [[eight_bit_samples(part) for part in parts] for parts in items]
         inputs = [b"".join(parts) for parts in items]
         if any(marked(data, options.crash_on) for data in inputs):
             print("numpy_worker: crashing as asked (--crash-on)", file=sys.stderr, flush=True)
@@ -83,7 +92,7 @@ def main():
     serve(
         {
             "model": f"numpy_worker:{model}&dim={options.dim}",
-            "preprocessing": "raw-bytes",
+            "preprocessing": "decoded-pixels-8bit" if options.pixels else "raw-bytes",
             "tensors": [{"name": "embedding", "dtype": "F32", "shape": [options.dim]}],
             "batch_size": options.batch_size,
             "input": "pixels" if options.pixels else "bytes",

@@ -42,13 +42,13 @@ struct WorkerHandshakeTests {
         #expect(handshake.batchSize == 32)
         #expect(handshake.input == .bytes)
         #expect(!handshake.schema.allowsNonFinite)
+        let pixels = try parse(
+            #"{"protocol": 1, "model": "m", "preprocessing": "p", "input": "pixels", "tensors": [{"name": "e", "dtype": "F32", "shape": [4]}]}"#
+        )
+        #expect(pixels.input == .pixels)
     }
 
     @Test(arguments: [
-        (
-            #"{"protocol": 1, "model": "m", "preprocessing": "p", "input": "pixels", "tensors": [{"name": "e", "dtype": "F32", "shape": [4]}]}"#,
-            "not support yet"
-        ),
         (#"{"protocol": 2, "model": "m", "preprocessing": "p", "tensors": []}"#, "protocol 2"),
         (#"{"protocol": 1, "preprocessing": "p", "tensors": []}"#, "missing field \"model\""),
         (

@@ -65,3 +65,35 @@ struct PixelKeyEndToEndTests {
         #expect(result.stderr.contains("decoded-pixels"), "\(result.stderr)")
     }
 }
+
+/// A worker whose handshake asks for `"input": "pixels"` gets decoded images and may sit behind
+/// the pixel key.
+struct PixelWorkerEndToEndTests {
+    @Test func aPixelsWorkerIsServedDecodedImagesAndHitsOnPixels() throws {
+        let cli = try CLIProcess()
+        let image = PixelKeyEndToEndTests.image(seed: 5)
+        let path = try cli.write("images/a.png", "")
+        try PNGWriter(compressionLevel: 9).encode(image).write(to: URL(fileURLWithPath: path))
+        _ = try cli.write("images/b.txt", "not an image")
+        let arguments = ["embed", "images", "--encoder", Workers.numpy("--pixels --dim 8"), "--pixel-key", "--json"]
+        let cold = try cli.run(arguments + ["--output", "cold.npy"])
+        #expect(cold.status == 3, "\(cold.stderr)")
+        let coldReport = try cold.json()
+        #expect(coldReport["misses"] as? Int == 1 && coldReport["failed"] as? Int == 1)
+
+        let options = PNGWriter(compressionLevel: 0, text: [("Software", "another tool")])
+        try options.encode(image).write(to: URL(fileURLWithPath: path))
+        let warm = try cli.run(arguments + ["--output", "warm.npy"]).json()
+        #expect(warm["pixel_hits"] as? Int == 1 && warm["encoded"] as? Int == 0)
+        let coldRow = try NPYFile(contentsOf: cli.path("cold.npy")).row(0)
+        #expect(try NPYFile(contentsOf: cli.path("warm.npy")).row(0) == coldRow)
+
+        // The worker saw exactly the decoded samples: the same worker reading them as raw bytes
+        // computes the same vector.
+        let samples = try cli.write("samples.raw", "")
+        try image.pixels.write(to: URL(fileURLWithPath: samples))
+        let raw = try cli.run(["embed", samples, "--encoder", Workers.numpy("--dim 8"), "--output", "raw.npy"])
+        #expect(raw.status == 0, "\(raw.stderr)")
+        #expect(try NPYFile(contentsOf: cli.path("raw.npy")).row(0) == coldRow)
+    }
+}

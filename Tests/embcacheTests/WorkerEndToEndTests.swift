@@ -116,10 +116,7 @@ struct WorkerEndToEndTests {
         #expect(try cli.storedEntries() == 1)
     }
 
-    @Test(arguments: [
-        ("--garbage", "answered garbage during its handshake"),
-        ("--pixels", "does not support yet"),
-    ])
+    @Test(arguments: [("--garbage", "answered garbage during its handshake")])
     func aBadHandshakeFailsTheRunClearly(flags: String, mentioning text: String) throws {
         let cli = try CLIProcess()
         try cli.writeLines("in.txt", lines)

@@ -1,4 +1,6 @@
 public import EmbeddingCache
+import EmbeddingCacheImages
+import Foundation
 
 /// An encoder that runs in another process — any language, any framework — and speaks embcache's
 /// worker protocol over its stdin and stdout (`docs/worker-protocol.md`).
@@ -45,8 +47,8 @@ public struct ProcessEncoder: EmbeddingEncoder {
     /// - Returns: The encoder, with its worker running.
     /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` for a malformed command or a program
     ///   not found; ``EmbeddingCacheError/Code/encoderFailed`` when the worker exits, hangs or sends
-    ///   a malformed handshake; ``EmbeddingCacheError/Code/unsupported`` for a protocol version or
-    ///   input kind (`pixels`) this embcache does not support.
+    ///   a malformed handshake; ``EmbeddingCacheError/Code/unsupported`` for a protocol version
+    ///   this embcache does not speak.
     public static func start(
         command: String,
         configuration: Configuration = Configuration()
@@ -82,12 +84,34 @@ public struct ProcessEncoder: EmbeddingEncoder {
     /// The tensors the worker stated.
     public var schema: RecordSchema { handshake.schema }
 
+    /// Decoded pixels for a worker that asked for `pixels`, the input's bytes otherwise.
+    public var inputView: EncoderInputView { handshake.input == .pixels ? .decodedPixels : .bytes }
+
     /// Sends a batch to the worker (restarting it first if the last one failed).
+    ///
+    /// For a worker that asked for `pixels`, every input is decoded first, on every core; an input
+    /// that is not a decodable image fails alone and is not sent.
     ///
     /// - Returns: One result per input; an input the worker reported an error for fails alone.
     /// - Throws: ``EmbeddingCacheError`` when the whole batch failed (see the type's discussion).
     public func encode(_ batch: [EncoderInput]) async throws -> [Result<TensorRecord, EmbeddingCacheError>] {
-        try await supervisor.encode(batch)
+        guard handshake.input == .pixels else { return try await supervisor.encode(batch) }
+        let decoder = ImageDecoder()
+        let prepared = await ConcurrentMap.map(
+            count: batch.count,
+            workers: ProcessInfo.processInfo.activeProcessorCount
+        ) {
+            index in
+            Result { () throws(EmbeddingCacheError) in try PixelParts.decoded(batch[index], with: decoder) }
+        }
+        let sendable = prepared.compactMap { try? $0.get() }
+        var answers = (sendable.isEmpty ? [] : try await supervisor.encode(sendable))[...]
+        return prepared.map { decoded in
+            switch decoded {
+            case .success: answers.popFirst()!
+            case .failure(let error): .failure(error)
+            }
+        }
     }
 
     /// Stops the worker: closes its stdin, the signal to exit, and kills it after the grace period.

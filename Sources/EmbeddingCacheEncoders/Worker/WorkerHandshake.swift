@@ -12,7 +12,8 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
     public enum InputKind: String, Hashable, Sendable, Decodable {
         /// The part's bytes, exactly as embcache digests them.
         case bytes
-        /// Decoded pixels; not supported yet (arrives with image decoding).
+        /// Each part decoded as an image (PNG or JPEG, upright), in the layout of
+        /// `docs/worker-protocol.md`.
         case pixels
     }
 
@@ -67,7 +68,7 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
     /// - Returns: The handshake.
     /// - Throws: ``EmbeddingCacheError/Code/encoderFailed`` for a body that is not a valid
     ///   handshake, ``EmbeddingCacheError/Code/unsupported`` for a protocol version embcache does not
-    ///   speak or a worker that asks for pixels.
+    ///   speak.
     static func parse(_ body: Data, command: WorkerCommand) throws(EmbeddingCacheError) -> WorkerHandshake {
         let handshake: WorkerHandshake
         do {
@@ -89,13 +90,6 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
         }
         guard protocolVersion == Self.protocolVersion else {
             throw fail(.unsupported, "speaks protocol \(protocolVersion); this embcache speaks \(Self.protocolVersion)")
-        }
-        guard input == .bytes else {
-            throw fail(
-                .unsupported,
-                "asks for decoded pixels (\"input\": \"pixels\"), which embcache does not support yet; "
-                    + "ask for \"bytes\" and decode in the worker"
-            )
         }
         guard !model.isEmpty else { throw fail(.encoderFailed, "sent an empty \"model\" in its handshake") }
         guard !tensors.isEmpty else { throw fail(.encoderFailed, "declares no \"tensors\" in its handshake") }
