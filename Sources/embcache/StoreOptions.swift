@@ -12,7 +12,7 @@ struct StoreOptions: ParsableArguments {
                 Without --store, the EMBCACHE_STORE environment variable; without it, \
                 $EMBCACHE_DIR/cache.sqlite, else $XDG_CACHE_HOME/embcache/cache.sqlite, \
                 else ~/.cache/embcache/cache.sqlite. A PostgreSQL URL takes ?sslmode=disable|prefer|\
-                require|verify-ca|verify-full, ?schema=NAME and ?connections=N; its password comes \
+                require|verify-ca|verify-full, ?schema=NAME, ?connections=N and ?application_name=NAME; its password comes \
                 from the URL, --password-file, PGPASSWORD or PGPASSFILE (~/.pgpass).
                 """,
             valueName: "location"

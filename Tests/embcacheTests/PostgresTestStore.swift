@@ -28,8 +28,9 @@ struct PostgresTestStore {
         schema = "cli_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
     }
 
-    /// The `--store` URL.
-    var url: String { "\(server)?schema=\(schema)" }
+    /// The `--store` URL; the store's connections carry the schema's name as their application
+    /// name, so that the server shows which test they belong to.
+    var url: String { "\(server)?schema=\(schema)&application_name=\(schema)" }
 
     /// The server's password, which no report or message may show.
     var password: String { URLComponents(string: server)?.password ?? "" }
