@@ -45,8 +45,17 @@ extension PostgresEmbeddingStore {
         public var tls: TLSMode = .prefer
         /// The most connections the store opens; 8 by default.
         public var maximumConnections: Int = 8
+        /// How many connections one large lookup is spread over: a batch of at least 2 × 256
+        /// distinct keys is split by digest range into up to this many statements that run at once;
+        /// 2 by default. 1 makes every lookup one statement.
+        public var lookupConnections: Int = 2
         /// How long connecting may take before an operation fails; 10 s by default.
         public var connectTimeout: Duration = .seconds(10)
+        /// How long an operation waits for a connection from the pool before it fails with
+        /// `.storeFailed`; 30 s by default. Once it has a connection, its statements are never cut
+        /// short. Without this bound, postgres-nio's pool can leave an operation waiting forever
+        /// after the server terminates a connection just as it finishes starting.
+        public var connectionWait: Duration = .seconds(30)
         /// How many times an operation that lost its connection (a server restart, a failover, a
         /// terminated backend) is retried, waiting 0.1 s, then twice as long each time; 6 by default,
         /// about 6 s in all. Every operation is atomic and idempotent, so a retry never stores a

@@ -3,17 +3,20 @@ internal import PostgresNIO
 
 extension PostgresEmbeddingStore {
     /// Whether `error` means an established connection was lost rather than the statement
-    /// refused: the server closed it, or shut down, restarted or is starting (SQLSTATE 57P01–57P03).
-    /// Every operation of the store is atomic and idempotent, so these are retried. A server that
-    /// cannot be reached at all is not: the pool already retries connecting, and then fails.
+    /// refused: the server closed it, or shut down, restarted or is starting (SQLSTATE 57P01–57P03),
+    /// or a statement was sent on (or was running on) a connection that closed because of that. Every operation of
+    /// the store is atomic and idempotent, so these are retried. A server that cannot be reached at
+    /// all is not: the pool already retries connecting, and then fails.
     static func isConnectionLoss(_ error: any Error) -> Bool {
         switch error {
         case let error as PSQLError where error.code == .server:
             return ["57P01", "57P02", "57P03"].contains(error.serverInfo?[.sqlState] ?? "")
+        case let error as PSQLError where error.code == .clientClosedConnection:
+            return error.underlying.map(isConnectionLoss) ?? false
         case let error as PSQLError:
             return [.serverClosedConnection, .uncleanShutdown].contains(error.code)
-        case let error as PostgresTransactionError:
-            return (error.beginError ?? error.closureError ?? error.commitError).map(isConnectionLoss) ?? false
+        case is ConnectionClosedError:
+            return true
         default:
             return false
         }
@@ -43,9 +46,8 @@ extension EmbeddingCacheError {
             reason = "the server reported \(state): \(error.serverInfo?[.message] ?? "no message")"
         case let error as PSQLError:
             reason = "the connection failed (\(error.code))"
-        case let error as PostgresTransactionError:
-            let cause = error.closureError ?? error.commitError ?? error.beginError ?? error.rollbackError
-            return store(cause ?? error, at: location, while: operation, namespace: namespace)
+        case is ConnectionClosedError:
+            reason = "the connection closed"
         case is CancellationError:
             reason = "the call was cancelled"
         default:

@@ -31,8 +31,7 @@ extension PostgresEmbeddingStore {
                 milliseconds: max(1, duration.milliseconds),
                 digests: Set(digests).sorted().map(\.buffer)
             )
-            var granted = Set<ContentDigest>()
-            for try await digest in try await client.execute(statement, logger: logger) { granted.insert(digest) }
+            let granted = Set(try await rows(statement))
             return digests.map(granted.contains)
         }
     }
@@ -52,7 +51,7 @@ extension PostgresEmbeddingStore {
                 holder: holder,
                 digests: Set(digests).sorted().map(\.buffer)
             )
-            try await client.execute(statement, logger: logger).drain()
+            _ = try await rows(statement)
         }
     }
 }

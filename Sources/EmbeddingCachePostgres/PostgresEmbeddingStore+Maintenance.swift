@@ -11,40 +11,42 @@ extension PostgresEmbeddingStore {
     /// - Complexity: One scan of the entry table.
     public func statistics() async throws -> StoreStatistics {
         try await access("read statistics of") {
-            var namespaces = [StoreStatistics.NamespaceStatistics]()
-            let rows = try await client.query(
-                """
-                SELECT n.model, n.preprocessing, n.storage, count(*), sum(e.size)::bigint
-                FROM embcache_entry e JOIN embcache_namespace n ON n.id = e.namespace_id
-                GROUP BY n.id, n.model, n.preprocessing, n.storage
-                """,
-                logger: logger
-            )
-            for try await (model, preprocessing, storage, entries, bytes) in rows.decode(
-                (String, String, String, Int, Int).self
-            ) {
-                guard let policy = StoragePolicy(rawValue: storage) else {
-                    throw EmbeddingCacheError(
-                        .storeIncompatible,
-                        "the store holds an unknown storage policy '\(storage)'"
-                    )
+            try await withConnection { connection in
+                var namespaces = [StoreStatistics.NamespaceStatistics]()
+                let rows = try await connection.query(
+                    """
+                    SELECT n.model, n.preprocessing, n.storage, count(*), sum(e.size)::bigint
+                    FROM embcache_entry e JOIN embcache_namespace n ON n.id = e.namespace_id
+                    GROUP BY n.id, n.model, n.preprocessing, n.storage
+                    """,
+                    logger: self.logger
+                )
+                for try await (model, preprocessing, storage, entries, bytes) in rows.decode(
+                    (String, String, String, Int, Int).self
+                ) {
+                    guard let policy = StoragePolicy(rawValue: storage) else {
+                        throw EmbeddingCacheError(
+                            .storeIncompatible,
+                            "the store holds an unknown storage policy '\(storage)'"
+                        )
+                    }
+                    let namespace = Namespace(model: model, preprocessing: preprocessing, storage: policy)
+                    namespaces.append(.init(namespace: namespace, entries: entries, bytes: bytes))
                 }
-                let namespace = Namespace(model: model, preprocessing: preprocessing, storage: policy)
-                namespaces.append(.init(namespace: namespace, entries: entries, bytes: bytes))
+                var diskBytes = 0
+                let size = try await connection.query(
+                    """
+                    SELECT pg_total_relation_size('embcache_entry') + pg_total_relation_size('embcache_namespace')
+                        + pg_total_relation_size('embcache_claim')
+                    """,
+                    logger: self.logger
+                )
+                for try await bytes in size.decode(Int.self) { diskBytes = bytes }
+                return StoreStatistics(
+                    namespaces: namespaces.sorted { $0.namespace.description < $1.namespace.description },
+                    diskBytes: diskBytes
+                )
             }
-            var diskBytes = 0
-            let size = try await client.query(
-                """
-                SELECT pg_total_relation_size('embcache_entry') + pg_total_relation_size('embcache_namespace')
-                    + pg_total_relation_size('embcache_claim')
-                """,
-                logger: logger
-            )
-            for try await bytes in size.decode(Int.self) { diskBytes = bytes }
-            return StoreStatistics(
-                namespaces: namespaces.sorted { $0.namespace.description < $1.namespace.description },
-                diskBytes: diskBytes
-            )
         }
     }
 
@@ -59,16 +61,10 @@ extension PostgresEmbeddingStore {
     ///   removed by statements that completed before the failure stay removed.
     public func prune(_ criteria: PruneCriteria) async throws -> PruneReport {
         try await access("prune") {
-            try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let report = try await prune(criteria, on: connection)
-                    // A dry run reports exactly what the same statements would remove, then undoes them.
-                    try await connection.query(criteria.dryRun ? "ROLLBACK" : "COMMIT", logger: logger)
-                    return report
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
+            try await withConnection { connection in
+                // A dry run reports exactly what the same statements would remove, then undoes them.
+                try await connection.transaction(logger: self.logger, rollingBack: criteria.dryRun) { connection in
+                    try await self.prune(criteria, on: connection)
                 }
             }
         }

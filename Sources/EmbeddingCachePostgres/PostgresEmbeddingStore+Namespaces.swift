@@ -6,12 +6,9 @@ extension PostgresEmbeddingStore {
     /// The id of `namespace`, or `nil` when no record was ever stored in it.
     func namespaceID(of namespace: Namespace) async throws -> Int32? {
         if let id = namespaceIDs.withLock({ $0[namespace] }) { return id }
-        let rows = try await client.execute(SelectNamespace(namespace: namespace), logger: logger)
-        for try await id in rows {
-            namespaceIDs.withLock { $0[namespace] = id }
-            return id
-        }
-        return nil
+        guard let id = try await rows(SelectNamespace(namespace: namespace)).first else { return nil }
+        namespaceIDs.withLock { $0[namespace] = id }
+        return id
     }
 
     /// The id of `namespace`, committing a new row for it when needed.
@@ -20,7 +17,7 @@ extension PostgresEmbeddingStore {
             if let id = try await namespaceID(of: namespace) { return id }
             // A row committed by another process after this statement's snapshot is neither
             // inserted nor returned; the next turn of the loop selects it.
-            for try await id in try await client.execute(InsertNamespace(namespace: namespace), logger: logger) {
+            if let id = try await rows(InsertNamespace(namespace: namespace)).first {
                 namespaceIDs.withLock { $0[namespace] = id }
                 return id
             }

@@ -3,44 +3,67 @@ internal import FoundationEssentials
 internal import PostgresNIO
 
 extension PostgresEmbeddingStore {
-    /// Looks up many keys in one round trip: one prepared statement, `digest = ANY($2)`.
+    /// A lookup is split across connections only when every part gets at least this many keys.
+    static let lookupPartMinimum = 256
+
+    /// Looks up many keys with one prepared statement (`digest = ANY($2)`) per part: a batch of
+    /// fewer than 2 × 256 distinct keys is one statement, a larger one is split by digest range into
+    /// up to ``Configuration/lookupConnections`` statements that run at once on separate
+    /// connections, so the server's backends and the client's event loops share the work.
     ///
     /// Afterwards, found entries whose recorded last use is older than
-    /// ``Configuration/touchInterval`` get the current time in one more statement; a warm re-read
-    /// within the interval writes nothing. That bookkeeping is best effort: if it fails, the lookup
-    /// still succeeds and a later read retries it.
+    /// ``Configuration/touchInterval`` get the current time in one more statement per part; a warm
+    /// re-read within the interval writes nothing. That bookkeeping is best effort: if it fails,
+    /// the lookup still succeeds and a later read retries it.
     ///
     /// - Parameters:
     ///   - digests: The content digests, possibly repeated.
     ///   - namespace: Their namespace; an unknown one yields all `nil`.
     /// - Returns: One element per digest, in order: the stored record, or `nil` when absent.
     /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be read.
-    /// - Complexity: One primary-key probe per distinct digest, in one statement.
+    /// - Complexity: One primary-key probe per distinct digest, in one round trip of at most
+    ///   ``Configuration/lookupConnections`` concurrent statements.
     public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
         guard !digests.isEmpty else { return [] }
         return try await access("read", namespace) {
             guard let namespaceID = try await namespaceID(of: namespace) else {
                 return Array(repeating: nil, count: digests.count)
             }
-            let now = configuration.now().storedMilliseconds
-            let staleBefore = now - configuration.touchInterval.milliseconds
-            var found = [ContentDigest: StoredRecord]()
-            found.reserveCapacity(digests.count)
-            var stale = [ContentDigest]()
-            let rows = try await client.execute(
-                SelectEntries(namespaceID: namespaceID, digests: Set(digests).map(\.buffer)),
-                logger: logger
-            )
-            for try await (digest, record, lastUsed) in rows {
-                found[digest] = record
-                if lastUsed < staleBefore { stale.append(digest) }
-            }
-            if !stale.isEmpty {
-                let touch = TouchEntries(namespaceID: namespaceID, digests: stale.sorted().map(\.buffer), now: now)
-                _ = try? await client.execute(touch, logger: logger).reduce(0) { count, _ in count }
+            let distinct = Set(digests).sorted()
+            let parts = max(1, min(configuration.lookupConnections, distinct.count / Self.lookupPartMinimum))
+            let size = (distinct.count + parts - 1) / parts
+            let found = try await withThrowingTaskGroup(of: [ContentDigest: StoredRecord].self) { group in
+                for first in stride(from: 0, to: distinct.count, by: size) {
+                    let part = distinct[first..<min(first + size, distinct.count)]
+                    group.addTask { try await self.records(for: part, namespaceID: namespaceID) }
+                }
+                return try await group.reduce(into: [ContentDigest: StoredRecord](minimumCapacity: distinct.count)) {
+                    $0.merge($1) { first, _ in first }
+                }
             }
             return digests.map { found[$0] }
         }
+    }
+
+    /// Looks distinct, sorted keys up in one statement, and records the use of stale ones.
+    private func records(
+        for digests: ArraySlice<ContentDigest>,
+        namespaceID: Int32
+    ) async throws -> [ContentDigest: StoredRecord] {
+        let now = configuration.now().storedMilliseconds
+        let staleBefore = now - configuration.touchInterval.milliseconds
+        var found = [ContentDigest: StoredRecord](minimumCapacity: digests.count)
+        var stale = [ContentDigest]()
+        for (digest, record, lastUsed) in try await rows(
+            SelectEntries(namespaceID: namespaceID, digests: digests.map(\.buffer))
+        ) {
+            found[digest] = record
+            if lastUsed < staleBefore { stale.append(digest) }
+        }
+        if !stale.isEmpty {
+            _ = try? await rows(TouchEntries(namespaceID: namespaceID, digests: stale.sorted().map(\.buffer), now: now))
+        }
+        return found
     }
 }
 

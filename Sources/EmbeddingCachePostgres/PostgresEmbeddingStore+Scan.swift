@@ -23,11 +23,7 @@ extension PostgresEmbeddingStore {
                 after: after?.buffer ?? ByteBuffer(),
                 limit: Int64(limit)
             )
-            var entries = [StoreEntry]()
-            for try await (digest, record, _) in try await client.execute(page, logger: logger) {
-                entries.append(StoreEntry(digest: digest, record: record))
-            }
-            return entries
+            return try await rows(page).map { StoreEntry(digest: $0.0, record: $0.1) }
         }
     }
 }

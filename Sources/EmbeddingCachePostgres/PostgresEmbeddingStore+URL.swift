@@ -13,7 +13,7 @@ extension PostgresEmbeddingStore.Configuration {
 
     /// Reads a configuration from a libpq-style URL.
     ///
-    /// `postgres://user[:password]@host[:port][/database][?sslmode=MODE&schema=NAME]`. The password
+    /// `postgres://user[:password]@host[:port][/database][?sslmode=MODE&schema=NAME&connections=N&application_name=NAME]`. The password
     /// comes from the URL, else `passwordFile` (its first line), else `PGPASSWORD`, else the first
     /// matching line of the `PGPASSFILE` file (`~/.pgpass` by default) in libpq's
     /// `host:port:database:user:password` format. The user defaults to `PGUSER`, else `postgres`.
@@ -75,10 +75,20 @@ extension PostgresEmbeddingStore.Configuration {
                 throw EmbeddingCacheError(.invalidArgument, "connections '\(value)' must be a positive integer")
             }
             maximumConnections = count
+        case "application_name":
+            guard !value.isEmpty, value.utf8.count <= 63,
+                value.unicodeScalars.allSatisfy({ (32...126).contains($0.value) })
+            else {
+                throw EmbeddingCacheError(
+                    .invalidArgument,
+                    "application_name '\(value)' must be 1 to 63 printable ASCII characters"
+                )
+            }
+            applicationName = value
         default:
             throw EmbeddingCacheError(
                 .invalidArgument,
-                "unknown parameter '\(name)' in a postgres URL (known: sslmode, schema, connections)"
+                "unknown parameter '\(name)' in a postgres URL (known: sslmode, schema, connections, application_name)"
             )
         }
     }

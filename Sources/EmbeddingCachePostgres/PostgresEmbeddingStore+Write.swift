@@ -30,10 +30,14 @@ extension PostgresEmbeddingStore {
                 UpsertEntries(namespaceID: namespaceID, entries: $0, now: now)
             }
             if statements.count == 1 {
-                try await client.execute(statements[0], logger: logger).drain()
+                _ = try await rows(statements[0])
             } else {
-                try await client.withTransaction(logger: logger) { connection in
-                    for statement in statements { try await connection.execute(statement, logger: logger).drain() }
+                try await withConnection { connection in
+                    try await connection.transaction(logger: self.logger) { connection in
+                        for statement in statements {
+                            try await connection.execute(statement, logger: self.logger).drain()
+                        }
+                    }
                 }
             }
         }
@@ -51,7 +55,7 @@ extension PostgresEmbeddingStore {
         return try await access("delete from", namespace) {
             guard let namespaceID = try await namespaceID(of: namespace) else { return 0 }
             let statement = DeleteEntries(namespaceID: namespaceID, digests: Set(digests).sorted().map(\.buffer))
-            return try await client.execute(statement, logger: logger).reduce(0) { $0 + Int($1) }
+            return try await rows(statement).reduce(0) { $0 + Int($1) }
         }
     }
 

@@ -67,7 +67,7 @@ enum Schema {
             logger: logger
         )
         do {
-            try await migrate(connection, logger: logger, schema: configuration.schema)
+            try await connection.untilClosed { try await migrate($0, logger: logger, schema: configuration.schema) }
             try await connection.close()
         } catch {
             try? await connection.close()
@@ -76,7 +76,7 @@ enum Schema {
     }
 
     private static func migrate(_ connection: PostgresConnection, logger: Logger, schema: String?) async throws {
-        try await connection.withTransaction(logger: logger) { connection in
+        try await connection.transaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
             if let schema {
                 // `schema` is a checked plain identifier (see `Configuration.isPlainIdentifier`).

@@ -39,20 +39,23 @@ struct ClearCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let location = storeOptions.location
-        var report = RemovalReport.empty(store: location, dryRun: false)
-        if let store = try StoreLocation.openExisting(location) {
-            let before = try await store.statistics()
-            var criteria = PruneCriteria()
-            criteria.namespaces =
-                namespace.isEmpty
-                ? before.namespaces.map(\.namespace) : NamespacePattern.namespaces(matching: namespace, in: before)
-            let entries = before.namespaces.filter { criteria.namespaces.contains($0.namespace) }
-                .reduce(0) { $0 + $1.entries }
-            guard yes || confirm("Remove \(entries) entries from \(location)? [y/N] ") else { return }
-            report = try await RemovalReport.removing(criteria, from: store, at: location, before: before)
-        }
+        let empty = RemovalReport.empty(store: storeOptions.displayName, dryRun: false)
+        guard let report = try await storeOptions.withExistingStore(clear) ?? empty else { return }
         if json { try JSONReport.print(report) } else { print(report.summary) }
+    }
+
+    /// Removes what was asked from `store` once confirmed; `nil` when the answer was no.
+    private func clear(_ store: any EmbeddingStore) async throws -> RemovalReport? {
+        let location = storeOptions.displayName
+        let before = try await store.statistics()
+        var criteria = PruneCriteria()
+        criteria.namespaces =
+            namespace.isEmpty
+            ? before.namespaces.map(\.namespace) : NamespacePattern.namespaces(matching: namespace, in: before)
+        let entries = before.namespaces.filter { criteria.namespaces.contains($0.namespace) }
+            .reduce(0) { $0 + $1.entries }
+        guard yes || confirm("Remove \(entries) entries from \(location)? [y/N] ") else { return nil }
+        return try await RemovalReport.removing(criteria, from: store, at: location, before: before)
     }
 
     /// Asks `question` on stderr and reads a yes or no from stdin.

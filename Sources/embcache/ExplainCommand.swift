@@ -49,14 +49,15 @@ struct ExplainCommand: AsyncParsableCommand {
         let digest = try ContentDigest(ofFileAt: path)
         let namespace = try await EncoderSpecification(parsing: encoder).withEncoder { $0.namespace }
             .storing(storagePolicy)
-        var stored: [Namespace] = []
-        var holders: [Namespace] = []
-        if let store = try StoreLocation.openExisting(storeOptions.location) {
-            stored = try await store.statistics().namespaces.map(\.namespace)
+        let found = try await storeOptions.withExistingStore { store -> (stored: [Namespace], holders: [Namespace]) in
+            let stored = try await store.statistics().namespaces.map(\.namespace)
+            var holders: [Namespace] = []
             for candidate in stored where try await store.records(for: [digest], in: candidate)[0] != nil {
                 holders.append(candidate)
             }
+            return (stored, holders)
         }
+        let (stored, holders) = found ?? ([], [])
         let report = ExplainReport(path: path, digest: digest, namespace: namespace, stored: stored, holders: holders)
         if json { try JSONReport.print(report) } else { print(report.text) }
     }

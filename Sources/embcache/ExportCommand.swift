@@ -66,16 +66,17 @@ struct ExportCommand: AsyncParsableCommand {
         if let namespace { return try await export(namespace) }
         let plan = try PrecomputePlan(path: plan!)
         let manifest = try Manifest(path: manifest!)
-        let store = try StoreLocation.open(storeOptions.location)
-        let report = try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
-            try await TrainingExport(
-                plan: plan,
-                manifest: manifest,
-                caches: caches,
-                onMiss: onMiss,
-                out: out,
-                shardSize: shardSize
-            ).run()
+        let report = try await storeOptions.withStore { store in
+            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
+                try await TrainingExport(
+                    plan: plan,
+                    manifest: manifest,
+                    caches: caches,
+                    onMiss: onMiss,
+                    out: out,
+                    shardSize: shardSize
+                ).run()
+            }
         }
         for failure in report.failures {
             StandardError.print("embcache: failed: sample \(failure.sample) field \(failure.field): \(failure.reason)")
@@ -85,17 +86,19 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     private func export(_ pattern: NamespacePattern) async throws {
-        guard let store = try StoreLocation.openExisting(storeOptions.location) else {
-            throw EmbeddingCacheError(.invalidArgument, "there is no store at \(storeOptions.location)")
+        let exported = try await storeOptions.withExistingStore { store in
+            let matches = NamespacePattern.namespaces(matching: [pattern], in: try await store.statistics())
+            guard matches.count == 1 else {
+                throw EmbeddingCacheError(
+                    .invalidArgument,
+                    "--namespace '\(pattern)' matches \(matches.count) namespaces; name exactly one (see embcache stats)"
+                )
+            }
+            return try await NamespaceExport(store: store, namespace: matches[0], out: out).run()
         }
-        let matches = NamespacePattern.namespaces(matching: [pattern], in: try await store.statistics())
-        guard matches.count == 1 else {
-            throw EmbeddingCacheError(
-                .invalidArgument,
-                "--namespace '\(pattern)' matches \(matches.count) namespaces; name exactly one (see embcache stats)"
-            )
+        guard let report = exported else {
+            throw EmbeddingCacheError(.invalidArgument, "there is no store at \(storeOptions.displayName)")
         }
-        let report = try await NamespaceExport(store: store, namespace: matches[0], out: out).run()
         if json {
             try JSONReport.print(report)
         } else {

@@ -57,9 +57,28 @@ struct ImportCommand: AsyncParsableCommand {
         guard let namespace = index.namespace.namespace else {
             throw EmbeddingCacheError(.invalidInput, "\(indexURL.path) names an unknown storage policy")
         }
-        let store = try StoreLocation.open(storeOptions.location)
+        let report = try await storeOptions.withStore { store in
+            try await load(index, namespace: namespace, from: folder, into: store)
+        }
+        if json {
+            try JSONReport.print(report)
+        } else {
+            StandardError.print("imported \(report.imported) of \(report.records) records (\(report.corrupt) corrupt)")
+        }
+        if report.corrupt > 0 { throw ExitCode.someInputsFailed }
+    }
+
+    /// Stores every record of the shards `index` names, in batches, counting the corrupt ones.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` `.invalidInput` for an unreadable shard; the store's error.
+    private func load(
+        _ index: NamespaceIndex,
+        namespace: Namespace,
+        from folder: URL,
+        into store: any EmbeddingStore
+    ) async throws -> Report {
         let checksum = RecordChecksum(namespace: namespace)
-        var report = Report(namespace: index.namespace, store: storeOptions.location)
+        var report = Report(namespace: index.namespace, store: storeOptions.displayName)
         let byShard = Dictionary(grouping: index.records, by: \.shard)
         let progress = ProgressBar(total: index.records.count)
         defer { progress.finish() }
@@ -95,12 +114,7 @@ struct ImportCommand: AsyncParsableCommand {
                 report.imported += batch.count
             }
         }
-        if json {
-            try JSONReport.print(report)
-        } else {
-            StandardError.print("imported \(report.imported) of \(report.records) records (\(report.corrupt) corrupt)")
-        }
-        if report.corrupt > 0 { throw ExitCode.someInputsFailed }
+        return report
     }
 
     /// Rebuilds and re-seals one record; `nil` when a tensor is missing or the checksum differs.

@@ -47,10 +47,12 @@ struct PrecomputeCommand: AsyncParsableCommand {
     func run() async throws {
         let plan = try PrecomputePlan(path: plan)
         let manifest = try Manifest(path: manifest)
-        let location = storeOptions.location
-        let store = try StoreLocation.open(location)
-        let report = try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
-            try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check).run(store: location)
+        let location = storeOptions.displayName
+        let report = try await storeOptions.withStore { store in
+            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
+                try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
+                    .run(store: location)
+            }
         }
         for failure in report.failures {
             StandardError.print("embcache: failed: sample \(failure.sample) field \(failure.field): \(failure.reason)")

@@ -55,17 +55,17 @@ struct PruneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let location = storeOptions.location
-        var report = RemovalReport.empty(store: location, dryRun: dryRun)
-        if let store = try StoreLocation.openExisting(location) {
-            let before = try await store.statistics()
-            var criteria = PruneCriteria()
-            criteria.namespaces = NamespacePattern.namespaces(matching: namespace, in: before)
-            criteria.unusedSince = olderThan.map { Date(timeIntervalSinceNow: -$0.seconds) }
-            criteria.maximumBytes = maxSize?.bytes
-            criteria.dryRun = dryRun
-            report = try await RemovalReport.removing(criteria, from: store, at: location, before: before)
-        }
+        let location = storeOptions.displayName
+        let report =
+            try await storeOptions.withExistingStore { store in
+                let before = try await store.statistics()
+                var criteria = PruneCriteria()
+                criteria.namespaces = NamespacePattern.namespaces(matching: namespace, in: before)
+                criteria.unusedSince = olderThan.map { Date(timeIntervalSinceNow: -$0.seconds) }
+                criteria.maximumBytes = maxSize?.bytes
+                criteria.dryRun = dryRun
+                return try await RemovalReport.removing(criteria, from: store, at: location, before: before)
+            } ?? RemovalReport.empty(store: location, dryRun: dryRun)
         if json { try JSONReport.print(report) } else { print(report.summary) }
     }
 }

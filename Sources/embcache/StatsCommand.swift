@@ -27,18 +27,12 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let location = storeOptions.location
-        let name = StoreLocation.displayName(location)
-        let report: StatsReport
-        if StoreLocation.isPostgres(location) || FileManager.default.fileExists(atPath: location) {
-            let statistics = try await storeOptions.withStore { try await $0.statistics() }
-            report = StatsReport(
-                store: name,
-                statistics: statistics,
-                diskBytes: statistics.diskBytes ?? Self.fileSize(location)
-            )
-        } else {
-            report = StatsReport(store: name, statistics: StoreStatistics(namespaces: []), diskBytes: 0)
-        }
+        let statistics = try await storeOptions.withExistingStore { try await $0.statistics() }
+        let report = StatsReport(
+            store: storeOptions.displayName,
+            statistics: statistics ?? StoreStatistics(namespaces: []),
+            diskBytes: statistics.map { $0.diskBytes ?? Self.fileSize(location) } ?? 0
+        )
         if json { try JSONReport.print(report) } else { print(report.table) }
     }
 

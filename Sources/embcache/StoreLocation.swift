@@ -42,28 +42,9 @@ enum StoreLocation {
         return try await PostgresEmbeddingStore.withStore(configuration) { try await body($0) }
     }
 
-    /// Opens (creating when absent) the SQLite store at `location`, for the commands that do not
-    /// run a PostgreSQL connection pool yet.
-    ///
-    /// - Throws: ``EmbeddingCacheError`` `.unsupported` for a PostgreSQL URL; the store's error when
-    ///   the file is not an embcache store, is from a newer schema, or cannot be created.
-    static func open(_ location: String) throws -> any EmbeddingStore {
-        guard !isPostgres(location) else {
-            throw EmbeddingCacheError(
-                .unsupported,
-                "this command works on SQLite stores only for now; embed and stats work on \(displayName(location))"
-            )
-        }
-        return try SQLiteEmbeddingStore(path: location)
-    }
-
-    /// Opens the store at `location` when it exists, without creating one.
-    ///
-    /// - Returns: The store, or `nil` when nothing exists at `location` yet.
-    /// - Throws: ``EmbeddingCacheError`` when the file is not an embcache store, is from a newer
-    ///   schema, or is damaged.
-    static func openExisting(_ location: String) throws -> (any EmbeddingStore)? {
-        guard FileManager.default.fileExists(atPath: location) else { return nil }
-        return try open(location)
+    /// Whether a store exists at `location`: always for a PostgreSQL URL (its tables are created on
+    /// first use), and for a file path when the file exists.
+    static func exists(_ location: String) -> Bool {
+        isPostgres(location) || FileManager.default.fileExists(atPath: location)
     }
 }

@@ -12,7 +12,7 @@ struct StoreOptions: ParsableArguments {
                 Without --store, the EMBCACHE_STORE environment variable; without it, \
                 $EMBCACHE_DIR/cache.sqlite, else $XDG_CACHE_HOME/embcache/cache.sqlite, \
                 else ~/.cache/embcache/cache.sqlite. A PostgreSQL URL takes ?sslmode=disable|prefer|\
-                require|verify-ca|verify-full, ?schema=NAME and ?connections=N; its password comes \
+                require|verify-ca|verify-full, ?schema=NAME, ?connections=N and ?application_name=NAME; its password comes \
                 from the URL, --password-file, PGPASSWORD or PGPASSFILE (~/.pgpass).
                 """,
             valueName: "location"
@@ -33,9 +33,27 @@ struct StoreOptions: ParsableArguments {
         return StoreLocation.defaultLocation
     }
 
-    /// Runs `body` with the store at ``location``; see ``StoreLocation/withStore(_:passwordFile:_:)``.
+    /// ``location`` as reports and messages show it: a PostgreSQL URL without its password.
+    var displayName: String { StoreLocation.displayName(location) }
+
+    /// Runs `body` with the store at ``location``, creating it when absent; see
+    /// ``StoreLocation/withStore(_:passwordFile:_:)``.
     func withStore<Result: Sendable>(_ body: (any EmbeddingStore) async throws -> Result) async throws -> Result {
         try await StoreLocation.withStore(location, passwordFile: passwordFile, body)
+    }
+
+    /// Runs `body` with the store at ``location`` when one exists there, so that a command that
+    /// only reads or removes never creates a store file.
+    ///
+    /// A PostgreSQL database always counts as existing: its tables are created when missing.
+    ///
+    /// - Returns: What `body` returns, or `nil` when no store file exists at ``location``.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be opened; what `body` throws.
+    func withExistingStore<Result: Sendable>(
+        _ body: (any EmbeddingStore) async throws -> Result
+    ) async throws -> Result? {
+        guard StoreLocation.exists(location) else { return nil }
+        return try await withStore(body)
     }
 
     func validate() throws {

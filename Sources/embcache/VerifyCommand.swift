@@ -35,17 +35,22 @@ struct VerifyCommand: AsyncParsableCommand {
     private static let pageBytes = 64 << 20
 
     func run() async throws {
-        var report = VerifyReport(store: storeOptions.location)
-        if let store = try StoreLocation.openExisting(report.store) {
-            let statistics = try await store.statistics()
-            let progress = ProgressBar(total: statistics.totalEntries)
-            for figures in statistics.namespaces {
-                try await verify(figures, of: store, into: &report) { progress.update($0) }
-            }
-            progress.finish()
-        }
+        let report =
+            try await storeOptions.withExistingStore(verify) ?? VerifyReport(store: storeOptions.displayName)
         if json { try JSONReport.print(report) } else { print(report.text) }
         if report.corruptRemain { throw ExitCode.corruptRecordsRemain }
+    }
+
+    /// Verifies every namespace of `store`, with a progress bar.
+    private func verify(_ store: any EmbeddingStore) async throws -> VerifyReport {
+        var report = VerifyReport(store: storeOptions.displayName)
+        let statistics = try await store.statistics()
+        let progress = ProgressBar(total: statistics.totalEntries)
+        defer { progress.finish() }
+        for figures in statistics.namespaces {
+            try await verify(figures, of: store, into: &report) { progress.update($0) }
+        }
+        return report
     }
 
     /// Pages through one namespace, checking each record, deleting corrupt ones under `--repair`.

@@ -6,9 +6,11 @@ import Testing
 struct ConfigurationTests {
     @Test func aURLGivesServerRoleDatabaseAndOptions() throws {
         let configuration = try PostgresEmbeddingStore.Configuration(
-            url: "postgres://alice:s%40cret@db.internal:6543/features?sslmode=require&schema=cache&connections=3",
+            url:
+                "postgres://alice:s%40cret@db.internal:6543/features?sslmode=require&schema=cache&connections=3&application_name=worker-7",
             environment: [:]
         )
+        #expect(configuration.applicationName == "worker-7")
         #expect(configuration.host == "db.internal" && configuration.port == 6543)
         #expect(configuration.username == "alice" && configuration.password == "s@cret")
         #expect(configuration.database == "features" && configuration.schema == "cache")
@@ -46,7 +48,8 @@ struct ConfigurationTests {
 
     @Test(arguments: [
         "postgres://", "postgres://host/db?sslmode=sometimes", "postgres://host/db?schema=Drop;Table",
-        "postgres://host/db?colour=blue", "sqlite:///tmp/x",
+        "postgres://host/db?colour=blue", "sqlite:///tmp/x", "postgres://host/db?application_name=",
+        "postgres://host/db?application_name=\(String(repeating: "a", count: 64))",
     ])
     func malformedURLsAreRefused(url: String) {
         #expect(throws: EmbeddingCacheError.self) {

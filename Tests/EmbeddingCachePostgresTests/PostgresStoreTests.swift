@@ -31,6 +31,24 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test(arguments: [1, 2, 4])
+    func aLargeLookupSplitAcrossConnectionsAnswersEveryKeyInOrder(connections: Int) async throws {
+        var configuration = try TestDatabase.configuration()
+        configuration.lookupConnections = connections
+        try await TestDatabase.withStores { makeStore in
+            let store = makeStore(configuration)
+            let entries = (0..<1200).map { Fixtures.entry(seed: UInt64($0)) }
+            try await store.put(entries, in: Fixtures.namespace)
+            // Stored keys in a scrambled order, each asked twice, and 100 keys never stored.
+            let asked = (0..<1300).map { (($0 * 7919) % 1300) } + (0..<50).map { $0 * 3 }
+            let digests = asked.map { Fixtures.digest(seed: UInt64($0)) }
+            let found = try await store.records(for: digests, in: Fixtures.namespace)
+            #expect(found.count == asked.count)
+            let expected = asked.map { $0 < 1200 ? entries[$0].record : nil }
+            #expect(found == expected)
+        }
+    }
+
     @Test func storesStartingTogetherMigrateOnce() async throws {
         let configuration = try TestDatabase.configuration()
         try await TestDatabase.withStores { makeStore in

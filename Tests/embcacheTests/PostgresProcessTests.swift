@@ -2,22 +2,10 @@ import Foundation
 import Testing
 
 /// Several `embcache` processes on one PostgreSQL store (the server `Scripts/test.sh` starts).
-@Suite(
-    .enabled(
-        if: ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"] != nil
-            || ProcessInfo.processInfo.environment["CI"] != nil,
-        "EMBCACHE_TEST_POSTGRES_URL is not set: run Scripts/test.sh, which starts a throwaway PostgreSQL"
-    )
-)
+@Suite(.enabled(if: PostgresTestStore.enabled, PostgresTestStore.skipReason))
 struct PostgresProcessTests {
     /// A store URL on the test server, in a schema of its own.
-    static func storeURL() throws -> String {
-        let url = try #require(
-            ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"],
-            "EMBCACHE_TEST_POSTGRES_URL must be set in CI (Scripts/test.sh sets it)"
-        )
-        return "\(url)?schema=cli_\(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: ""))"
-    }
+    static func storeURL() throws -> String { try PostgresTestStore().url }
 
     /// A started `embcache` process whose stdout goes to a file.
     struct Running {
