@@ -1,8 +1,9 @@
 """Baseline: the first seed's cache, rebuilt from its description (DuckDB in Python).
 
 The class below is the seed's forty lines: a three-part primary key, the vector as a BLOB, one
-SELECT per lookup. This script fills it with N entries of 384 float32 values and times single-key
-lookups, the seed's get path on a hit.
+SELECT per lookup, one INSERT OR REPLACE per miss. This script fills it with N entries of 384
+float32 values and times single-key lookups, the seed's get path on a hit; seed_duckdb_cycle.py
+imports the class for whole get-or-compute passes over files.
 
 Usage: python3 seed_duckdb_cache.py DB_PATH ENTRIES LOOKUPS
 Prints one JSON object with the lookup p50 and p99 in microseconds.
@@ -29,12 +30,33 @@ CREATE TABLE IF NOT EXISTS embeddings (
 """
 
 
+def sha256_bytes(data):
+    return hashlib.sha256(data).hexdigest()
+
+
 class EmbeddingCache:
-    def __init__(self, db_path, model_version, preproc_version):
+    def __init__(self, db_path, model_version, preproc_version, hash_fn=sha256_bytes):
         self.con = duckdb.connect(db_path)
         self.con.execute(SCHEMA)
         self.model_version = model_version
         self.preproc_version = preproc_version
+        self.hash_fn = hash_fn
+
+    def get_or_compute(self, image_bytes, compute_fn):
+        h = self.hash_fn(image_bytes)
+        row = self.con.execute(
+            "SELECT dim, vec FROM embeddings WHERE "
+            "model_version=? AND preproc_version=? AND content_hash=?",
+            [self.model_version, self.preproc_version, h]).fetchone()
+        if row is not None:
+            dim, blob = row
+            return np.frombuffer(blob, dtype=np.float32).reshape(dim)
+        vec = compute_fn(image_bytes)
+        self.con.execute(
+            "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?, ?, ?, ?)",
+            [self.model_version, self.preproc_version, h, int(vec.shape[0]),
+             vec.astype(np.float32).tobytes(), time.time()])
+        return vec
 
     def lookup(self, content_hash):
         row = self.con.execute(

@@ -5,9 +5,12 @@ internal import GRDB
 extension SQLiteEmbeddingStore {
     private typealias Columns = Schema.Entry.Columns
 
+    // A payload of `PayloadBlobReader.threshold` bytes or more is left out of the row (reading it
+    // would make SQLite copy it when the row is stepped) and read through a blob handle instead.
     private static let lookupSQL = """
-        SELECT rowid, \(Columns.payload), \(Columns.checksum), \(Columns.lastUsed) FROM \(Schema.Entry.table)
-        WHERE \(Columns.namespaceID) = ?1 AND \(Columns.digest) = ?2
+        SELECT rowid, CASE WHEN \(Columns.size) < \(PayloadBlobReader.threshold) THEN \(Columns.payload) END,
+            \(Columns.checksum), \(Columns.lastUsed), \(Schema.Entry.inSideFile)
+        FROM \(Schema.Entry.table) WHERE \(Columns.namespaceID) = ?1 AND \(Columns.digest) = ?2
         """
 
     private static let touchSQL = """
@@ -16,8 +19,9 @@ extension SQLiteEmbeddingStore {
 
     /// Looks up many keys in one read transaction.
     ///
-    /// Inline payloads are copied out of SQLite; side-file payloads are memory-mapped and shared, not
-    /// copied. A side file that is missing or short is returned as the bytes that are there (possibly
+    /// Inline payloads are copied out of SQLite once (large ones through a blob handle, straight
+    /// from the database pages into the record's buffer); side-file payloads are memory-mapped and
+    /// shared, not copied. A side file that is missing or short is returned as the bytes that are there (possibly
     /// none), so the cache's checksum fails and counts the entry corrupt rather than serving it or
     /// hiding it as a miss.
     ///
@@ -94,6 +98,7 @@ extension SQLiteEmbeddingStore {
         var records = [StoredRecord?]()
         records.reserveCapacity(digests.count)
         var stale = Set<Int64>()
+        let blobs = PayloadBlobReader(db)
         for digest in digests {
             let record = try statement.with(digest, at: 2) { () throws -> StoredRecord? in
                 defer { statement.reset() }
@@ -101,9 +106,13 @@ extension SQLiteEmbeddingStore {
                 let checksum = UInt32(truncatingIfNeeded: statement.int64(at: 2))
                 if statement.int64(at: 3) < staleBefore { stale.insert(statement.int64(at: 0)) }
                 let payload =
-                    statement.isNull(at: 1)
-                    ? sideFiles.read(SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum))
-                    : statement.data(at: 1)
+                    if statement.int64(at: 4) != 0 {
+                        sideFiles.read(SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum))
+                    } else if statement.isNull(at: 1) {
+                        try blobs.payload(ofRow: statement.int64(at: 0))
+                    } else {
+                        statement.data(at: 1)
+                    }
                 return StoredRecord(payload: payload, checksum: checksum)
             }
             records.append(record)

@@ -77,7 +77,7 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
             )
         }
         do {
-            try Schema.checkCompatibility(ofFileAt: path)
+            try Schema.checkCompatibility(ofFileAt: path, busyTimeout: configuration.busyTimeout)
             pool = try Self.openPool(path: path, configuration: configuration)
             try Schema.migrate(pool)
         } catch {

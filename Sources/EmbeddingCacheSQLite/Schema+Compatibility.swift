@@ -6,15 +6,18 @@ extension Schema {
     ///
     /// A missing or empty file is fine (it becomes a new store), and so is an SQLite file with no
     /// tables and no application id. The check reads through a read-only connection, so a foreign
-    /// database is never switched to WAL or otherwise touched.
+    /// database is never switched to WAL or otherwise touched. That connection waits up to
+    /// `busyTimeout` for locks like every other: another process closing the store (and
+    /// checkpointing its WAL) or recovering it must not make this one fail to open.
     ///
     /// - Throws: ``EmbeddingCacheError`` `.storeIncompatible` for another application's database or
     ///   one migrated by a newer embcache; `DatabaseError` `SQLITE_NOTADB` for a file that is not
     ///   SQLite.
-    static func checkCompatibility(ofFileAt path: String) throws {
+    static func checkCompatibility(ofFileAt path: String, busyTimeout: Duration) throws {
         guard SideFiles.fileSize(path) > 0 else { return }
         var configuration = GRDB.Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(busyTimeout.seconds)
         let queue = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? queue.close() }
         try queue.read { db in

@@ -32,8 +32,8 @@ struct Manifest {
 
     /// The samples, in file order.
     let samples: [Sample]
-    /// The folder relative paths are resolved against.
-    let folder: URL
+    /// The folder relative paths are resolved against, ending in `/`.
+    let folder: String
 
     /// Reads and parses a manifest.
     ///
@@ -41,7 +41,8 @@ struct Manifest {
     ///   is not a JSON object, a missing or repeated `id`.
     init(path: String) throws {
         let url = URL(fileURLWithPath: path)
-        folder = url.deletingLastPathComponent()
+        let parent = url.deletingLastPathComponent().path
+        folder = parent.hasSuffix("/") ? parent : parent + "/"
         let text: String
         do {
             text = try String(contentsOf: url, encoding: .utf8)
@@ -68,7 +69,10 @@ struct Manifest {
     }
 
     /// `path` resolved against the manifest's folder when relative.
+    ///
+    /// Plain concatenation: it runs for every file of every sample, where building a `URL` each
+    /// time showed in export profiles.
     func resolve(_ path: String) -> String {
-        path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path
+        path.hasPrefix("/") ? path : folder + path
     }
 }

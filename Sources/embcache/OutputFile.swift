@@ -2,11 +2,18 @@ import Foundation
 
 /// A file written under a temporary name and moved into place only when complete, so a failed run
 /// never leaves a truncated output behind.
+///
+/// It speaks to the file descriptor directly: an export writes thousands of files, and each costs
+/// four system calls (`open`, one `writev`, `close`, `rename`) rather than the dozen that
+/// `FileManager` and `FileHandle` spend on existence checks and temporary names.
 final class OutputFile {
     /// The final path.
     let path: String
     private let partialPath: String
-    private let handle: FileHandle
+    private var descriptor: Int32
+
+    /// Buffers handed to one `writev` call, well under the kernel's limit of 1 024.
+    private static let buffersPerCall = 64
 
     /// Creates (or truncates) `<path>.partial` for writing.
     ///
@@ -14,38 +21,94 @@ final class OutputFile {
     init(path: String) throws {
         self.path = path
         partialPath = path + ".partial"
-        guard FileManager.default.createFile(atPath: partialPath, contents: nil),
-            let handle = FileHandle(forWritingAtPath: partialPath)
-        else { throw OutputError(path: path, reason: "cannot create \(partialPath)") }
-        self.handle = handle
+        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw OutputError(path: path, reason: "cannot create \(partialPath): \(OutputError.reason(errno: errno))")
+        }
+    }
+
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
     }
 
     /// Appends bytes.
     ///
     /// - Throws: ``OutputError`` when the write fails, for instance on a full disk.
     func write(_ data: Data) throws {
-        do {
-            try handle.write(contentsOf: data)
-        } catch {
-            throw OutputError(path: path, reason: OutputError.reason(for: error))
+        try write([data])
+    }
+
+    /// Appends several buffers back to back, with one `writev` call per 64 buffers.
+    ///
+    /// - Throws: ``OutputError`` when the write fails, for instance on a full disk.
+    func write(_ buffers: [Data]) throws {
+        for first in stride(from: 0, to: buffers.count, by: Self.buffersPerCall) {
+            var vectors = [iovec]()
+            vectors.reserveCapacity(Self.buffersPerCall)
+            try Self.withVectors(buffers[first..<min(first + Self.buffersPerCall, buffers.count)], &vectors) {
+                try writeAll($0)
+            }
         }
     }
 
-    /// Closes the file and moves it to its final path.
+    /// Closes the file and moves it to its final path, replacing any file there.
+    ///
+    /// - Throws: ``OutputError`` when the data cannot be flushed or the file cannot be moved.
     func commit() throws {
-        try? handle.close()
-        do {
-            if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-            try FileManager.default.moveItem(atPath: partialPath, toPath: path)
-        } catch {
-            throw OutputError(path: path, reason: OutputError.reason(for: error))
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0, rename(partialPath, path) == 0 else {
+            throw OutputError(path: path, reason: OutputError.reason(errno: errno))
         }
     }
 
     /// Closes and deletes the partial file.
     func discard() {
-        try? handle.close()
-        try? FileManager.default.removeItem(atPath: partialPath)
+        if descriptor >= 0 { close(descriptor) }
+        descriptor = -1
+        unlink(partialPath)
+    }
+
+    /// Writes every byte the vectors describe, resuming after short writes and interruptions.
+    private func writeAll(_ vectors: [iovec]) throws {
+        var vectors = vectors[...]
+        while !vectors.isEmpty {
+            let written = vectors.withUnsafeBufferPointer { writev(descriptor, $0.baseAddress, Int32($0.count)) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else {
+                throw OutputError(
+                    path: path,
+                    reason: written < 0 ? OutputError.reason(errno: errno) : "the file system accepted no bytes"
+                )
+            }
+            var remaining = written
+            while let vector = vectors.first, remaining >= vector.iov_len {
+                remaining -= vector.iov_len
+                vectors = vectors.dropFirst()
+            }
+            if remaining > 0 {
+                let first = vectors.startIndex
+                vectors[first].iov_base = vectors[first].iov_base.map { $0 + remaining }
+                vectors[first].iov_len -= remaining
+            }
+        }
+    }
+
+    /// Runs `body` with one `iovec` per buffer, each valid for the duration of the call.
+    private static func withVectors(
+        _ buffers: ArraySlice<Data>,
+        _ vectors: inout [iovec],
+        _ body: ([iovec]) throws -> Void
+    ) throws {
+        guard let buffer = buffers.first else { return try body(vectors) }
+        try buffer.withUnsafeBytes { bytes in
+            if bytes.count > 0 {
+                vectors.append(
+                    iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress), iov_len: bytes.count)
+                )
+            }
+            try withVectors(buffers.dropFirst(), &vectors, body)
+        }
     }
 }
 
@@ -58,11 +121,8 @@ struct OutputError: Error, CustomStringConvertible {
 
     var description: String { "cannot write '\(path)': \(reason)" }
 
-    /// A short reason for a file-system error, naming a full disk plainly.
-    static func reason(for error: any Error) -> String {
-        if (error as? CocoaError)?.code == .fileWriteOutOfSpace || (error as? POSIXError)?.code == .ENOSPC {
-            return "the disk is full"
-        }
-        return String(describing: error)
+    /// A short reason for a failed system call, naming a full disk plainly.
+    static func reason(errno code: Int32) -> String {
+        code == ENOSPC ? "the disk is full" : String(cString: strerror(code))
     }
 }

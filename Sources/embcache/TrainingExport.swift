@@ -60,6 +60,7 @@ struct TrainingExport {
                 report.hits += chunk.hits
                 report.misses += chunk.misses
             }
+            var files = [SafetensorsFile.Contents]()
             for (offset, sample) in samples.enumerated() {
                 switch gather(sample, offset, chunks) {
                 case .missing(let field) where onMiss == .error:
@@ -80,9 +81,8 @@ struct TrainingExport {
                     report.tensorBytes += tensors.reduce(0) { $0 + $1.tensor.data.count }
                     if shardSize == nil {
                         let file = "\(sample.id).safetensors"
-                        try SafetensorsFile.write(tensors, to: (out as NSString).appendingPathComponent(file))
+                        files.append(((out as NSString).appendingPathComponent(file), tensors))
                         index.samples[sample.id] = file
-                        report.files += 1
                     } else {
                         shard += tensors.map { ("\(sample.id)/\($0.name)", $0.tensor) }
                         shardMembers.append(sample.id)
@@ -91,8 +91,10 @@ struct TrainingExport {
                 if let shardSize, shardMembers.count == shardSize {
                     try flush(&shard, &shardMembers, &index, &report)
                 }
-                progress.update(chunkStart + offset + 1)
             }
+            try SafetensorsFile.write(files)
+            report.files += files.count
+            progress.update(chunkStart + samples.count)
             fetched = try await next
         }
         try flush(&shard, &shardMembers, &index, &report)

@@ -29,10 +29,12 @@ struct ContentDigestTests {
         #expect(ContentDigest.composite(parts.map { Data($0.utf8) }).hex == hex)
     }
 
-    @Test func fileDigestIsWhatSha256sumPrints() throws {
+    /// Sizes on both sides of the 1 MiB limit of the direct read, an empty file included.
+    @Test(arguments: [0, 1, 16_000, 100_000, (1 << 20) - 1, (1 << 20) + 5])
+    func fileDigestIsWhatSha256sumPrints(size: Int) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("digest-\(UUID()).bin").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let bytes = (0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let process = Process()
         let pipe = Pipe()
@@ -43,6 +45,16 @@ struct ContentDigestTests {
         process.waitUntilExit()
         let printed = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(try ContentDigest(ofFileAt: path).hex == String(printed.prefix(64)))
+    }
+
+    @Test func aFolderIsAnUnreadableInputNamingItsPath() throws {
+        let path = FileManager.default.temporaryDirectory.path
+        #expect {
+            try ContentDigest(ofFileAt: path)
+        } throws: { error in
+            let error = error as? EmbeddingCacheError
+            return error?.code == .inputUnreadable && error?.input == path
+        }
     }
 
     @Test func unreadableFileNamesThePath() {

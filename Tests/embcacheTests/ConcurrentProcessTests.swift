@@ -60,6 +60,34 @@ struct ConcurrentProcessTests {
         #expect(report["hits"] as? Int == 400 && report["encoded"] as? Int == 0 && report["corrupt"] as? Int == 0)
     }
 
+    /// Processes opening a store while others read it: the read-only compatibility check that
+    /// opening starts with must wait for the others' locks like every other connection, not fail
+    /// with SQLITE_BUSY (before it waited, a few openers in thirty failed here).
+    @Test func processesOpeningAStoreOthersAreReadingNeverFailToOpenIt() throws {
+        let cli = try CLIProcess()
+        let large = Data(repeating: 7, count: 50_000)
+        for index in 0..<300 {
+            let path = cli.path("large/\(index).bin")
+            try FileManager.default.createDirectory(
+                atPath: (path as NSString).deletingLastPathComponent,
+                withIntermediateDirectories: true
+            )
+            try (large + Data("\(index)".utf8)).write(to: URL(fileURLWithPath: path))
+        }
+        _ = try Self.writeFiles(cli, folder: "small", count: 5, tag: "small")
+        let arguments = { (folder: String) in ["embed", cli.path(folder), "--encoder", "builtin:bytes?dim=16"] }
+        #expect(try cli.run(arguments("large") + [cli.path("small")]).status == 0)
+        var failures = 0
+        for _ in 0..<30 {
+            let processes = try ["large", "large", "small"].map { try Self.start(cli, arguments($0)) }
+            for process in processes {
+                process.waitUntilExit()
+                if process.terminationStatus != 0 { failures += 1 }
+            }
+        }
+        #expect(failures == 0)
+    }
+
     /// Dimensions below and above the side-file threshold, so both inline rows and side files are
     /// interrupted.
     @Test(arguments: [(files: 400, dimension: 384), (files: 80, dimension: 300_000)])

@@ -8,7 +8,11 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "embcache-benchmarks",
         abstract: "Measure embcache against same-run baselines and print a Markdown table.",
         discussion: """
-            Suites: lookup (SQLite store, 10 K and 1 M entries, versus the seed's DuckDB cache), warm \
+            Suites: lookup (SQLite store, 10 K and 1 M entries by default, versus the seed's DuckDB cache; \
+            --entries 10000,10000000 adds the 10 M store, about 17 GB for each of the two caches, built, \
+            measured and deleted), cycle (800 files of 16 KB and of 50 KB, cold and warm, versus the seed's DuckDB cache on the \
+            same files and versus reading and hashing them alone), shared (two embcache processes warm on \
+            one cache file versus one process over both halves), warm \
             (800 × 50 KB get-or-compute versus SHA-256 alone on all cores), cold (800 inputs with a \
             5 ms encoder versus no cache), large (one 8.3 MB float16 record versus safetensors' numpy \
             loader), worker (1 KB inputs in batches of 64 through the numpy worker's no-op mode versus \
@@ -26,11 +30,11 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "Comma-separated suites: lookup, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, or all."
+            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, or all."
     )
     var suites = "all"
 
-    @Option(help: "Comma-separated store sizes for the lookup suite.")
+    @Option(help: "Comma-separated store sizes for the lookup suite; 10000000 needs about 35 GB of free disk.")
     var entries = "10000,1000000"
 
     @Option(help: "The PostgreSQL server for the postgres suite; EMBCACHE_TEST_POSTGRES_URL by default.")
@@ -65,10 +69,16 @@ struct BenchmarkCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: context.scratch) }
         var table = ResultTable()
         if all || selected.contains("lookup") {
+            var figures = [LookupBenchmark.Figures]()
             for count in entries.split(separator: ",").compactMap({ Int($0) }) {
-                try await LookupBenchmark(entries: count).run(context, into: &table)
+                figures.append(try await LookupBenchmark(entries: count).run(context, into: &table))
             }
+            LookupBenchmark.scaling(figures, into: &table)
         }
+        if all || selected.contains("cycle") {
+            for size in [16_000, 50_000] { try await CycleBenchmark(fileSize: size).run(context, into: &table) }
+        }
+        if all || selected.contains("shared") { try await SharedFileBenchmark().run(context, into: &table) }
         if all || selected.contains("warm") { try await WarmBenchmark().run(context, into: &table) }
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }

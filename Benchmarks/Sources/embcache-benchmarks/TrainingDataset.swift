@@ -49,20 +49,7 @@ struct TrainingDataset {
 
     /// Runs `embcache ARGUMENTS --store … --json` and returns its JSON report.
     func run(_ arguments: [String]) throws -> [String: Any] {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("embcache")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments + ["--store", store, "--json"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw BenchmarkFailure("embcache \(arguments.first ?? "") exited with \(process.terminationStatus)") }
-        return report
+        try EmbcacheProcess(arguments + ["--store", store]).report()
     }
 
     /// `embcache precompute` over the dataset.
