@@ -143,6 +143,8 @@ public enum LeasingConformance {
         try expectEqual(result.counters.failed, 0, "failed inputs")
         try expectEqual(encoder.encodedItems, 40, "items encoded")
         try expect(waited >= .milliseconds(500), "the held keys were encoded after \(waited), before the lease expired")
-        try expect(waited < .seconds(30), "the held keys took \(waited)")
+        // A bound on "nobody waits forever", generous because a test run on a loaded 2-core machine
+        // can keep this task from being scheduled for tens of seconds.
+        try expect(waited < .seconds(180), "the held keys took \(waited)")
     }
 }

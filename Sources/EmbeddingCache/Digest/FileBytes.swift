@@ -9,7 +9,8 @@ import Darwin
 /// Reads whole files for digesting and encoding, with errors that name the file.
 enum FileBytes {
     /// Regular files below this size are read with `open`, `fstat`, one `read` and `close`;
-    /// larger ones, and anything else, through `Data(contentsOf:options: .mappedIfSafe)`.
+    /// larger ones, empty ones (procfs files report a size of 0 and may fail to read), and anything
+    /// else, through `Data(contentsOf:options: .mappedIfSafe)`.
     ///
     /// A warm pass is reading and hashing, so the per-file cost of small inputs counts: on 800
     /// files of 16 KB, Foundation's path checks (a `getcwd` and three `stat` calls per file) made
@@ -25,7 +26,8 @@ enum FileBytes {
         guard descriptor >= 0 else { throw unreadable(path, POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)) }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size < directReadLimit,
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+            (1..<directReadLimit).contains(status.st_size),
             let bytes = readAll(descriptor, expected: Int(status.st_size))
         else { return try throughFoundation(path) }
         return bytes
