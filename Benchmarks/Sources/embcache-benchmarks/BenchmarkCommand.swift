@@ -22,7 +22,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             batch get from a 1 M-entry table and 800-record put, next to SQLite; one, two and four \
             embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
             the embcache binary), images (decode + pixel digest of a 224 × 224 RGB PNG versus libpng's own \
-            decode of it, in C), near-duplicates (all pairs within distance 4 among 100 000 pHashes \
+            decode of it, in C; a warm pass over 800 PNGs with the pixel key versus without), near-duplicates (all pairs within distance 4 among 100 000 pHashes \
             through the multi-index search versus an all-pairs scan, and a BK-tree). Build in release \
             mode: Scripts/benchmark.sh does it all.
             """
@@ -85,7 +85,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
         if all || selected.contains("precompute") { try await PrecomputeBenchmark().run(context, into: &table) }
         if all || selected.contains("export") { try await ExportBenchmark().run(context, into: &table) }
-        if all || selected.contains("images") { try await ImageBenchmark().run(context, into: &table) }
+        if all || selected.contains("images") {
+            try await ImageBenchmark().run(context, into: &table)
+            try await PixelKeyWarmBenchmark().run(context, into: &table)
+        }
         if all || selected.contains("near-duplicates") {
             try await NearDuplicatesBenchmark().run(context, into: &table)
         }
