@@ -9,6 +9,7 @@
 # The server runs as the postgres user (initdb refuses root). Durability is off (fsync,
 # synchronous_commit, full_page_writes), as suits a scratch database for tests, unless
 # EMBCACHE_POSTGRES_DURABLE=1 (benchmarks set it, so writes are measured as a real server does them).
+# shared_buffers is 512MB unless EMBCACHE_POSTGRES_SHARED_BUFFERS says otherwise (e.g. 3GB).
 set -euo pipefail
 
 if [ -n "${EMBCACHE_TEST_POSTGRES_URL:-}" ]; then
@@ -46,7 +47,8 @@ for _ in $(seq 50); do
     port=$((20000 + RANDOM % 30000))
     port_free "$port" && break
 done
-settings="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=512MB"
+settings="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
+settings="$settings -c shared_buffers=${EMBCACHE_POSTGRES_SHARED_BUFFERS:-512MB}"
 if [ "${EMBCACHE_POSTGRES_DURABLE:-0}" != 1 ]; then
     settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 fi

@@ -25,7 +25,7 @@ extension PostgresEmbeddingStore {
                 .finished(
                     try await self.client.withConnection { connection in
                         leased.value.store(true, ordering: .releasing)
-                        return try await connection.untilClosed(body)
+                        return try await connection.untilClosed(watchedBy: self.closeWatch, body)
                     }
                 )
             }

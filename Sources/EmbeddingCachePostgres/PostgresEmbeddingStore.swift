@@ -34,6 +34,8 @@ public final class PostgresEmbeddingStore: EmbeddingStoreLeasing, Service {
     let namespaceIDs = Mutex<[Namespace: Int32]>([:])
     /// Whether this instance has checked, and if needed migrated, the schema.
     let schemaReady = Atomic<Bool>(false)
+    /// Ends the wait of operations whose pooled connection closes under them.
+    let closeWatch = CloseWatch()
 
     /// Creates a store; it connects once ``run()`` is running.
     ///

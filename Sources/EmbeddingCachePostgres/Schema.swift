@@ -67,7 +67,9 @@ enum Schema {
             logger: logger
         )
         do {
-            try await connection.untilClosed { try await migrate($0, logger: logger, schema: configuration.schema) }
+            try await connection.untilClosed(watchedBy: CloseWatch()) {
+                try await migrate($0, logger: logger, schema: configuration.schema)
+            }
             try await connection.close()
         } catch {
             try? await connection.close()
