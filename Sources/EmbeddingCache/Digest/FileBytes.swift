@@ -42,7 +42,11 @@ enum FileBytes {
         while count <= expected {
             let got = readSome(descriptor, buffer + count, expected + 1 - count)
             if got < 0, errno == EINTR { continue }
-            guard got > 0 else { break }
+            guard got >= 0 else {
+                free(buffer)
+                return nil
+            }
+            if got == 0 { break }
             count += got
         }
         guard count == expected else {
