@@ -38,17 +38,7 @@ public struct PerceptualCollisionScan: Sendable {
         ) {
             index -> Result<PerceptualHash, EmbeddingCacheError> in
             Result { () throws(EmbeddingCacheError) in
-                let bytes: Data
-                do {
-                    bytes = try sources[index].bytes()
-                } catch {
-                    throw error as? EmbeddingCacheError
-                        ?? EmbeddingCacheError(
-                            .inputUnreadable,
-                            "cannot read '\(sources[index].name)'",
-                            underlying: error
-                        )
-                }
+                let bytes = try sources[index].loadBytes()
                 return PerceptualHash(of: try ImageDecoder().decode(bytes, label: sources[index].name))
             }
         }

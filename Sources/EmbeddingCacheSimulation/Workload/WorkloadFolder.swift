@@ -58,17 +58,7 @@ public struct WorkloadFolder: Sendable {
         ) {
             index in
             Result { () throws(EmbeddingCacheError) in
-                let bytes: Data
-                do {
-                    bytes = try sources[index].bytes()
-                } catch {
-                    throw error as? EmbeddingCacheError
-                        ?? EmbeddingCacheError(
-                            .inputUnreadable,
-                            "cannot read '\(sources[index].name)'",
-                            underlying: error
-                        )
-                }
+                let bytes = try sources[index].loadBytes()
                 try SimulationFiles.write(bytes, to: paths[index])
             }
         }

@@ -23,6 +23,19 @@ public struct WorkloadSource: Sendable {
         self.bytes = bytes
     }
 
+    /// Produces the file's bytes, with any failure as an error naming the file.
+    ///
+    /// - Throws: The producer's ``EmbeddingCacheError``, or ``EmbeddingCacheError/Code/inputUnreadable``
+    ///   naming ``name`` for any other error.
+    func loadBytes() throws(EmbeddingCacheError) -> Data {
+        do {
+            return try bytes()
+        } catch {
+            throw error as? EmbeddingCacheError
+                ?? EmbeddingCacheError(.inputUnreadable, "cannot read '\(name)'", underlying: error)
+        }
+    }
+
     /// A source copying the file at `path`, named by its path relative to `root` and grouped by
     /// its folder's name (the layout of image-classification datasets: `root/CLASS/FILE`).
     ///
