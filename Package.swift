@@ -60,10 +60,10 @@ let package = Package(
             name: "EmbeddingCacheEncoders",
             dependencies: ["EmbeddingCache", "EmbeddingCacheImages", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
+        .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders"]),
         .target(
             name: "EmbeddingCacheSimulation",
-            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
+            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheSQLite", "EmbeddingCacheEncoders"]
         ),
         .executableTarget(
             name: "embcache",

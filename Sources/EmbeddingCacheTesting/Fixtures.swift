@@ -1,4 +1,5 @@
 public import EmbeddingCache
+internal import EmbeddingCacheEncoders
 internal import FoundationEssentials
 
 /// Deterministic keys, namespaces and records for tests: the same seed always gives the same value.

@@ -1,5 +1,5 @@
 public import EmbeddingCache
-import EmbeddingCacheTesting
+import EmbeddingCacheEncoders
 import FoundationEssentials
 
 /// The first seed's batch-size sweep: throughput against batch size with no cache, with a cold

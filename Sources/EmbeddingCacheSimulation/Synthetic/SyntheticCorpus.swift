@@ -1,5 +1,5 @@
+import EmbeddingCacheEncoders
 public import EmbeddingCacheImages
-import EmbeddingCacheTesting
 import FoundationEssentials
 
 /// A stand-in for the first seed's corpus, generated: 10 classes × 20 objects × 8 views of

@@ -1,4 +1,4 @@
-import EmbeddingCacheTesting
+import EmbeddingCacheEncoders
 import Foundation
 
 /// One object of the synthetic corpus: a shape with its colour, size, proportions and pose,

@@ -1,6 +1,6 @@
 import EmbeddingCache
+import EmbeddingCacheEncoders
 import EmbeddingCacheImages
-import EmbeddingCacheTesting
 import FoundationEssentials
 
 /// The changes a churned image goes through: new bytes for the same pixels, a lossy re-save, a

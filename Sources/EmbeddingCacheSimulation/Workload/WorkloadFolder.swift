@@ -1,5 +1,5 @@
 public import EmbeddingCache
-import EmbeddingCacheTesting
+import EmbeddingCacheEncoders
 import FoundationEssentials
 
 /// The files of a churn simulation in a working folder, changed from cycle to cycle.
