@@ -10,5 +10,9 @@ cd "$(dirname "$0")/.."
 python3 -c "import duckdb, safetensors, numpy" 2>/dev/null || pip install --quiet duckdb safetensors numpy
 swift build -c release --product embcache-benchmarks
 swift build -c release --product embcache   # the precompute, export and postgres suites drive the CLI
+# The postgres suite's server is set up as for a 1 M-entry cache (about 2 GB): shared_buffers that
+# hold it, backed by huge pages when this runs as root (see Scripts/with-postgres.sh).
+export EMBCACHE_POSTGRES_SHARED_BUFFERS=${EMBCACHE_POSTGRES_SHARED_BUFFERS:-3GB}
+export EMBCACHE_POSTGRES_HUGE_PAGES=${EMBCACHE_POSTGRES_HUGE_PAGES:-1}
 EMBCACHE_POSTGRES_DURABLE=1 Scripts/with-postgres.sh \
     .build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache "$@"

@@ -10,6 +10,9 @@
 # synchronous_commit, full_page_writes), as suits a scratch database for tests, unless
 # EMBCACHE_POSTGRES_DURABLE=1 (benchmarks set it, so writes are measured as a real server does them).
 # shared_buffers is 512MB unless EMBCACHE_POSTGRES_SHARED_BUFFERS says otherwise (e.g. 3GB).
+# EMBCACHE_POSTGRES_HUGE_PAGES=1 backs shared memory with huge pages, as PostgreSQL's manual advises
+# for large shared_buffers: as root, it reserves them (vm.nr_hugepages) for the server's lifetime
+# and gives them back afterwards; without root or free memory it says so and runs without.
 set -euo pipefail
 
 if [ -n "${EMBCACHE_TEST_POSTGRES_URL:-}" ]; then
@@ -31,9 +34,11 @@ as_postgres() {
 dir=$(mktemp -d /tmp/embcache-postgres.XXXXXX)
 chmod 755 "$dir"
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+huge_pages_before=""
 cleanup() {
     as_postgres "$pg_bin/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
     rm -rf "$dir"
+    if [ -n "$huge_pages_before" ]; then echo "$huge_pages_before" > /proc/sys/vm/nr_hugepages; fi
 }
 trap cleanup EXIT
 
@@ -49,6 +54,19 @@ for _ in $(seq 50); do
 done
 settings="-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200"
 settings="$settings -c shared_buffers=${EMBCACHE_POSTGRES_SHARED_BUFFERS:-512MB}"
+if [ "${EMBCACHE_POSTGRES_HUGE_PAGES:-0}" = 1 ]; then
+    wanted=$(as_postgres "$pg_bin/postgres" -D "$dir/data" -C shared_memory_size_in_huge_pages \
+        -c "shared_buffers=${EMBCACHE_POSTGRES_SHARED_BUFFERS:-512MB}" -c max_connections=200)
+    before=$(cat /proc/sys/vm/nr_hugepages)
+    if echo $(( before + wanted )) 2>/dev/null > /proc/sys/vm/nr_hugepages \
+        && [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $(( before + wanted )) ]; then
+        huge_pages_before=$before
+        settings="$settings -c huge_pages=on"
+    else
+        [ -w /proc/sys/vm/nr_hugepages ] && echo "$before" > /proc/sys/vm/nr_hugepages
+        echo "notice: could not reserve $wanted huge pages (needs root and free memory); running without" >&2
+    fi
+fi
 if [ "${EMBCACHE_POSTGRES_DURABLE:-0}" != 1 ]; then
     settings="$settings -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 fi
@@ -59,5 +77,6 @@ PGPASSWORD=$password as_postgres "$pg_bin/psql" -h 127.0.0.1 -p "$port" -U postg
 
 export EMBCACHE_TEST_POSTGRES_URL="postgres://postgres:$password@127.0.0.1:$port/embcache"
 export EMBCACHE_TEST_POSTGRES_DATA="$dir/data"
-echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
+echo "PostgreSQL $("$pg_bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" \
+    "(shared_buffers ${EMBCACHE_POSTGRES_SHARED_BUFFERS:-512MB}${huge_pages_before:+, huge pages})"
 "$@"

@@ -19,11 +19,17 @@ public struct ContentDigest: Hashable, Comparable, Sendable, CustomStringConvert
     ///
     /// - Parameter bytes: Exactly 32 bytes, in the order SHA-256 produces them.
     /// - Returns: `nil` when `bytes` does not hold exactly 32 bytes.
+    @inlinable
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &words) { raw in
-            for (index, byte) in bytes.enumerated() { raw[index] = byte }
+            // One copy when the bytes are contiguous (arrays, Data, a database's buffer); a database
+            // row decodes thousands of digests per batch, so this is not a byte-by-byte loop.
+            let copied: Void? = bytes.withContiguousStorageIfAvailable { raw.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            if copied == nil {
+                for (index, byte) in bytes.enumerated() { raw[index] = byte }
+            }
         }
         self.words = words
     }
