@@ -41,9 +41,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "CEmbeddingCacheSQLiteSettings",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
+        .target(
             name: "EmbeddingCacheSQLite",
             dependencies: [
                 "EmbeddingCache",
+                "CEmbeddingCacheSQLiteSettings",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -140,7 +145,10 @@ let package = Package(
     ]
 )
 
-let cTargets: Set = ["CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheBenchmarkBaselines"]
+let cTargets: Set = [
+    "CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheSQLiteSettings",
+    "CEmbeddingCacheBenchmarkBaselines",
+]
 for target in package.targets where target.type != .system && !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))

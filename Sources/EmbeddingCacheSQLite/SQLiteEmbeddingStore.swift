@@ -1,4 +1,5 @@
 public import EmbeddingCache
+internal import CEmbeddingCacheSQLiteSettings
 internal import FoundationEssentials
 internal import GRDB
 internal import Synchronization
@@ -36,6 +37,12 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
     /// Namespace ids seen committed; namespace rows are never deleted, so an id never goes stale.
     let namespaceIDs = Mutex<[Namespace: Int64]>([:])
 
+    /// SQLite's process-wide settings, applied once, before the first store opens a connection:
+    /// memory statistics off, so that lookups running on several threads do not queue on the
+    /// global mutex that counts every allocation. (When the host opened SQLite connections of its
+    /// own first, SQLite keeps its settings and lookups merely run slower.)
+    private static let processSettings: Void = { _ = embcache_sqlite_disable_memory_statistics() }()
+
     /// The default database path.
     ///
     /// `$EMBCACHE_DIR/cache.sqlite`, else `$XDG_CACHE_HOME/embcache/cache.sqlite`, else
@@ -61,6 +68,7 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
     ///   SQLite database, belongs to another application, or was written by a newer embcache;
     ///   `.storeFailed` when it cannot be created or opened.
     public init(path: String, configuration: Configuration = Configuration()) throws {
+        _ = Self.processSettings
         self.path = path
         self.configuration = configuration
         self.sideFiles = SideFiles(directory: "\(path).blobs")
