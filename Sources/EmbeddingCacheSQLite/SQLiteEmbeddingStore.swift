@@ -1,5 +1,5 @@
-public import EmbeddingCache
 internal import CEmbeddingCacheSQLiteSettings
+public import EmbeddingCache
 internal import FoundationEssentials
 internal import GRDB
 internal import Synchronization

@@ -26,7 +26,9 @@ public struct ContentDigest: Hashable, Comparable, Sendable, CustomStringConvert
         withUnsafeMutableBytes(of: &words) { raw in
             // One copy when the bytes are contiguous (arrays, Data, a database's buffer); a database
             // row decodes thousands of digests per batch, so this is not a byte-by-byte loop.
-            let copied: Void? = bytes.withContiguousStorageIfAvailable { raw.copyMemory(from: UnsafeRawBufferPointer($0)) }
+            let copied: Void? = bytes.withContiguousStorageIfAvailable {
+                raw.copyMemory(from: UnsafeRawBufferPointer($0))
+            }
             if copied == nil {
                 for (index, byte) in bytes.enumerated() { raw[index] = byte }
             }

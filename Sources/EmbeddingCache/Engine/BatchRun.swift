@@ -7,8 +7,9 @@ struct BatchRun {
     let progress: (@Sendable (Int) -> Void)?
     var counters = CacheCounters()
 
-    /// Per input: the loaded bytes, or why they could not be loaded; `nil` until loaded.
-    private(set) var loaded: [Result<EncoderInput, EmbeddingCacheError>?]
+    /// Per input: its bytes while they are kept, `.success(nil)` once read, digested and released
+    /// (see ``load(_:workers:digesting:)``), or why it could not be read; `nil` until loaded.
+    private(set) var loaded: [Result<EncoderInput?, EmbeddingCacheError>?]
     /// Per input: its slot, or `nil` when it failed to load (or is not loaded yet).
     private(set) var slotOfInput: [Int?]
     /// Per slot: the digest, the first input with it, and how many inputs share it.
@@ -34,6 +35,11 @@ struct BatchRun {
     /// Without `digesting`, every loaded input gets its own slot and no digest is computed (the
     /// no-cache baseline pays no hashing).
     ///
+    /// With it, the bytes of an input read from files are released as soon as they are digested:
+    /// a warm pass needs only the digests, and holding every file of a large call in memory until
+    /// the end costs more than hashing (fresh pages for each buffer). Misses read their files
+    /// again when they are encoded; see ``encoderInputs(_:workers:)``.
+    ///
     /// - Returns: The slots this range created, in order.
     mutating func load(_ range: Range<Int>, workers: Int, digesting: Bool) async -> Range<Int> {
         let clock = ContinuousClock()
@@ -41,9 +47,10 @@ struct BatchRun {
         let inputs = self.inputs
         let loads = await ConcurrentMap.map(count: range.count, workers: workers) { offset in
             let input = inputs[range.lowerBound + offset]
-            return Result { () throws(EmbeddingCacheError) in
+            return Result { () throws(EmbeddingCacheError) -> (EncoderInput?, ContentDigest?) in
                 let loaded = try input.load()
-                return (loaded, digesting ? input.digest(of: loaded) : nil)
+                guard digesting else { return (loaded, nil) }
+                return (input.isReadFromFiles ? nil : loaded, input.digest(of: loaded))
             }
         }
         counters.digestSeconds += (clock.now - start).seconds
@@ -74,9 +81,32 @@ struct BatchRun {
         return firstNewSlot..<slots.count
     }
 
-    /// The encoder input of a slot.
-    func encoderInput(_ slot: Int) -> EncoderInput {
-        try! loaded[slots[slot].input]!.get()
+    /// The encoder inputs of slots, in order: bytes kept in memory, or the input read again, on
+    /// every core, and checked against the slot's digest, so that what the encoder sees is exactly
+    /// what was looked up and what its record is stored under. An input whose bytes changed since
+    /// they were digested fails alone, and nothing is stored for it.
+    func encoderInputs(_ slots: [Int], workers: Int) async -> [Result<EncoderInput, EmbeddingCacheError>] {
+        let inputs = self.inputs
+        let pending = slots.map { slot in
+            let (digest, input, _) = self.slots[slot]
+            return (input: input, digest: digest, kept: try! loaded[input]!.get())
+        }
+        return await ConcurrentMap.map(count: pending.count, workers: workers) { index in
+            let (position, digest, kept) = pending[index]
+            if let kept { return .success(kept) }
+            return Result { () throws(EmbeddingCacheError) in
+                let input = inputs[position]
+                let reloaded = try input.load()
+                guard input.digest(of: reloaded) == digest else {
+                    throw EmbeddingCacheError(
+                        .inputUnreadable,
+                        "'\(input.label)' changed while it was being embedded (its bytes no longer match the digest taken moments before); nothing was stored for it, run again",
+                        input: input.label
+                    )
+                }
+                return reloaded
+            }
+        }
     }
 
     /// Whether a slot's input is a composite of several parts.

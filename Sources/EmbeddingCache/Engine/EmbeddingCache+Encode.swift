@@ -79,13 +79,15 @@ extension EmbeddingCache {
     /// Calls the encoder for one batch and checks every record against its schema.
     ///
     /// - Returns: The valid records with their slots; every other slot of the batch is failed.
-    private func encodeAndValidate(_ batch: [Int], _ run: inout BatchRun) async -> [(Int, TensorRecord)] {
+    private func encodeAndValidate(_ slots: [Int], _ run: inout BatchRun) async -> [(Int, TensorRecord)] {
+        let (batch, inputs) = await readyInputs(slots, &run)
+        guard !batch.isEmpty else { return [] }
         let clock = ContinuousClock()
         let start = clock.now
         run.counters.encoded += batch.count
         let results: [Result<TensorRecord, EmbeddingCacheError>]
         do {
-            results = try await encoder.encode(batch.map(run.encoderInput))
+            results = try await encoder.encode(inputs)
         } catch {
             run.counters.encodeSeconds += (clock.now - start).seconds
             let failure =
@@ -141,6 +143,29 @@ extension EmbeddingCache {
     private func land(_ batch: StoredBatch, _ run: inout BatchRun) {
         run.counters.storeSeconds += batch.seconds
         for item in batch.items { run.resolve(item.slot, .success((item.record, .encoder))) }
+    }
+
+    /// The inputs of slots about to be encoded or digested again (see
+    /// ``BatchRun/encoderInputs(_:workers:)``); a slot whose input cannot be read again, or
+    /// changed, fails alone. Reading again counts as digest time.
+    ///
+    /// - Returns: The slots that are ready, and their inputs, in order.
+    func readyInputs(_ slots: [Int], _ run: inout BatchRun) async -> (slots: [Int], inputs: [EncoderInput]) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let loaded = await run.encoderInputs(slots, workers: configuration.digestConcurrency)
+        run.counters.digestSeconds += (clock.now - start).seconds
+        var ready = (slots: [Int](), inputs: [EncoderInput]())
+        for (slot, input) in zip(slots, loaded) {
+            switch input {
+            case .success(let input):
+                ready.slots.append(slot)
+                ready.inputs.append(input)
+            case .failure(let error):
+                fail(slot, error, &run)
+            }
+        }
+        return ready
     }
 
     /// Fails a slot with `error`, naming its input and the namespace, and releases its waiters.

@@ -25,16 +25,16 @@ extension EmbeddingCache {
     func lookUpSecondary(_ misses: Misses, _ key: any SecondaryKey, _ run: inout BatchRun) async throws -> Misses {
         let candidates = misses.all.filter { !run.isComposite($0) }
         guard !candidates.isEmpty else { return misses }
+        let (readable, inputs) = await readyInputs(candidates, &run)
         let clock = ContinuousClock()
         let start = clock.now
-        let inputs = candidates.map(run.encoderInput)
         let digests = await ConcurrentMap.map(count: inputs.count, workers: configuration.digestConcurrency) { index in
             Result { () throws(EmbeddingCacheError) in try key.digest(of: inputs[index]) }
         }
-        run.counters.secondaryDigests += candidates.count
+        run.counters.secondaryDigests += readable.count
         run.counters.digestSeconds += (clock.now - start).seconds
         var digested = [Int]()
-        for (slot, digest) in zip(candidates, digests) {
+        for (slot, digest) in zip(readable, digests) {
             switch digest {
             case .success(let digest):
                 run.secondaryDigests[slot] = digest

@@ -86,6 +86,13 @@ public struct EmbeddingInput: Sendable {
         }
     }
 
+    /// Whether any part is read from a file, and so can be read again rather than kept in memory.
+    var isReadFromFiles: Bool {
+        parts.contains { part in
+            if case .file = part { true } else { false }
+        }
+    }
+
     /// The key's content digest of loaded parts: SHA-256 of the bytes for a single input, the
     /// framed ``ContentDigest/composite(_:)`` for a composite.
     ///

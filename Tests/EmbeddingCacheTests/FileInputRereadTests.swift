@@ -1,0 +1,92 @@
+import EmbeddingCache
+import EmbeddingCacheTesting
+import Foundation
+import Synchronization
+import Testing
+
+/// File inputs are released once digested and read again only for the misses that are encoded;
+/// what is encoded must be exactly what was digested.
+struct FileInputRereadTests {
+    /// Writes `contents` as numbered files in a fresh folder.
+    static func files(_ contents: [String]) throws -> [String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reread-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return try contents.enumerated().map { index, content in
+            let path = folder.appendingPathComponent("\(index).txt").path
+            try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+    }
+
+    @Test func encodedMissesAreTheBytesThatWereDigested() async throws {
+        let contents = ["first", "second", "third", "second"]
+        let paths = try Self.files(contents)
+        let encoder = CountingEncoder()
+        let store = InMemoryEmbeddingStore()
+        let cache = EmbeddingCache(store: store, encoder: encoder)
+        let cold = try await cache.results(for: paths.map(EmbeddingInput.file))
+        #expect(cold.counters.encoded == 3 && cold.counters.failed == 0)
+        let vectors = try cold.results.map { try $0.get()["embedding"]!.floatValues() }
+        #expect(vectors == contents.map { encoder.expectedVector(for: Array($0.utf8)) })
+        let stored = try await store.records(for: contents.map { ContentDigest(of: Data($0.utf8)) }, in: cache.namespace)
+        #expect(stored.allSatisfy { $0 != nil })
+        let warm = try await cache.results(for: paths.map(EmbeddingInput.file))
+        #expect(warm.counters.hits == 4 && encoder.encodedItems == 3)
+    }
+
+    @Test func aFileEditedAfterItsLookupFailsAloneAndNothingIsStoredForIt() async throws {
+        let paths = try Self.files(["kept", "edited", "also kept"])
+        let store = EditingStore(base: InMemoryEmbeddingStore()) {
+            try! Data("edited later".utf8).write(to: URL(fileURLWithPath: paths[1]))
+        }
+        let encoder = CountingEncoder()
+        let cache = EmbeddingCache(store: store, encoder: encoder)
+        let result = try await cache.results(for: paths.map(EmbeddingInput.file))
+        #expect(result.counters.failed == 1 && result.counters.misses == 2)
+        #expect(throws: EmbeddingCacheError.self) { try result.results[1].get() }
+        if case .failure(let error) = result.results[1] {
+            #expect(error.code == .inputUnreadable && error.input == paths[1])
+            #expect(error.message.contains("changed while it was being embedded"))
+        }
+        #expect(try result.results[0].get()["embedding"]!.floatValues() == encoder.expectedVector(for: Array("kept".utf8)))
+        let digests = ["edited", "edited later"].map { ContentDigest(of: Data($0.utf8)) }
+        #expect(try await store.base.records(for: digests, in: cache.namespace) == [nil, nil])
+        #expect(try await store.statistics().totalEntries == 2)
+    }
+}
+
+/// A store that runs an edit once, when the first lookup arrives: the moment between digesting a
+/// file and reading it again to encode it.
+final class EditingStore: EmbeddingStore {
+    let base: any EmbeddingStore
+    private let edit: Mutex<(@Sendable () -> Void)?>
+
+    init(base: any EmbeddingStore, edit: @escaping @Sendable () -> Void) {
+        self.base = base
+        self.edit = Mutex(edit)
+    }
+
+    func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
+        edit.withLock { edit in
+            edit?()
+            edit = nil
+        }
+        return try await base.records(for: digests, in: namespace)
+    }
+
+    func put(_ entries: [StoreEntry], in namespace: Namespace) async throws {
+        try await base.put(entries, in: namespace)
+    }
+
+    func delete(_ digests: [ContentDigest], in namespace: Namespace) async throws -> Int {
+        try await base.delete(digests, in: namespace)
+    }
+
+    func statistics() async throws -> StoreStatistics { try await base.statistics() }
+
+    func prune(_ criteria: PruneCriteria) async throws -> PruneReport { try await base.prune(criteria) }
+
+    func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry] {
+        try await base.entries(in: namespace, after: after, limit: limit)
+    }
+}
