@@ -29,7 +29,7 @@ struct FileInputRereadTests {
         let vectors = try cold.results.map { try $0.get()["embedding"]!.floatValues() }
         #expect(vectors == contents.map { encoder.expectedVector(for: Array($0.utf8)) })
         let digests = contents.map { ContentDigest(of: Data($0.utf8)) }
-        let stored = try await store.records(for: digests, in: cache.namespace)
+        let stored = await store.records(for: digests, in: cache.namespace)
         #expect(stored.allSatisfy { $0 != nil })
         let warm = try await cache.results(for: paths.map(EmbeddingInput.file))
         #expect(warm.counters.hits == 4 && encoder.encodedItems == 3)
