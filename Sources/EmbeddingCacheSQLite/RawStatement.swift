@@ -83,9 +83,20 @@ struct RawStatement {
         sqlite3_column_int64(handle, index)
     }
 
-    /// Whether column `index` of the current row is NULL.
-    func isNull(at index: Int32) -> Bool {
-        sqlite3_column_type(handle, index) == SQLITE_NULL
+    /// The storage class of column `index` in the current row.
+    func type(at index: Int32) -> ColumnType {
+        switch sqlite3_column_type(handle, index) {
+        case SQLITE_NULL: .null
+        case SQLITE_INTEGER: .integer
+        case SQLITE_FLOAT: .float
+        case SQLITE_TEXT: .text
+        default: .blob
+        }
+    }
+
+    /// SQLite's storage classes.
+    enum ColumnType {
+        case null, integer, float, text, blob
     }
 
     /// A copy of the blob in column `index` of the current row.

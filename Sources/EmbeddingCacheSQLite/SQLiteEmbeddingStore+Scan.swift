@@ -40,7 +40,7 @@ extension SQLiteEmbeddingStore {
                         guard let digest = statement.digest(at: 0) else { continue }
                         let checksum = UInt32(truncatingIfNeeded: statement.int64(at: 2))
                         let payload =
-                            statement.isNull(at: 1)
+                            statement.type(at: 1) == .null
                             ? self.sideFiles.read(
                                 SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum)
                             )

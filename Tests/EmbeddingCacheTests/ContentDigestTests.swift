@@ -47,6 +47,21 @@ struct ContentDigestTests {
         #expect(try ContentDigest(ofFileAt: path).hex == String(printed.prefix(64)))
     }
 
+    /// Sets and dictionaries hash only a digest's first 8 bytes; digests that share them must
+    /// still be told apart by their other 24.
+    @Test func digestsSharingTheirFirstWordAreDistinctKeys() {
+        let prefix = [UInt8](repeating: 0xAB, count: 8)
+        let digests = (0..<64).map { last in
+            ContentDigest(bytes: prefix + [UInt8](repeating: 0, count: 23) + [UInt8(last)])!
+        }
+        let slots = Dictionary(digests.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(slots.count == 64)
+        #expect(Set(digests).count == 64)
+        #expect(digests.enumerated().allSatisfy { slots[$1] == $0 })
+        let other = ContentDigest(bytes: prefix + [UInt8](repeating: 1, count: 24))!
+        #expect(slots[other] == nil)
+    }
+
     @Test func aFolderIsAnUnreadableInputNamingItsPath() throws {
         let path = FileManager.default.temporaryDirectory.path
         #expect {

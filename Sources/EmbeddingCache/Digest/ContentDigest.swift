@@ -96,7 +96,21 @@ public struct ContentDigest: Hashable, Comparable, Sendable, CustomStringConvert
     /// Hashes the digest; its bytes are already uniformly distributed.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(words.0)
-        hasher.combine(words.1)
+    }
+
+    /// The hash value sets and dictionaries use: the first word, mixed with the table's seed by
+    /// splitmix64's finalizer, without building a `Hasher`.
+    ///
+    /// This is `Hashable`'s underscored customization point, the one the standard library's own
+    /// integers implement. A warm pass claims, deduplicates and releases every key through
+    /// dictionaries, and a `Hasher` per digest cost more than those dictionaries' other work. The
+    /// word is already uniformly distributed; the seeded mix keeps crafted inputs from choosing
+    /// their buckets, since the seed is random per process and the mix spreads every bit.
+    public func _rawHashValue(seed: Int) -> Int {
+        var mixed = words.0 ^ UInt64(UInt(bitPattern: seed))
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: mixed ^ (mixed >> 31))
     }
 
     private static func nibble(_ character: UInt8) -> UInt8? {

@@ -40,7 +40,8 @@ enum FileBytes {
         guard let buffer = malloc(expected + 1) else { return nil }
         var count = 0
         while count <= expected {
-            let got = readSome(descriptor, buffer + count, expected + 1 - count)
+            let requested = expected + 1 - count
+            let got = readSome(descriptor, buffer + count, requested)
             if got < 0, errno == EINTR { continue }
             guard got >= 0 else {
                 free(buffer)
@@ -48,6 +49,9 @@ enum FileBytes {
             }
             if got == 0 { break }
             count += got
+            // A short read that stops at the size `fstat` reported is the end of the file; a second
+            // call to see 0 bytes would cost a system call per file on the warm path.
+            if count == expected, got < requested { break }
         }
         guard count == expected else {
             free(buffer)

@@ -60,10 +60,15 @@ struct BatchRun {
         slotOfDigest.reserveCapacity(slots.count + range.count)
         var failed = 0
         for (index, load) in zip(range, loads) {
-            loaded[index] = load.map(\.0)
-            guard case .success(let (_, digest)) = load else {
+            let digest: ContentDigest?
+            switch load {
+            case .failure(let error):
+                loaded[index] = .failure(error)
                 failed += 1
                 continue
+            case .success(let (bytes, loadedDigest)):
+                loaded[index] = .success(bytes)
+                digest = loadedDigest
             }
             if let digest, let slot = slotOfDigest[digest] {
                 slots[slot].multiplicity += 1

@@ -16,32 +16,14 @@ package enum ConcurrentMap {
         _ transform: @escaping @Sendable (Int) -> T
     ) async -> [T] {
         guard count > 1, workers > 1 else { return (0..<count).map(transform) }
-        let slots = ResultSlots<T>(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { index in
-            slots.set(index, transform(index))
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            // Each index is initialized by exactly one iteration, and the array is read only after
+            // `concurrentPerform` has returned; writing in place spares a copy of every element.
+            nonisolated(unsafe) let elements = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                (elements + index).initialize(to: transform(index))
+            }
+            initialized = count
         }
-        return slots.values()
     }
-}
-
-/// Write-once slots filled by disjoint indices from several threads, read after they all finish.
-private final class ResultSlots<T: Sendable>: @unchecked Sendable {
-    // Raw memory rather than an array property: concurrent writes to distinct indices of a class's
-    // array would trip Swift's exclusivity checks. Each index is written by exactly one thread and
-    // read only after `concurrentPerform` has returned.
-    private let storage: UnsafeMutableBufferPointer<T?>
-
-    init(count: Int) {
-        storage = .allocate(capacity: count)
-        storage.initialize(repeating: nil)
-    }
-
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    func set(_ index: Int, _ value: T) { storage[index] = value }
-
-    func values() -> [T] { storage.map { $0! } }
 }

@@ -64,58 +64,47 @@ public enum RecordCodec {
         return record
     }
 
-    private struct Entry {
-        var name: String
-        var dtype: DType
-        var shape: [Int]
-        var byteCount: Int
-    }
-
+    /// Parses the header into tensors whose bytes are placeholders, then points each at its slice
+    /// of the payload once the header's end (where the first tensor starts) is known. A warm read
+    /// decodes every record it serves, so this allocates only the tensor list and each shape.
     private static func decodeIfValid(_ payload: Data) -> TensorRecord? {
-        let parsed: (entries: [Entry], headerEnd: Int)? = payload.withUnsafeBytes { raw in
-            var reader = ByteReader(raw)
-            guard reader.read(UInt32.self) == magicWord, let count = reader.read(UInt32.self) else { return nil }
-            var entries = [Entry]()
-            entries.reserveCapacity(Int(min(count, 64)))
-            for _ in 0..<count {
-                guard let nameLength = reader.read(UInt16.self),
-                    let nameBytes = reader.read(count: Int(nameLength)),
-                    let dtypeCode = reader.read(UInt8.self), let dtype = DType(code: dtypeCode),
-                    let rank = reader.read(UInt8.self)
-                else { return nil }
-                var shape = [Int]()
-                shape.reserveCapacity(Int(rank))
-                for _ in 0..<rank {
-                    guard let dimension = reader.read(UInt64.self), dimension <= UInt64(Int.max) else { return nil }
-                    shape.append(Int(dimension))
-                }
-                guard let elements = Tensor.elementCount(of: shape) else { return nil }
-                let (byteCount, overflow) = elements.multipliedReportingOverflow(by: dtype.byteWidth)
-                guard !overflow else { return nil }
-                entries.append(
-                    Entry(
-                        name: String(decoding: nameBytes, as: UTF8.self),
-                        dtype: dtype,
-                        shape: shape,
-                        byteCount: byteCount
-                    )
-                )
-            }
-            return (entries, reader.offset)
-        }
-        guard let (entries, headerEnd) = parsed else { return nil }
+        guard let (parsed, headerEnd) = payload.withUnsafeBytes({ parseHeader($0) }) else { return nil }
+        var tensors = parsed
         var offset = padded(headerEnd)
-        var tensors = [(name: String, tensor: Tensor)]()
-        tensors.reserveCapacity(entries.count)
         let base = payload.startIndex
-        for entry in entries {
-            guard offset + entry.byteCount <= payload.count else { return nil }
-            let data = payload[(base + offset)..<(base + offset + entry.byteCount)]
-            tensors.append((entry.name, Tensor(unchecked: entry.dtype, shape: entry.shape, data: data)))
-            offset += padded(entry.byteCount)
+        for index in tensors.indices {
+            let tensor = tensors[index].tensor
+            // The header's parse checked that this product does not overflow.
+            let byteCount = Tensor.elementCount(of: tensor.shape)! * tensor.dtype.byteWidth
+            guard offset + byteCount <= payload.count else { return nil }
+            let data = payload[(base + offset)..<(base + offset + byteCount)]
+            tensors[index].tensor = Tensor(unchecked: tensor.dtype, shape: tensor.shape, data: data)
+            offset += padded(byteCount)
         }
         guard offset == payload.count else { return nil }
         return TensorRecord(unchecked: tensors)
+    }
+
+    /// The header's tensors, each with empty data, and the offset where the header ends.
+    private static func parseHeader(
+        _ raw: UnsafeRawBufferPointer
+    ) -> (tensors: [(name: String, tensor: Tensor)], end: Int)? {
+        var reader = ByteReader(raw)
+        guard reader.read(UInt32.self) == magicWord, let count = reader.read(UInt32.self) else { return nil }
+        var tensors = [(name: String, tensor: Tensor)]()
+        tensors.reserveCapacity(Int(min(count, 64)))
+        for _ in 0..<count {
+            guard let nameLength = reader.read(UInt16.self),
+                let nameBytes = reader.read(count: Int(nameLength)),
+                let dtypeCode = reader.read(UInt8.self), let dtype = DType(code: dtypeCode),
+                let rank = reader.read(UInt8.self), let shape = reader.readDimensions(Int(rank)),
+                let elements = Tensor.elementCount(of: shape),
+                !elements.multipliedReportingOverflow(by: dtype.byteWidth).overflow
+            else { return nil }
+            let name = String(decoding: nameBytes, as: UTF8.self)
+            tensors.append((name, Tensor(unchecked: dtype, shape: shape, data: Data())))
+        }
+        return (tensors, reader.offset)
     }
 
     static func padded(_ count: Int) -> Int {
@@ -146,5 +135,23 @@ struct ByteReader {
         guard count >= 0, offset + count <= raw.count else { return nil }
         defer { offset += count }
         return raw[offset..<offset + count]
+    }
+
+    /// Reads `rank` u64 dimensions, or `nil` when they run past the end or exceed `Int.max`.
+    mutating func readDimensions(_ rank: Int) -> [Int]? {
+        guard offset + rank * 8 <= raw.count else { return nil }
+        let start = offset
+        offset += rank * 8
+        var valid = true
+        let shape = [Int](unsafeUninitializedCapacity: rank) { buffer, initialized in
+            for index in 0..<rank {
+                let word = raw.loadUnaligned(fromByteOffset: start + index * 8, as: UInt64.self)
+                let dimension = UInt64(littleEndian: word)
+                valid = valid && dimension <= UInt64(Int.max)
+                buffer[index] = Int(truncatingIfNeeded: dimension)
+            }
+            initialized = rank
+        }
+        return valid ? shape : nil
     }
 }
