@@ -69,11 +69,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: context.scratch) }
         var table = ResultTable()
         if all || selected.contains("lookup") {
-            var figures = [LookupBenchmark.Figures]()
-            for count in entries.split(separator: ",").compactMap({ Int($0) }) {
-                figures.append(try await LookupBenchmark(entries: count).run(context, into: &table))
-            }
-            LookupBenchmark.scaling(figures, into: &table)
+            let sizes = entries.split(separator: ",").compactMap { Int($0) }
+            try await LookupBenchmark.runAll(sizes, context, into: &table)
         }
         if all || selected.contains("cycle") {
             for size in [16_000, 50_000] { try await CycleBenchmark(fileSize: size).run(context, into: &table) }

@@ -13,26 +13,21 @@ struct LookupBenchmark {
     struct Figures {
         let entries: Int
         let singleP50: Double
+        /// The smallest store's single-key p50, measured alternately with this store's lookups.
+        let referenceP50: Double?
+        /// This store, kept open and on disk when it is the reference for larger ones.
+        let lookups: StoreLookups
     }
 
-    func run(_ context: BenchmarkContext, into table: inout ResultTable) async throws -> Figures {
-        let path = context.path("lookup-\(entries).sqlite")
-        let seedPath = context.path("seed-\(entries).duckdb")
-        defer {
-            for file in [path, path + "-wal", path + "-shm", path + ".blobs", seedPath, seedPath + ".wal"] {
-                try? FileManager.default.removeItem(atPath: file)
-            }
-        }
-        let checksum = RecordChecksum(namespace: namespace)
-        let buildSeconds = try await fill(path, checksum)
-        // Closing the filled store checkpoints the WAL into the file: its size is what stays on disk.
-        let bytesPerEntry = Double(FileSize.of(path)) / Double(entries)
-        let store = try SQLiteEmbeddingStore(path: path)
-        var generator = SplitMix(seed: 42)
-        let batches = (0..<40).map { _ in (0..<800).map { _ in Self.digest(Int(generator.next() % UInt64(entries))) } }
-        let singles = (0..<4000).map { _ in Self.digest(Int(generator.next() % UInt64(entries))) }
+    /// A filled store and the keys its single-key lookups ask for, every one verified.
+    struct StoreLookups {
+        let store: SQLiteEmbeddingStore
+        let namespace: Namespace
+        let singles: [ContentDigest]
 
+        /// Looks `digests` up and checks every record's checksum.
         func fetch(_ digests: [ContentDigest]) async throws {
+            let checksum = RecordChecksum(namespace: namespace)
             let found = try await store.records(for: digests, in: namespace)
             for (digest, stored) in zip(digests, found) {
                 guard let stored, checksum.open(stored, digest: digest) != nil else {
@@ -40,23 +35,58 @@ struct LookupBenchmark {
                 }
             }
         }
+    }
+
+    /// Fills the store, measures it against the seed's DuckDB cache and adds its rows.
+    ///
+    /// - Parameter reference: The smallest store, kept open: each single-key lookup here is
+    ///   followed by one there, so that the scaling ratio compares p50s from the same seconds
+    ///   rather than from runs minutes apart on a machine whose load drifts. Without one, this
+    ///   store is kept (it becomes the reference); with one, it is deleted.
+    func run(
+        _ context: BenchmarkContext,
+        reference: StoreLookups?,
+        into table: inout ResultTable
+    ) async throws -> Figures {
+        let path = context.path("lookup-\(entries).sqlite")
+        let seedPath = context.path("seed-\(entries).duckdb")
+        let deletedStoreFiles = reference == nil ? [] : [path, path + "-wal", path + "-shm", path + ".blobs"]
+        defer {
+            for file in deletedStoreFiles + [seedPath, seedPath + ".wal"] {
+                try? FileManager.default.removeItem(atPath: file)
+            }
+        }
+        let buildSeconds = try await fill(path, RecordChecksum(namespace: namespace))
+        // Closing the filled store checkpoints the WAL into the file: its size is what stays on disk.
+        let bytesPerEntry = Double(FileSize.of(path)) / Double(entries)
+        var generator = SplitMix(seed: 42)
+        let batches = (0..<40).map { _ in (0..<800).map { _ in Self.digest(Int(generator.next() % UInt64(entries))) } }
+        let lookups = StoreLookups(
+            store: try SQLiteEmbeddingStore(path: path),
+            namespace: namespace,
+            singles: (0..<4000).map { _ in Self.digest(Int(generator.next() % UInt64(entries))) }
+        )
         // Warm: every key is looked up once before timing, so its pages are in the page cache and
         // mapped into this process (a first touch of a mapped page costs a minor fault).
         var firstIndex = 0
         let firstTouch = try await Timing.seconds(repeats: batches.count) {
-            try await fetch(batches[firstIndex])
+            try await lookups.fetch(batches[firstIndex])
             firstIndex += 1
         }
-        for key in singles { try await fetch([key]) }
+        for key in lookups.singles { try await lookups.fetch([key]) }
         var batchIndex = 0
         let batchSeconds = try await Timing.seconds(repeats: batches.count) {
-            try await fetch(batches[batchIndex])
+            try await lookups.fetch(batches[batchIndex])
             batchIndex += 1
         }
-        var singleIndex = 0
-        let singleSeconds = try await Timing.seconds(repeats: singles.count) {
-            try await fetch([singles[singleIndex]])
-            singleIndex += 1
+        var singleSeconds = [Double]()
+        var referenceSeconds = [Double]()
+        for (index, key) in lookups.singles.enumerated() {
+            singleSeconds += try await Timing.seconds(repeats: 1) { try await lookups.fetch([key]) }
+            if let reference {
+                let referenceKey = reference.singles[index % reference.singles.count]
+                referenceSeconds += try await Timing.seconds(repeats: 1) { try await reference.fetch([referenceKey]) }
+            }
         }
         let perKey = Timing.percentile(batchSeconds, 0.5) / 800 * 1e6
         let firstTouchPerKey = Timing.percentile(firstTouch, 0.5) / 800 * 1e6
@@ -108,21 +138,37 @@ struct LookupBenchmark {
             ratio: "\(Timing.format(bytesPerEntry / 1536))×",
             target: "≤ 1.2×"
         )
-        return Figures(entries: entries, singleP50: singleP50)
+        return Figures(
+            entries: entries,
+            singleP50: singleP50,
+            referenceP50: referenceSeconds.isEmpty ? nil : Timing.percentile(referenceSeconds, 0.5) * 1e6,
+            lookups: lookups
+        )
     }
 
-    /// The row comparing the single-key p50 of the largest store with the smallest one's.
-    static func scaling(_ figures: [Figures], into table: inout ResultTable) {
-        guard let smallest = figures.min(by: { $0.entries < $1.entries }),
-            let largest = figures.max(by: { $0.entries < $1.entries }), largest.entries > smallest.entries
-        else { return }
-        table.add(
-            "lookup p50 at \(label(largest.entries)) entries against \(label(smallest.entries)) entries, single key",
-            embcache: "\(Timing.format(largest.singleP50)) µs",
-            baseline: "\(Timing.format(smallest.singleP50)) µs at \(label(smallest.entries)) entries",
-            ratio: "\(Timing.format(largest.singleP50 / smallest.singleP50))×",
-            target: "≤ 2×"
-        )
+    /// Runs the sizes in ascending order, the smallest kept as every other one's reference, and
+    /// adds a scaling row for each larger size.
+    static func runAll(_ sizes: [Int], _ context: BenchmarkContext, into table: inout ResultTable) async throws {
+        var smallest: Figures?
+        for entries in sizes.sorted() {
+            let figures = try await LookupBenchmark(entries: entries).run(
+                context,
+                reference: smallest?.lookups,
+                into: &table
+            )
+            guard let smallest, let referenceP50 = figures.referenceP50 else {
+                smallest = figures
+                continue
+            }
+            table.add(
+                "lookup p50 at \(label(entries)) entries against \(label(smallest.entries)) entries, single key, "
+                    + "lookups alternating between the two stores",
+                embcache: "\(Timing.format(figures.singleP50)) µs",
+                baseline: "\(Timing.format(referenceP50)) µs at \(label(smallest.entries)) entries",
+                ratio: "\(Timing.format(figures.singleP50 / referenceP50))×",
+                target: "≤ 2×"
+            )
+        }
     }
 
     private static func label(_ entries: Int) -> String {
