@@ -26,6 +26,24 @@ struct EmbeddingCacheEngineTests {
         #expect(cache.counters.inputs == 80 && cache.counters.hits == 40)
     }
 
+    /// Past `parallelLookupThreshold` keys, a lookup runs as many concurrent parts; every input
+    /// must still get its own record, in order, with hits and misses counted once.
+    @Test func aLargeCallLookedUpInConcurrentPartsServesEveryInputItsOwnRecord() async throws {
+        var configuration = EmbeddingCache.Configuration()
+        configuration.digestConcurrency = 3
+        let encoder = CountingEncoder()
+        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder, configuration: configuration)
+        let stored = Self.inputs(1000)
+        _ = try await cache.results(for: stored)
+        let names = (0..<1200).map { "input-\($0)" } + (0..<300).map { "input-\($0 * 3)" }
+        let order = names.indices.shuffled()
+        let result = try await cache.results(for: order.map { .text(names[$0], label: names[$0]) })
+        #expect(result.counters.hits == 1300 && result.counters.misses == 200 && result.counters.duplicates == 300)
+        #expect(encoder.encodedItems == 1200)
+        let expected = order.map { encoder.expectedVector(for: Array(names[$0].utf8)) }
+        #expect(Self.vectors(try result.results.map { try $0.get() }) == expected)
+    }
+
     @Test func repeatedInputsAreEncodedOnceAndReturnedInOrder() async throws {
         let encoder = CountingEncoder()
         let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)

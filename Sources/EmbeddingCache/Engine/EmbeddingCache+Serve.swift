@@ -1,7 +1,15 @@
 extension EmbeddingCache {
-    /// Lookups of more keys than this are split into one concurrent request per core, so the
-    /// store's work and the checksum verification run on every core.
+    /// Lookups of more keys than this are split into ``lookupPartsPerCore`` concurrent requests
+    /// per core, so the store's work and the checksum verification run on every core.
     static let parallelLookupThreshold = 256
+
+    /// Concurrent lookup requests per core for a large lookup. With more parts than cores, a core
+    /// that other work slows down leaves its remaining parts to the others instead of holding up
+    /// the call, and each part's records are verified while they are still in the cache. On 800
+    /// keys and 2 cores, four per core (parts of 100 keys) took the warm 16 KB cycle from
+    /// 1.34–1.37× to 1.29–1.33× of read + SHA-256 in alternating runs on a busy machine, against
+    /// 1.32–1.34× for eight.
+    static let lookupPartsPerCore = 4
 
     /// The slots a lookup did not serve, each sorted.
     struct Misses {
@@ -53,14 +61,16 @@ extension EmbeddingCache {
         }
     }
 
-    /// Looks the owned slots up, in one request or, for many keys, one concurrent request per core.
+    /// Looks the owned slots up, in one request or, for many keys, several concurrent requests per
+    /// core (see ``lookupPartsPerCore``).
     ///
     /// - Parameter source: How records found are counted: `.store` (hits), or `.encoder` for keys
     ///   that missed and were then encoded by another process holding their lease.
     /// - Returns: The slots to encode: absent, or stored with a checksum that does not match.
     func lookUp(_ owned: [Int], _ run: inout BatchRun, source: RecordSource = .store) async throws -> Misses {
         guard !owned.isEmpty else { return Misses() }
-        let parts = owned.count >= Self.parallelLookupThreshold ? max(1, configuration.digestConcurrency) : 1
+        let cores = configuration.digestConcurrency
+        let parts = owned.count >= Self.parallelLookupThreshold && cores > 1 ? cores * Self.lookupPartsPerCore : 1
         let size = (owned.count + parts - 1) / parts
         let clock = ContinuousClock()
         let start = clock.now
