@@ -57,21 +57,24 @@ struct FileInputRereadTests {
     }
 }
 
-/// A store that runs an edit once, when the first lookup arrives: the moment between digesting a
-/// file and reading it again to encode it.
+/// A store that runs an edit once, when lookup number `atLookup` (from 1) arrives: by default the
+/// moment between digesting a file and reading it again to encode it.
 final class EditingStore: EmbeddingStore {
     let base: any EmbeddingStore
-    private let edit: Mutex<(@Sendable () -> Void)?>
+    private let pending: Mutex<(lookupsLeft: Int, edit: (@Sendable () -> Void)?)>
 
-    init(base: any EmbeddingStore, edit: @escaping @Sendable () -> Void) {
+    init(base: any EmbeddingStore, atLookup: Int = 1, edit: @escaping @Sendable () -> Void) {
         self.base = base
-        self.edit = Mutex(edit)
+        self.pending = Mutex((atLookup, edit))
     }
 
     func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
-        edit.withLock { edit in
-            edit?()
-            edit = nil
+        pending.withLock { pending in
+            pending.lookupsLeft -= 1
+            if pending.lookupsLeft == 0 {
+                pending.edit?()
+                pending.edit = nil
+            }
         }
         return try await base.records(for: digests, in: namespace)
     }

@@ -46,6 +46,26 @@ struct SecondaryKeyTests {
 
     static func input(_ text: String) -> EmbeddingInput { .text(text, label: text) }
 
+    /// A byte miss is read again for its secondary digest; those bytes, checked against the byte
+    /// digest, are the ones encoded. An edit after that read (here, when the secondary lookup
+    /// arrives) changes nothing: the file is not read a third time.
+    @Test func aSecondaryMissIsEncodedFromTheBytesReadForItsSecondaryDigest() async throws {
+        let paths = try FileInputRereadTests.files(["cat#v1", "dog#v1"])
+        let store = EditingStore(base: InMemoryEmbeddingStore(), atLookup: 2) {
+            try! Data("bird#v9".utf8).write(to: URL(fileURLWithPath: paths[1]))
+        }
+        let encoder = ContentOnlyEncoder(inputView: .decodedPixels)
+        var configuration = EmbeddingCache.Configuration()
+        configuration.secondaryKey = ContentKey()
+        let cache = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
+        let result = try await cache.results(for: paths.map(EmbeddingInput.file))
+        #expect(result.counters.failed == 0 && result.counters.encoded == 2 && result.counters.secondaryDigests == 2)
+        let vectors = try result.results.map { try $0.get()["embedding"]!.floatValues() }
+        #expect(vectors == ["cat", "dog"].map { encoder.counting.expectedVector(for: Array($0.utf8)) })
+        let stored = try await store.base.records(for: [ContentDigest(of: Data("dog#v1".utf8))], in: cache.namespace)
+        #expect(stored[0] != nil)
+    }
+
     @Test func aResaveHitsOnTheSecondaryKeyThenOnItsBytes() async throws {
         let store = InMemoryEmbeddingStore()
         let encoder = ContentOnlyEncoder(inputView: .decodedPixels)

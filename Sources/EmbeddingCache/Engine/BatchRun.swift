@@ -114,6 +114,12 @@ struct BatchRun {
         }
     }
 
+    /// Keeps bytes read again for a slot (and checked against its digest) until the slot is
+    /// encoded, so that encoding does not read them once more; see ``encoderInputs(_:workers:)``.
+    mutating func keep(_ input: EncoderInput, forSlot slot: Int) {
+        loaded[slots[slot].input] = .success(input)
+    }
+
     /// Whether a slot's input is a composite of several parts.
     func isComposite(_ slot: Int) -> Bool { inputs[slots[slot].input].isComposite }
 

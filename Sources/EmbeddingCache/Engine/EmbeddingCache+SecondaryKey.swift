@@ -21,7 +21,8 @@ extension EmbeddingCache {
     /// the call), so the next lookup hits on bytes. Composite inputs stay misses.
     ///
     /// - Returns: The slots still to encode; each remembers its secondary digest, so the encoded
-    ///   record is stored under both digests.
+    ///   record is stored under both digests, and keeps the bytes read for it here, so they are
+    ///   encoded without being read a third time.
     func lookUpSecondary(_ misses: Misses, _ key: any SecondaryKey, _ run: inout BatchRun) async throws -> Misses {
         let candidates = misses.all.filter { !run.isComposite($0) }
         guard !candidates.isEmpty else { return misses }
@@ -44,6 +45,9 @@ extension EmbeddingCache {
             }
         }
         try await serveSecondaryHits(digested, &run)
+        for (slot, input) in zip(readable, inputs) where run.outcomes[slot] == nil {
+            run.keep(input, forSlot: slot)
+        }
         let outcomes = run.outcomes
         let unresolved = { (slots: [Int]) in slots.filter { outcomes[$0] == nil } }
         return Misses(absent: unresolved(misses.absent), corrupt: unresolved(misses.corrupt))
