@@ -24,10 +24,18 @@ struct LookupBenchmark {
         let store: SQLiteEmbeddingStore
         let namespace: Namespace
         let singles: [ContentDigest]
+        /// Prepared once, outside the timed lookups.
+        private let checksum: RecordChecksum
+
+        init(store: SQLiteEmbeddingStore, namespace: Namespace, singles: [ContentDigest]) {
+            self.store = store
+            self.namespace = namespace
+            self.singles = singles
+            checksum = RecordChecksum(namespace: namespace)
+        }
 
         /// Looks `digests` up and checks every record's checksum.
         func fetch(_ digests: [ContentDigest]) async throws {
-            let checksum = RecordChecksum(namespace: namespace)
             let found = try await store.records(for: digests, in: namespace)
             for (digest, stored) in zip(digests, found) {
                 guard let stored, checksum.open(stored, digest: digest) != nil else {
