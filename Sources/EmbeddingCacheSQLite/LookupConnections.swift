@@ -1,3 +1,5 @@
+internal import CEmbeddingCacheSQLiteSettings
+internal import FoundationEssentials
 internal import GRDB
 import Synchronization
 
@@ -11,6 +13,10 @@ import Synchronization
 /// stack of idle read-only connections: a caller takes one (or opens a new one when none is idle),
 /// uses it alone, and puts it back. No caller ever waits for another, so the thread is held only
 /// for the SQLite work itself.
+///
+/// The connections open the file through embcache's mapped VFS (`mapped_vfs.c`), which maps as
+/// much of it as ``SQLiteEmbeddingStore/Configuration/mmapSize`` allows. Through SQLite's own VFS,
+/// a store past 2 GiB would read every page beyond that with `pread` into a small page cache.
 final class LookupConnections: Sendable {
     private let path: String
     private let configuration: SQLiteEmbeddingStore.Configuration
@@ -52,6 +58,33 @@ final class LookupConnections: Sendable {
     private func open() throws -> DatabaseQueue {
         var database = configuration.database
         database.readonly = true
-        return try DatabaseQueue(path: path, configuration: database)
+        return try DatabaseQueue(path: Self.mappedFilename(path) ?? path, configuration: database)
+    }
+
+    /// The mapped VFS's name; nil when it could not be registered, and lookups use SQLite's own.
+    private static let mappedVFS: String? = embcache_sqlite_register_mapped_vfs().map { String(cString: $0) }
+
+    /// `path` as a URI filename that opens it through the mapped VFS.
+    private static func mappedFilename(_ path: String) -> String? {
+        guard let mappedVFS else { return nil }
+        return "file://\(uriEncoded(URL(fileURLWithPath: path).path))?vfs=\(mappedVFS)"
+    }
+
+    /// `path` with every byte but letters, digits, `-._~` and `/` written `%HH`: SQLite decodes
+    /// them, and a bare `?` would start the query and `#` a fragment.
+    private static func uriEncoded(_ path: String) -> String {
+        let hexDigits = Array("0123456789ABCDEF".utf8)
+        var encoded = [UInt8]()
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"), UInt8(ascii: "/"):
+                encoded.append(byte)
+            default:
+                encoded += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 15)]]
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
 }

@@ -39,9 +39,10 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
 
     /// SQLite's process-wide settings, applied once, before the first store opens a connection:
     /// memory statistics off, so that lookups running on several threads do not queue on the
-    /// global mutex that counts every allocation. (When the host opened SQLite connections of its
-    /// own first, SQLite keeps its settings and lookups merely run slower.)
-    private static let processSettings: Void = { _ = embcache_sqlite_disable_memory_statistics() }()
+    /// global mutex that counts every allocation, and URI filenames on, which lookups use to name
+    /// the mapped VFS. (When the host opened SQLite connections of its own first, SQLite keeps its
+    /// settings and lookups merely run slower.)
+    private static let processSettings: Void = { _ = embcache_sqlite_configure_process() }()
 
     /// The default database path.
     ///

@@ -1,14 +1,30 @@
 #ifndef CEMBEDDINGCACHESQLITESETTINGS_H
 #define CEMBEDDINGCACHESQLITESETTINGS_H
 
-/// Turns off SQLite's memory statistics (`SQLITE_CONFIG_MEMSTATUS`), process-wide.
+/// Applies embcache's process-wide SQLite settings.
 ///
-/// With them on, every allocation SQLite makes takes one global mutex to count itself, so
-/// connections reading in parallel on several threads queue on that mutex. Only
-/// `sqlite3_memory_used()` and `sqlite3_memory_highwater()` lose their figures.
+/// - Memory statistics off (`SQLITE_CONFIG_MEMSTATUS`). With them on, every allocation SQLite
+///   makes takes one global mutex to count itself, so connections reading in parallel on several
+///   threads queue on that mutex. Only `sqlite3_memory_used()` and `sqlite3_memory_highwater()`
+///   lose their figures.
+/// - URI filenames on (`SQLITE_CONFIG_URI`), so that lookups can name the mapped VFS in theirs.
+///   Debian's SQLite has them on already.
+///
 /// Takes effect only before SQLite initialises (the first connection opened in the process);
 /// later, SQLite refuses the change and this returns its error code. Returns 0 (`SQLITE_OK`)
-/// when the statistics are off.
-int embcache_sqlite_disable_memory_statistics(void);
+/// when both settings are in force.
+int embcache_sqlite_configure_process(void);
+
+/// Registers, once, the VFS that memory-maps a whole database file, and returns its name; NULL
+/// when the process's default VFS cannot carry it or URI filenames are off.
+///
+/// SQLite's own VFS maps at most `SQLITE_MAX_MMAP_SIZE` bytes of a file (2 GiB on Debian) and reads
+/// every page past them with a system call and a copy. A connection opened through this VFS
+/// (`file:PATH?vfs=NAME`) maps as many bytes as its `PRAGMA mmap_size` allows. It is a shim over
+/// the default VFS: locking, WAL and shared memory are that VFS's own, so connections through
+/// either share one file safely. It is not the default VFS: other connections read as before. (It
+/// learns each file's descriptor through a pass-through `open` it installs in the default VFS's
+/// system-call table; see mapped_vfs.c.)
+const char *embcache_sqlite_register_mapped_vfs(void);
 
 #endif
