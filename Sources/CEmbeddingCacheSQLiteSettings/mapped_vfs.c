@@ -1,8 +1,8 @@
 #include "CEmbeddingCacheSQLiteSettings.h"
+#include "shared_mappings.h"
 
 #include <sqlite3.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 // A shim over the process's default VFS ("unix") that memory-maps a whole database file, however
@@ -11,7 +11,8 @@
 //
 // Everything but page fetches is forwarded: locking, shared memory, WAL and journal files stay the
 // unix VFS's own, so connections through the shim and through "unix" share one file safely. Only
-// main database files get the shim's methods; every other file is the unix VFS's alone.
+// main database files get the shim's methods; every other file is the unix VFS's alone. All the
+// connections of the process on one file share its mappings (shared_mappings.c).
 //
 // Mapping needs the file descriptor the unix VFS opened, which no SQLite interface returns, and a
 // descriptor of the shim's own would not do: closing any descriptor of a file drops every POSIX
@@ -20,8 +21,8 @@
 // opened the descriptor just then or reuses one a closed connection left behind. So the shim
 // installs a pass-through `fstat` in the unix VFS's system-call table (`xSetSystemCall`) that
 // notes, on the thread of a shim `xOpen` only, the descriptor it was given. When no `fstat` was
-// seen, the file is read as without the shim. The shim never closes the descriptor: the unix VFS does, after the shim has
-// unmapped the file.
+// seen, the file is read as without the shim. The shim never closes the descriptor: the unix VFS
+// does, and a mapping outlives the descriptor it was made through.
 
 /// Set by `embcache_sqlite_configure_process` (settings.c).
 extern int embcache_sqlite_uri_filenames_on;
@@ -40,16 +41,14 @@ typedef struct MappedFile {
     sqlite3_file *inner;
     /// The unix VFS's descriptor of the file, or -1 when it was not seen.
     int descriptor;
+    /// The file's mappings, or NULL when its descriptor was not seen.
+    SharedMappings *mappings;
     /// Bytes the connection allows mapped (`PRAGMA mmap_size`); 0 maps nothing.
     sqlite3_int64 limit;
-    /// The mapping of the file's first `mappedLength` bytes, or NULL.
-    void *mapping;
-    sqlite3_int64 mappedLength;
-    /// The bytes of the mapping pages may be fetched from: less than `mappedLength` once the file
-    /// was truncated or the limit lowered while pages were out.
+    /// The mapping pages are fetched from, and how many of its bytes may be: no more than the
+    /// file held, the limit allows and the mapping covers when last looked at; 0 until then.
+    const char *mapping;
     sqlite3_int64 fetchableSize;
-    /// Pages handed out by `xFetch` and not yet given back; the mapping moves only at 0.
-    int pagesOut;
 } MappedFile;
 
 static sqlite3_vfs *innerVFS;
@@ -65,49 +64,33 @@ static int notingFstat(int descriptor, struct stat *status) {
     return result;
 }
 
-static void unmap(MappedFile *file) {
-    if (file->mapping != NULL) munmap(file->mapping, (size_t)file->mappedLength);
-    file->mapping = NULL;
-    file->mappedLength = 0;
-    file->fetchableSize = 0;
-}
-
-/// Maps the file up to its current size or the limit, when that is more than is mapped now.
-static void extendMapping(MappedFile *file) {
+/// Looks at the file's size again and maps as much of it as the limit allows.
+static void refreshMapping(MappedFile *file) {
     struct stat status;
-    if (innerFstat(file->descriptor, &status) != 0) return;
-    sqlite3_int64 size = status.st_size < file->limit ? status.st_size : file->limit;
-    if (size <= file->fetchableSize) return;
-    unmap(file);
-    void *mapping = mmap(NULL, (size_t)size, PROT_READ, MAP_SHARED, file->descriptor, 0);
-    if (mapping == MAP_FAILED) return;
-    file->mapping = mapping;
-    file->mappedLength = size;
-    file->fetchableSize = size;
+    file->fetchableSize = 0;
+    if (fstat(file->descriptor, &status) != 0) return;
+    sqlite3_int64 wanted = status.st_size < file->limit ? status.st_size : file->limit;
+    if (wanted <= 0) return;
+    sqlite3_int64 mapped;
+    file->mapping = shared_mappings_cover(file->mappings, file->descriptor, wanted, &mapped);
+    file->fetchableSize = wanted < mapped ? wanted : mapped;
 }
 
 static int mappedFetch(sqlite3_file *base, sqlite3_int64 offset, int amount, void **page) {
     MappedFile *file = (MappedFile *)base;
     *page = NULL;
-    if (file->descriptor < 0 || file->limit <= 0) return SQLITE_OK;
+    if (file->mappings == NULL || file->limit <= 0) return SQLITE_OK;
     sqlite3_int64 end = offset + amount + trailingBytes;
-    if (end > file->fetchableSize && file->pagesOut == 0) extendMapping(file);
-    if (end <= file->fetchableSize) {
-        *page = (char *)file->mapping + offset;
-        file->pagesOut += 1;
-    }
+    if (end > file->fetchableSize) refreshMapping(file);
+    if (end <= file->fetchableSize) *page = (void *)(file->mapping + offset);
     return SQLITE_OK;
 }
 
 static int mappedUnfetch(sqlite3_file *base, sqlite3_int64 offset, void *page) {
     (void)offset;
-    MappedFile *file = (MappedFile *)base;
-    if (page != NULL) {
-        file->pagesOut -= 1;
-    } else if (file->pagesOut == 0) {
-        // SQLite asks for this when another process may have truncated and regrown the file.
-        unmap(file);
-    }
+    // SQLite unfetches no page when another process may have truncated and regrown the file. A
+    // shared mapping shows the file as it is now, so only its size is looked at again.
+    if (page == NULL) ((MappedFile *)base)->fetchableSize = 0;
     return SQLITE_OK;
 }
 
@@ -121,8 +104,7 @@ static int mappedFileControl(sqlite3_file *base, int operation, void *argument) 
     sqlite3_int64 previous = file->limit;
     if (*limit >= 0 && *limit != file->limit) {
         file->limit = *limit;
-        if (file->fetchableSize > *limit) file->fetchableSize = *limit;
-        if (file->pagesOut == 0) unmap(file);
+        file->fetchableSize = 0;
     }
     *limit = previous;
     return SQLITE_OK;
@@ -131,14 +113,14 @@ static int mappedFileControl(sqlite3_file *base, int operation, void *argument) 
 static int mappedTruncate(sqlite3_file *base, sqlite3_int64 size) {
     MappedFile *file = (MappedFile *)base;
     int result = file->inner->pMethods->xTruncate(file->inner, size);
-    // Pages past the new end must not be fetched; the mapping itself goes at the next remap.
+    // Pages past the new end must not be fetched.
     if (result == SQLITE_OK && file->fetchableSize > size) file->fetchableSize = size;
     return result;
 }
 
 static int mappedClose(sqlite3_file *base) {
     MappedFile *file = (MappedFile *)base;
-    unmap(file);
+    if (file->mappings != NULL) shared_mappings_release(file->mappings);
     return file->inner->pMethods->xClose(file->inner);
 }
 
@@ -234,13 +216,13 @@ static const sqlite3_io_methods mappedMethods = {
 /// Whether `descriptor` is open on the file at `path`.
 static int isDescriptorOf(int descriptor, const char *path) {
     struct stat opened, named;
-    if (descriptor < 0 || innerFstat(descriptor, &opened) != 0 || stat(path, &named) != 0) return 0;
+    if (descriptor < 0 || fstat(descriptor, &opened) != 0 || stat(path, &named) != 0) return 0;
     return opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
 }
 
 static int mappedOpen(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *base, int flags, int *outFlags) {
     (void)vfs;
-    if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || name == NULL || innerFstat == NULL) {
+    if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || name == NULL) {
         return innerVFS->xOpen(innerVFS, name, base, flags, outFlags);
     }
     MappedFile *file = (MappedFile *)base;
@@ -254,7 +236,12 @@ static int mappedOpen(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *bas
         base->pMethods = NULL;
         return result;
     }
-    file->descriptor = isDescriptorOf(notedDescriptor, name) ? notedDescriptor : -1;
+    if (isDescriptorOf(notedDescriptor, name)) {
+        file->descriptor = notedDescriptor;
+        file->mappings = shared_mappings_acquire(notedDescriptor);
+    } else {
+        file->descriptor = -1;
+    }
     // The unix VFS maps nothing itself, so each page is mapped once, by the shim.
     sqlite3_int64 noMapping = 0;
     file->inner->pMethods->xFileControl(file->inner, SQLITE_FCNTL_MMAP_SIZE, &noMapping);
@@ -344,13 +331,12 @@ const char *embcache_sqlite_register_mapped_vfs(void) {
     if (!embcache_sqlite_uri_filenames_on) return NULL;
     if (sqlite3_vfs_find(MAPPED_VFS_NAME) != NULL) return MAPPED_VFS_NAME;
     innerVFS = sqlite3_vfs_find(NULL);
-    if (innerVFS == NULL || innerVFS->iVersion < 2) return NULL;
-    if (innerVFS->iVersion >= 3 && innerVFS->xGetSystemCall != NULL) {
-        sqlite3_syscall_ptr fstat = innerVFS->xGetSystemCall(innerVFS, "fstat");
-        if (fstat != NULL && innerVFS->xSetSystemCall(innerVFS, "fstat", (sqlite3_syscall_ptr)notingFstat) == SQLITE_OK) {
-            innerFstat = (int (*)(int, struct stat *))fstat;
-        }
-    }
+    if (innerVFS == NULL || innerVFS->iVersion < 3 || innerVFS->xGetSystemCall == NULL) return NULL;
+    sqlite3_syscall_ptr fstat = innerVFS->xGetSystemCall(innerVFS, "fstat");
+    if (fstat == NULL) return NULL;
+    // Set before the pass-through is installed: other threads may call it at once.
+    innerFstat = (int (*)(int, struct stat *))fstat;
+    if (innerVFS->xSetSystemCall(innerVFS, "fstat", (sqlite3_syscall_ptr)notingFstat) != SQLITE_OK) return NULL;
     mappedVFS.szOsFile = (int)sizeof(MappedFile) + innerVFS->szOsFile;
     mappedVFS.mxPathname = innerVFS->mxPathname;
     return sqlite3_vfs_register(&mappedVFS, 0) == SQLITE_OK ? MAPPED_VFS_NAME : NULL;

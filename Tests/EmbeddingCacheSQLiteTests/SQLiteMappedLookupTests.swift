@@ -59,19 +59,24 @@ struct SQLiteMappedLookupTests {
         }
     }
 
-    @Test func lookupsMapAFileLargerThanSQLitesOwnLimit() async throws {
-        let folder = try TemporaryFolder()
-        // Open throughout, so the process holds locks on the file: the unix VFS then keeps the
-        // descriptor of a closed connection and hands it to the next one instead of opening anew.
-        let holder = try folder.store()
+    /// A store of 500 entries, checkpointed into a sparse 3 GiB file: SQLite keeps to the page count
+    /// in its header, and its own VFS would map at most 2 GiB (0x7fff0000 bytes) of it.
+    private func sparseStore(_ folder: TemporaryFolder) async throws -> (SQLiteEmbeddingStore, [StoreEntry], size: Int)
+    {
+        let store = try folder.store()
         let entries = (0..<500).map { Fixtures.entry(seed: $0, dimension: 384) }
-        try await holder.put(entries, in: namespace)
+        try await store.put(entries, in: namespace)
         try checkpoint(folder)
-        // A sparse 3 GiB file: SQLite keeps to the page count in its header, and its own VFS would
-        // map at most 2 GiB (0x7fff0000 bytes) of it.
         let size = 3 << 30
         #expect(truncate(folder.databasePath, off_t(size)) == 0)
+        return (store, entries, size)
+    }
 
+    @Test func lookupsMapAFileLargerThanSQLitesOwnLimit() async throws {
+        let folder = try TemporaryFolder()
+        // The holder stays open, so the process holds locks on the file: the unix VFS then keeps
+        // the descriptor of a closed connection and hands it to the next one instead of opening anew.
+        let (holder, entries, size) = try await sparseStore(folder)
         // The second store's lookup connection gets the descriptor the first one's left behind.
         for _ in 0..<2 {
             #expect(try !mappingLengths(of: folder.databasePath).contains(size), "no lookup has mapped the file yet")
@@ -80,6 +85,17 @@ struct SQLiteMappedLookupTests {
             let lengths = try mappingLengths(of: folder.databasePath)
             #expect(lengths.contains(size), "mappings of the database: \(lengths)")
         }
+        _ = holder
+    }
+
+    @Test func connectionsOfOneProcessShareOneMapping() async throws {
+        let folder = try TemporaryFolder()
+        let (first, entries, size) = try await sparseStore(folder)
+        let second = try folder.store()
+        try await expectServed(entries, by: first)
+        try await expectServed(entries, by: second)
+        let lengths = try mappingLengths(of: folder.databasePath)
+        #expect(lengths.filter { $0 == size }.count == 1, "mappings of the database: \(lengths)")
     }
     #endif
 }
