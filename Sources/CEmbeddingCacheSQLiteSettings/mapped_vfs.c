@@ -46,9 +46,13 @@ typedef struct MappedFile {
     /// Bytes the connection allows mapped (`PRAGMA mmap_size`); 0 maps nothing.
     sqlite3_int64 limit;
     /// The mapping pages are fetched from, and how many of its bytes may be: no more than the
-    /// file held, the limit allows and the mapping covers when last looked at; 0 until then.
+    /// file held, the limit allows and the mapping covers when `sizeChecked` was last set.
     const char *mapping;
     sqlite3_int64 fetchableSize;
+    /// Whether the file's size was looked at since the mapping was last invalidated. As in the
+    /// unix VFS, a page past `fetchableSize` is then read, not remapped for: SQLite invalidates
+    /// the mapping whenever another connection may have changed the file's size.
+    int sizeChecked;
 } MappedFile;
 
 static sqlite3_vfs *innerVFS;
@@ -68,6 +72,7 @@ static int notingFstat(int descriptor, struct stat *status) {
 static void refreshMapping(MappedFile *file) {
     struct stat status;
     file->fetchableSize = 0;
+    file->sizeChecked = 1;
     if (fstat(file->descriptor, &status) != 0) return;
     sqlite3_int64 wanted = status.st_size < file->limit ? status.st_size : file->limit;
     if (wanted <= 0) return;
@@ -81,16 +86,16 @@ static int mappedFetch(sqlite3_file *base, sqlite3_int64 offset, int amount, voi
     *page = NULL;
     if (file->mappings == NULL || file->limit <= 0) return SQLITE_OK;
     sqlite3_int64 end = offset + amount + trailingBytes;
-    if (end > file->fetchableSize) refreshMapping(file);
+    if (!file->sizeChecked) refreshMapping(file);
     if (end <= file->fetchableSize) *page = (void *)(file->mapping + offset);
     return SQLITE_OK;
 }
 
 static int mappedUnfetch(sqlite3_file *base, sqlite3_int64 offset, void *page) {
     (void)offset;
-    // SQLite unfetches no page when another process may have truncated and regrown the file. A
+    // SQLite unfetches no page when another connection may have changed the file's size. A
     // shared mapping shows the file as it is now, so only its size is looked at again.
-    if (page == NULL) ((MappedFile *)base)->fetchableSize = 0;
+    if (page == NULL) ((MappedFile *)base)->sizeChecked = 0;
     return SQLITE_OK;
 }
 
@@ -104,7 +109,7 @@ static int mappedFileControl(sqlite3_file *base, int operation, void *argument) 
     sqlite3_int64 previous = file->limit;
     if (*limit >= 0 && *limit != file->limit) {
         file->limit = *limit;
-        file->fetchableSize = 0;
+        file->sizeChecked = 0;
     }
     *limit = previous;
     return SQLITE_OK;

@@ -61,8 +61,9 @@ struct SQLiteMappedLookupTests {
 
     /// A store of 500 entries, checkpointed into a sparse 3 GiB file: SQLite keeps to the page count
     /// in its header, and its own VFS would map at most 2 GiB (0x7fff0000 bytes) of it.
-    private func sparseStore(_ folder: TemporaryFolder) async throws -> (SQLiteEmbeddingStore, [StoreEntry], size: Int)
-    {
+    private func sparseStore(
+        _ folder: TemporaryFolder
+    ) async throws -> (store: SQLiteEmbeddingStore, entries: [StoreEntry], size: Int) {
         let store = try folder.store()
         let entries = (0..<500).map { Fixtures.entry(seed: $0, dimension: 384) }
         try await store.put(entries, in: namespace)
