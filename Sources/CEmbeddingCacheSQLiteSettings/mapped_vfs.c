@@ -225,7 +225,7 @@ static int isDescriptorOf(int descriptor, const char *path) {
     return opened.st_dev == named.st_dev && opened.st_ino == named.st_ino;
 }
 
-static int mappedOpen(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *base, int flags, int *outFlags) {
+static int mappedOpen(sqlite3_vfs *vfs, const char *name, sqlite3_file *base, int flags, int *outFlags) {
     (void)vfs;
     if ((flags & SQLITE_OPEN_MAIN_DB) == 0 || name == NULL) {
         return innerVFS->xOpen(innerVFS, name, base, flags, outFlags);
