@@ -1,6 +1,7 @@
 #include "CEmbeddingCacheSQLiteSettings.h"
 #include "shared_mappings.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -332,17 +333,26 @@ static sqlite3_vfs mappedVFS = {
     .xCurrentTimeInt64 = forwardCurrentTimeInt64,
 };
 
-const char *embcache_sqlite_register_mapped_vfs(void) {
-    if (!embcache_sqlite_uri_filenames_on) return NULL;
-    if (sqlite3_vfs_find(MAPPED_VFS_NAME) != NULL) return MAPPED_VFS_NAME;
+/// The name the shim was registered under, or NULL; set once, by `registerMappedVFS`.
+static const char *registeredName;
+
+static void registerMappedVFS(void) {
+    if (!embcache_sqlite_uri_filenames_on) return;
     innerVFS = sqlite3_vfs_find(NULL);
-    if (innerVFS == NULL || innerVFS->iVersion < 3 || innerVFS->xGetSystemCall == NULL) return NULL;
+    if (innerVFS == NULL || innerVFS->iVersion < 3 || innerVFS->xGetSystemCall == NULL) return;
     sqlite3_syscall_ptr fstat = innerVFS->xGetSystemCall(innerVFS, "fstat");
-    if (fstat == NULL) return NULL;
+    if (fstat == NULL) return;
     // Set before the pass-through is installed: other threads may call it at once.
     innerFstat = (int (*)(int, struct stat *))fstat;
-    if (innerVFS->xSetSystemCall(innerVFS, "fstat", (sqlite3_syscall_ptr)notingFstat) != SQLITE_OK) return NULL;
+    if (innerVFS->xSetSystemCall(innerVFS, "fstat", (sqlite3_syscall_ptr)notingFstat) != SQLITE_OK) return;
     mappedVFS.szOsFile = (int)sizeof(MappedFile) + innerVFS->szOsFile;
     mappedVFS.mxPathname = innerVFS->mxPathname;
-    return sqlite3_vfs_register(&mappedVFS, 0) == SQLITE_OK ? MAPPED_VFS_NAME : NULL;
+    if (sqlite3_vfs_register(&mappedVFS, 0) == SQLITE_OK) registeredName = MAPPED_VFS_NAME;
+}
+
+const char *embcache_sqlite_register_mapped_vfs(void) {
+    // Once only: a second pass would find the pass-through in the table and forward to itself.
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, registerMappedVFS);
+    return registeredName;
 }
