@@ -11,8 +11,8 @@
 ///   Debian's SQLite has them on already.
 ///
 /// Takes effect only before SQLite initialises (the first connection opened in the process);
-/// later, SQLite refuses the change and this returns its error code. Returns 0 (`SQLITE_OK`)
-/// when both settings are in force.
+/// later, SQLite refuses the changes. Returns 0 (`SQLITE_OK`) when SQLite took both settings, else
+/// the error code of the first it refused.
 int embcache_sqlite_configure_process(void);
 
 /// Registers, once, the VFS that memory-maps a whole database file, and returns its name; NULL
@@ -20,11 +20,12 @@ int embcache_sqlite_configure_process(void);
 ///
 /// SQLite's own VFS maps at most `SQLITE_MAX_MMAP_SIZE` bytes of a file (2 GiB on Debian) and reads
 /// every page past them with a system call and a copy. A connection opened through this VFS
-/// (`file:PATH?vfs=NAME`) maps as many bytes as its `PRAGMA mmap_size` allows. It is a shim over
-/// the default VFS: locking, WAL and shared memory are that VFS's own, so connections through
-/// either share one file safely. It is not the default VFS: other connections read as before. (It
-/// learns each file's descriptor through a pass-through `open` it installs in the default VFS's
-/// system-call table; see mapped_vfs.c.)
+/// (`file:PATH?vfs=NAME`) maps as many bytes as its `PRAGMA mmap_size` allows, and all of a
+/// process's connections on one file share one mapping. It is a shim over the default VFS:
+/// locking, WAL and shared memory are that VFS's own, so connections through either share one file
+/// safely. It is not the default VFS: other connections read as before. (It learns each file's
+/// descriptor through a pass-through `fstat` it installs in the default VFS's system-call table;
+/// see mapped_vfs.c.)
 const char *embcache_sqlite_register_mapped_vfs(void);
 
 #endif
