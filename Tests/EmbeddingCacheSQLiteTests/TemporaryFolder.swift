@@ -5,14 +5,12 @@ internal import FoundationEssentials
 
 /// A fresh folder per test, removed when the value is released.
 final class TemporaryFolder: Sendable {
-    let path: String
+    private let scratch: ScratchDirectory
 
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
+    init() throws { scratch = try ScratchDirectory(prefix: "embcache") }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    /// The folder.
+    var path: String { scratch.path }
 
     /// A database path inside the folder, in a subfolder the store has to create.
     var databasePath: String { "\(path)/store/cache.sqlite" }

@@ -1,18 +1,15 @@
 import EmbeddingCacheSimulation
+import EmbeddingCacheTesting
 import Foundation
 
 /// A fresh folder per test with a files folder and a stores folder, removed when released.
 final class ScratchFolder: Sendable {
-    let path: String
+    private let scratch: ScratchDirectory
 
-    init() throws {
-        path =
-            FileManager.default.temporaryDirectory.appendingPathComponent("embcache-simulation-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
+    init() throws { scratch = try ScratchDirectory(prefix: "embcache-simulation") }
 
-    deinit { try? FileManager.default.removeItem(atPath: path) }
+    /// The folder.
+    var path: String { scratch.path }
 
     /// Where a simulation copies its files.
     var files: String { path + "/files" }

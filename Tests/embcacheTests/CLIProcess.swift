@@ -1,7 +1,9 @@
+import EmbeddingCacheTesting
 import Foundation
 import Testing
 
 /// Runs the built `embcache` binary in a scratch directory with its own cache, as a user would.
+/// The directory is removed when the last copy of the value is released.
 struct CLIProcess {
     /// What one run printed and returned.
     struct Output {
@@ -16,14 +18,15 @@ struct CLIProcess {
         }
     }
 
-    /// The scratch directory: inputs go in it, and `EMBCACHE_DIR` points at `cache/` below it.
-    let directory: URL
+    private let scratch: ScratchDirectory
 
     /// Creates a fresh scratch directory.
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        scratch = try ScratchDirectory(prefix: "embcache-cli")
     }
+
+    /// The scratch directory: inputs go in it, and `EMBCACHE_DIR` points at `cache/` below it.
+    var directory: URL { scratch.url }
 
     /// The default store file of this scratch directory.
     var storePath: String { directory.appendingPathComponent("cache/cache.sqlite").path }

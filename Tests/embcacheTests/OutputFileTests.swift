@@ -1,4 +1,5 @@
 import EmbeddingCache
+import EmbeddingCacheTesting
 import Foundation
 import Testing
 
@@ -23,14 +24,13 @@ struct OutputFileTests {
         }
     }
 
-    private static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-output-\(UUID())")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
+    /// Removed when the test's value is released.
+    private let scratch: ScratchDirectory
+
+    init() throws { scratch = try ScratchDirectory(prefix: "embcache-output") }
 
     @Test func manyBuffersLandBackToBackAndThePartialFileIsGone() throws {
-        let path = try Self.folder().appendingPathComponent("out.bin").path
+        let path = scratch.url.appendingPathComponent("out.bin").path
         let buffers = Self.buffers(count: 300)
         let file = try OutputFile(path: path)
         try file.write(Array(buffers[..<150]))
@@ -43,7 +43,7 @@ struct OutputFileTests {
     }
 
     @Test func commitReplacesAnOldFileAndDiscardLeavesNothing() throws {
-        let folder = try Self.folder()
+        let folder = scratch.url
         let path = folder.appendingPathComponent("out.bin").path
         try Data("old contents".utf8).write(to: URL(fileURLWithPath: path))
         let replacing = try OutputFile(path: path)
@@ -58,7 +58,7 @@ struct OutputFileTests {
     }
 
     @Test func aFileInAMissingFolderFailsNamingItsPath() throws {
-        let path = try Self.folder().appendingPathComponent("missing/out.bin").path
+        let path = scratch.url.appendingPathComponent("missing/out.bin").path
         #expect {
             _ = try OutputFile(path: path)
         } throws: { error in
@@ -67,7 +67,7 @@ struct OutputFileTests {
     }
 
     @Test func concurrentWritesStoreEveryFileAndReportTheFirstFailure() throws {
-        let folder = try Self.folder()
+        let folder = scratch.url
         let tensors = (0..<40).map { index in
             [
                 ("a", Tensor(float32: (0..<(index + 1) * 100).map(Float.init))),
