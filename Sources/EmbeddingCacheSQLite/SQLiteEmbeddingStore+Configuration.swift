@@ -34,8 +34,8 @@ extension SQLiteEmbeddingStore {
         /// Lookups open the file through embcache's mapped VFS, which maps up to this many bytes.
         /// The default, 1 TiB, maps any store whole: in a 10 M-entry store of 17 GB, single keys
         /// were looked up in 10.7–13.6 µs at p50 where a 2 GiB mapping, SQLite's own limit, took
-        /// 16.2–22.4 µs (`docs/benchmarks.md`). Writes and scans go through SQLite's own VFS, which maps at most
-        /// its compile-time maximum (2 GiB on Debian).
+        /// 16.2–22.4 µs (`docs/benchmarks.md`). Writes and scans go through SQLite's own VFS,
+        /// which maps at most its compile-time maximum (2 GiB on Debian).
         public var mmapSize: Int = 1 << 40
         /// The clock for creation and last-use times; the system clock by default.
         public var now: @Sendable () -> Date = { Date() }

@@ -86,7 +86,7 @@ struct SQLiteMappedLookupTests {
             let lengths = try mappingLengths(of: folder.databasePath)
             #expect(lengths.contains(size), "mappings of the database: \(lengths)")
         }
-        _ = holder
+        withExtendedLifetime(holder) {}
     }
 
     @Test func connectionsOfOneProcessShareOneMapping() async throws {
