@@ -55,6 +55,11 @@ final class LookupConnections: Sendable {
         }
     }
 
+    /// Closes the idle connections.
+    func closeIdle() {
+        idle.withLock { $0.removeAll() }
+    }
+
     private func open() throws -> DatabaseQueue {
         var database = configuration.database
         database.readonly = true
