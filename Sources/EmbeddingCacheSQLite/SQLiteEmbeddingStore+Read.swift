@@ -1,6 +1,7 @@
 public import EmbeddingCache
 internal import FoundationEssentials
 internal import GRDB
+internal import Synchronization
 
 extension SQLiteEmbeddingStore {
     private typealias Columns = Schema.Entry.Columns
@@ -23,18 +24,17 @@ extension SQLiteEmbeddingStore {
         UPDATE \(Schema.Entry.table) SET \(Columns.lastUsed) = ?1 WHERE rowid = ?2 AND \(Columns.lastUsed) < ?3
         """
 
-    /// Looks up many keys in one read transaction.
+    /// Looks up many keys in one read transaction, or for a large batch, one per core at once.
     ///
     /// Inline payloads are copied out of SQLite once (large ones through a blob handle, straight
     /// from the database pages into the record's buffer); side-file payloads are memory-mapped and
-    /// shared, not copied. A side file that is missing or short is returned as the bytes that are there (possibly
-    /// none), so the cache's checksum fails and counts the entry corrupt rather than serving it or
-    /// hiding it as a miss.
+    /// shared, not copied. A side file that is missing or short is returned as the bytes that are
+    /// there (possibly none), so the cache's checksum fails and counts the entry corrupt rather
+    /// than serving it or hiding it as a miss.
     ///
     /// Afterwards, found entries whose recorded last use is older than
-    /// ``Configuration/touchInterval`` get the current time in one write transaction; a warm re-read
-    /// within the interval writes nothing. That bookkeeping is best effort: if it fails (a busy or
-    /// read-only file), the lookup still succeeds and a later read retries it.
+    /// ``Configuration/touchInterval`` get the current time in one write transaction (see
+    /// ``recordPendingUses()``); a warm re-read within the interval writes nothing.
     ///
     /// - Parameters:
     ///   - digests: The content digests, possibly repeated.
@@ -45,39 +45,62 @@ extension SQLiteEmbeddingStore {
     ///   Batches of ``parallelLookupThreshold`` keys or more are split across the cores, one read
     ///   transaction per part.
     public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
+        guard digests.count >= Self.parallelLookupThreshold, Self.cores > 1 else {
+            let records = try recordsSynchronously(for: digests, in: namespace)
+            await recordPendingUses()
+            return records
+        }
+        let size = (digests.count + Self.cores - 1) / Self.cores
+        let records = try await withThrowingTaskGroup(of: (Int, [StoredRecord?]).self) { group in
+            for first in stride(from: 0, to: digests.count, by: size) {
+                let part = Array(digests[first..<min(first + size, digests.count)])
+                group.addTask { (first, try self.recordsSynchronously(for: part, in: namespace)) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+        await recordPendingUses()
+        return records
+    }
+
+    /// Looks up many keys in one read transaction on the calling thread, on a read-only
+    /// connection no other caller is using, so it never waits for another lookup or a write.
+    ///
+    /// Found entries whose recorded last use is older than ``Configuration/touchInterval`` are
+    /// remembered for ``recordPendingUses()``. See ``records(for:in:)``.
+    ///
+    /// - Parameters:
+    ///   - digests: The content digests, possibly repeated.
+    ///   - namespace: Their namespace; an unknown one yields all `nil`.
+    /// - Returns: One element per digest, in order: the stored record, or `nil` when absent.
+    /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be read.
+    public func recordsSynchronously(for digests: [ContentDigest], in namespace: Namespace) throws -> [StoredRecord?] {
         guard !digests.isEmpty else { return [] }
-        let now = configuration.now().storedMilliseconds
-        let staleBefore = now - configuration.touchIntervalMilliseconds
-        let found = try await access("read", namespace) {
-            try await lookUp(digests, in: namespace, staleBefore: staleBefore)
+        let staleBefore = configuration.now().storedMilliseconds - configuration.touchIntervalMilliseconds
+        let found: LookupResult
+        do {
+            found = try lookupConnections.read { db in try lookUp(digests, in: namespace, staleBefore: staleBefore, db)
+            }
+        } catch {
+            throw EmbeddingCacheError.store(error, path: path, while: "read", namespace: namespace)
         }
-        if !found.stale.isEmpty {
-            _ = try? await pool.write { db in try Self.touch(found.stale, at: now, staleBefore: staleBefore, db) }
-        }
+        if !found.stale.isEmpty { pendingUses.withLock { $0.formUnion(found.stale) } }
         return found.records
     }
 
-    /// Looks keys up in one read transaction, or for a large batch, one per core at once.
-    private func lookUp(
-        _ digests: [ContentDigest],
-        in namespace: Namespace,
-        staleBefore: Int64
-    ) async throws -> LookupResult {
-        guard digests.count >= Self.parallelLookupThreshold, Self.cores > 1 else {
-            return try lookupConnections.read { db in try lookUp(digests, in: namespace, staleBefore: staleBefore, db) }
+    /// Gives the entries that lookups found with an old last use the current time, in one write
+    /// transaction; nothing is written when there are none.
+    ///
+    /// That bookkeeping is best effort: if it fails (a busy or read-only file), the entries are
+    /// dropped from the list and a later read finds them old again and retries.
+    public func recordPendingUses() async {
+        let rowids = pendingUses.withLock { pending in
+            defer { pending.removeAll() }
+            return pending
         }
-        let size = (digests.count + Self.cores - 1) / Self.cores
-        return try await withThrowingTaskGroup(of: (Int, LookupResult).self) { group in
-            for first in stride(from: 0, to: digests.count, by: size) {
-                let part = Array(digests[first..<min(first + size, digests.count)])
-                group.addTask { (first, try await self.lookUp(part, in: namespace, staleBefore: staleBefore)) }
-            }
-            let parts = try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
-            return LookupResult(
-                records: parts.flatMap(\.1.records),
-                stale: parts.reduce(into: Set()) { $0.formUnion($1.1.stale) }
-            )
-        }
+        guard !rowids.isEmpty else { return }
+        let now = configuration.now().storedMilliseconds
+        let staleBefore = now - configuration.touchIntervalMilliseconds
+        _ = try? await pool.write { db in try Self.touch(rowids, at: now, staleBefore: staleBefore, db) }
     }
 
     /// Lookups of at least this many keys are split across the cores.

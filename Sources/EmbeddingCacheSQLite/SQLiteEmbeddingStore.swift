@@ -25,7 +25,7 @@ internal import Darwin
 /// try await store.put([StoreEntry(digest: digest, record: sealed)], in: namespace)
 /// let found = try await store.records(for: [digest], in: namespace)
 /// ```
-public final class SQLiteEmbeddingStore: EmbeddingStore {
+public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup {
     /// The database file.
     public let path: String
     /// The configuration the store was opened with.
@@ -34,6 +34,9 @@ public final class SQLiteEmbeddingStore: EmbeddingStore {
     let pool: DatabasePool
     let lookupConnections: LookupConnections
     let sideFiles: SideFiles
+    /// Entries found by lookups whose recorded last use is older than the touch interval, to be
+    /// given the current time by ``recordPendingUses()``.
+    let pendingUses = Mutex<Set<Int64>>([])
     /// Namespace ids seen committed; namespace rows are never deleted, so an id never goes stale.
     let namespaceIDs = Mutex<[Namespace: Int64]>([:])
 

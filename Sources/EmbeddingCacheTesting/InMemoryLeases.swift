@@ -2,7 +2,7 @@ public import EmbeddingCache
 internal import Synchronization
 
 /// A leasing store for tests: any store plus an in-process lease table, shared by several
-/// instances that play separate hosts.
+/// instances that play separate hosts. Records are read and written in the base store.
 ///
 /// Each instance is one lease holder; instances made with the same ``Table`` and base store see
 /// each other's leases and records, as processes sharing a database would.
@@ -13,7 +13,7 @@ internal import Synchronization
 /// let hostA = InMemoryLeases(base: base, table: table)
 /// let hostB = InMemoryLeases(base: base, table: table)
 /// ```
-public struct InMemoryLeases: EmbeddingStoreLeasing {
+public struct InMemoryLeases: EmbeddingStoreLeasing, ForwardingStore {
     /// The leases every instance made with it shares: per key, the holder and the deadline.
     public final class Table: Sendable {
         fileprivate struct Key: Hashable {
@@ -74,35 +74,5 @@ public struct InMemoryLeases: EmbeddingStoreLeasing {
                 if leases[key]?.holder == holder { leases[key] = nil }
             }
         }
-    }
-
-    /// Looks records up in the base store.
-    public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
-        try await base.records(for: digests, in: namespace)
-    }
-
-    /// Stores records in the base store.
-    public func put(_ entries: [StoreEntry], in namespace: Namespace) async throws {
-        try await base.put(entries, in: namespace)
-    }
-
-    /// Removes records from the base store.
-    public func delete(_ digests: [ContentDigest], in namespace: Namespace) async throws -> Int {
-        try await base.delete(digests, in: namespace)
-    }
-
-    /// The base store's statistics.
-    public func statistics() async throws -> StoreStatistics {
-        try await base.statistics()
-    }
-
-    /// Prunes the base store.
-    public func prune(_ criteria: PruneCriteria) async throws -> PruneReport {
-        try await base.prune(criteria)
-    }
-
-    /// Pages through the base store; see ``EmbeddingStore/entries(in:after:limit:)``.
-    public func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry] {
-        try await base.entries(in: namespace, after: after, limit: limit)
     }
 }

@@ -49,6 +49,26 @@ struct SQLiteTouchTests {
         #expect(try observer.dataVersion() == touched, "a re-read right after the touch wrote again")
     }
 
+    /// A cache looks keys up synchronously, inside its digest pass; the uses those lookups find
+    /// are written once the pass is over.
+    @Test func lookupsInsideTheCachesDigestPassRecordTheirUses() async throws {
+        let folder = try TemporaryFolder()
+        let clock = TestClock()
+        let cache = EmbeddingCache(store: try folder.store(clock: clock), encoder: CountingEncoder())
+        let inputs = (0..<40).map { EmbeddingInput.text("input-\($0)", label: "input-\($0)") }
+        _ = try await cache.results(for: inputs)
+        let observer = try Observer(database: DatabaseQueue(path: folder.databasePath))
+        let written = try observer.lastUsed()
+        #expect(written.count == 40)
+
+        clock.advance(by: 7200)
+        let warm = try await cache.results(for: Array(inputs.prefix(10)))
+        #expect(warm.counters.hits == 10)
+        let now = Int64(clock.now().timeIntervalSince1970 * 1000)
+        #expect(try observer.lastUsed().filter { $0 == now }.count == 10)
+        #expect(try observer.lastUsed().filter { written.contains($0) }.count == 30)
+    }
+
     @Test func configuredIntervalIsHonoured() async throws {
         let folder = try TemporaryFolder()
         let clock = TestClock()

@@ -12,9 +12,11 @@ struct EmbeddingCacheEngineTests {
         records.map { $0["embedding"]!.floatValues() }
     }
 
-    @Test func secondRunIsServedFromTheStoreWithoutEncoding() async throws {
+    @Test(arguments: LookupPath.allCases) func secondRunIsServedFromTheStoreWithoutEncoding(
+        path: LookupPath
+    ) async throws {
         let encoder = CountingEncoder()
-        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
+        let cache = EmbeddingCache(store: path.store(InMemoryEmbeddingStore()), encoder: encoder)
         let inputs = Self.inputs(40)
         let cold = try await cache.results(for: inputs)
         #expect(cold.counters.misses == 40 && cold.counters.hits == 0 && cold.counters.encoded == 40)
@@ -28,11 +30,17 @@ struct EmbeddingCacheEngineTests {
 
     /// Past `parallelLookupThreshold` keys, a lookup runs as many concurrent parts; every input
     /// must still get its own record, in order, with hits and misses counted once.
-    @Test func aLargeCallLookedUpInConcurrentPartsServesEveryInputItsOwnRecord() async throws {
+    @Test(arguments: LookupPath.allCases) func aLargeCallLookedUpInConcurrentPartsServesEveryInputItsOwnRecord(
+        path: LookupPath
+    ) async throws {
         var configuration = EmbeddingCache.Configuration()
         configuration.digestConcurrency = 3
         let encoder = CountingEncoder()
-        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder, configuration: configuration)
+        let cache = EmbeddingCache(
+            store: path.store(InMemoryEmbeddingStore()),
+            encoder: encoder,
+            configuration: configuration
+        )
         let stored = Self.inputs(1000)
         _ = try await cache.results(for: stored)
         let names = (0..<1200).map { "input-\($0)" } + (0..<300).map { "input-\($0 * 3)" }
@@ -44,9 +52,11 @@ struct EmbeddingCacheEngineTests {
         #expect(Self.vectors(try result.results.map { try $0.get() }) == expected)
     }
 
-    @Test func repeatedInputsAreEncodedOnceAndReturnedInOrder() async throws {
+    @Test(arguments: LookupPath.allCases) func repeatedInputsAreEncodedOnceAndReturnedInOrder(
+        path: LookupPath
+    ) async throws {
         let encoder = CountingEncoder()
-        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
+        let cache = EmbeddingCache(store: path.store(InMemoryEmbeddingStore()), encoder: encoder)
         let names = ["a", "b", "a", "c", "a", "b"]
         let result = try await cache.results(for: names.map { .text($0, label: $0) })
         #expect(encoder.encodedItems == 3)
@@ -122,10 +132,10 @@ struct EmbeddingCacheEngineTests {
         #expect(error.code == .inputUnreadable && error.input == "/nonexistent/x.png")
     }
 
-    @Test func aCorruptRecordIsNeverServedAndIsReplaced() async throws {
+    @Test(arguments: LookupPath.allCases) func aCorruptRecordIsNeverServedAndIsReplaced(path: LookupPath) async throws {
         let store = InMemoryEmbeddingStore()
         let encoder = CountingEncoder()
-        let cache = EmbeddingCache(store: store, encoder: encoder)
+        let cache = EmbeddingCache(store: path.store(store), encoder: encoder)
         let input = EmbeddingInput.text("victim", label: "victim")
         let fresh = try await cache.records(for: [input])
         let digest = ContentDigest(ofText: "victim")
@@ -141,9 +151,9 @@ struct EmbeddingCacheEngineTests {
         #expect(after.counters.hits == 1 && after.counters.corrupt == 0)
     }
 
-    @Test func concurrentCallersForOneKeyShareOneEncode() async throws {
+    @Test(arguments: LookupPath.allCases) func concurrentCallersForOneKeyShareOneEncode(path: LookupPath) async throws {
         let encoder = CountingEncoder(delay: .milliseconds(50))
-        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
+        let cache = EmbeddingCache(store: path.store(InMemoryEmbeddingStore()), encoder: encoder)
         let records = try await withThrowingTaskGroup(of: TensorRecord.self) { group in
             for _ in 0..<16 {
                 group.addTask { try await cache.records(for: [.text("shared", label: "shared")])[0] }
@@ -154,9 +164,11 @@ struct EmbeddingCacheEngineTests {
         #expect(Set(records).count == 1 && records.count == 16)
     }
 
-    @Test func overlappingConcurrentBatchesEncodeEachKeyOnce() async throws {
+    @Test(arguments: LookupPath.allCases) func overlappingConcurrentBatchesEncodeEachKeyOnce(
+        path: LookupPath
+    ) async throws {
         let encoder = CountingEncoder(batchSize: 4, delay: .milliseconds(5))
-        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
+        let cache = EmbeddingCache(store: path.store(InMemoryEmbeddingStore()), encoder: encoder)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for caller in 0..<8 {
                 let inputs = Self.inputs(30).shuffled() + Self.inputs(caller + 1, prefix: "own-\(caller)")

@@ -5,9 +5,11 @@ import Testing
 
 /// ``EmbeddingCache/cachedRecords(for:)``: lookups that never encode.
 struct EmbeddingCacheLookupTests {
-    @Test func returnsStoredRecordsInOrderAndNilForTheRestWithoutEncoding() async throws {
+    @Test(arguments: LookupPath.allCases) func returnsStoredRecordsInOrderAndNilForTheRestWithoutEncoding(
+        path: LookupPath
+    ) async throws {
         let encoder = CountingEncoder()
-        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
+        let cache = EmbeddingCache(store: path.store(InMemoryEmbeddingStore()), encoder: encoder)
         let controls = EmbeddingInput.composite([.text("c1"), .text("c2")], label: "controls")
         let stored = try await cache.records(for: [.text("a", label: "a"), controls])
         #expect(encoder.encodedItems == 2)
@@ -22,9 +24,9 @@ struct EmbeddingCacheLookupTests {
         #expect(try await cache.cachedRecords(for: []).isEmpty)
     }
 
-    @Test func aCorruptRecordCountsAsAbsent() async throws {
+    @Test(arguments: LookupPath.allCases) func aCorruptRecordCountsAsAbsent(path: LookupPath) async throws {
         let store = InMemoryEmbeddingStore()
-        let cache = EmbeddingCache(store: store, encoder: CountingEncoder())
+        let cache = EmbeddingCache(store: path.store(store), encoder: CountingEncoder())
         _ = try await cache.records(for: [.text("victim", label: "victim")])
         let digest = ContentDigest(ofText: "victim")
         var stored = try #require(await store.records(for: [digest], in: cache.namespace)[0])

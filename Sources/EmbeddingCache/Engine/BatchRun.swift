@@ -29,6 +29,9 @@ struct BatchRun {
         slotOfInput = Array(repeating: nil, count: inputs.count)
     }
 
+    /// One input, read: its bytes, or `nil` once released; its digest, or `nil` when not digested.
+    typealias Load = Result<(bytes: EncoderInput?, digest: ContentDigest?), EmbeddingCacheError>
+
     /// Reads and digests the inputs in `range` on `workers` tasks, then collapses repeated keys
     /// into slots, including keys seen in earlier ranges.
     ///
@@ -46,14 +49,55 @@ struct BatchRun {
         let start = clock.now
         let inputs = self.inputs
         let loads = await ConcurrentMap.map(count: range.count, workers: workers) { offset in
-            let input = inputs[range.lowerBound + offset]
-            return Result { () throws(EmbeddingCacheError) -> (EncoderInput?, ContentDigest?) in
-                let loaded = try input.load()
-                guard digesting else { return (loaded, nil) }
-                return (input.isReadFromFiles ? nil : loaded, input.digest(of: loaded))
-            }
+            Self.load(inputs[range.lowerBound + offset], digesting: digesting)
         }
         counters.digestSeconds += (clock.now - start).seconds
+        return collapse(range, loads)
+    }
+
+    /// Reads and digests every input as ``load(_:workers:digesting:)`` does, and looks the keys up
+    /// with `lookUp` in the same pass (see ``PipelinedLookup``).
+    ///
+    /// The pass's wall time counts as digesting; its lookups' time, summed over the cores, counts
+    /// as looking up as well.
+    ///
+    /// - Returns: The slots created, in order, and what each one's lookup found.
+    /// - Throws: The first error `lookUp` threw.
+    mutating func loadAndLookUp(
+        workers: Int,
+        lookUp: @escaping @Sendable ([ContentDigest]) throws -> [LookupFinding]
+    ) async throws -> (slots: Range<Int>, findings: [LookupFinding]) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let inputs = self.inputs
+        let pass = try await PipelinedLookup.run(
+            count: inputs.count,
+            workers: workers,
+            load: { index in
+                Self.load(inputs[index], digesting: true)
+            },
+            lookUp: lookUp
+        )
+        counters.digestSeconds += (clock.now - start).seconds
+        counters.lookupSeconds += pass.lookupSeconds
+        let newSlots = collapse(inputs.indices, pass.loads)
+        // Every input that loaded was looked up; were one not, its key would be encoded, never served.
+        return (newSlots, newSlots.map { pass.findings[slots[$0].input] ?? .absent })
+    }
+
+    /// Reads one input and, when `digesting`, digests it, releasing the bytes of files.
+    private static func load(_ input: EmbeddingInput, digesting: Bool) -> Load {
+        Result { () throws(EmbeddingCacheError) in
+            let loaded = try input.load()
+            guard digesting else { return (loaded, nil) }
+            return (input.isReadFromFiles ? nil : loaded, input.digest(of: loaded))
+        }
+    }
+
+    /// Records the loads of the inputs in `range` and gives each new key a slot.
+    ///
+    /// - Returns: The slots created, in order.
+    private mutating func collapse(_ range: Range<Int>, _ loads: [Load]) -> Range<Int> {
         let firstNewSlot = slots.count
         slots.reserveCapacity(slots.count + range.count)
         outcomes.reserveCapacity(slots.count + range.count)

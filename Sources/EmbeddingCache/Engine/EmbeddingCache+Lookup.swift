@@ -1,7 +1,7 @@
 extension EmbeddingCache {
     /// Returns the stored record of every input, in input order, without ever encoding.
     ///
-    /// It digests every input on every core, looks the keys up in one round trip and verifies each
+    /// It digests every input on every core, looks the keys up and verifies each
     /// record's checksum, exactly as a get-or-compute call does, but sends nothing to the encoder
     /// and writes nothing. Use it to check what a dataset already has, or to read a dataset back
     /// for training when a miss should not start a model.
@@ -16,17 +16,23 @@ extension EmbeddingCache {
     /// - Returns: Per input, in order: its verified record, or `nil` when it is absent, its stored
     ///   record is corrupt (never served), or the input cannot be read.
     /// - Throws: ``EmbeddingCacheError`` when the store fails.
-    /// - Complexity: One store round trip; reads and digests every input.
+    /// - Complexity: Reads and digests every input; looks keys up in one read per 32 keys during
+    ///   the digest pass when the store looks up synchronously, else in one store request after it
+    ///   (several concurrent ones for a large call).
     public func cachedRecords(for inputs: [EmbeddingInput]) async throws -> [TensorRecord?] {
         guard !inputs.isEmpty else { return [] }
         var run = BatchRun(inputs: inputs, progress: nil)
-        let slots = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: true)
-        let found: LookupBatch
-        do {
-            found = try await lookUp(Array(slots), slots.map { run.slots[$0].digest })
-        } catch {
-            throw storeFailure(error)
+        let (slots, pipelined) = try await digestAndLookUp(&run)
+        if pipelined == nil {
+            do {
+                _ = try await lookUp(Array(slots), &run)
+            } catch {
+                throw storeFailure(error)
+            }
         }
-        return run.slotOfInput.map { slot in slot.flatMap { found.records[$0] } }
+        return run.slotOfInput.map { slot in
+            guard let slot, case .success(let found)? = run.outcomes[slot] else { return nil }
+            return found.record
+        }
     }
 }

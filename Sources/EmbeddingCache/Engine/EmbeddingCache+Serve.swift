@@ -25,24 +25,24 @@ extension EmbeddingCache {
     /// What one lookup request found, verified.
     struct LookupBatch: Sendable {
         let slots: [Int]
-        /// Per slot: the verified record, or `nil` for a miss.
-        let records: [TensorRecord?]
-        /// The slots whose stored record failed its checksum.
-        let corrupt: Set<Int>
+        /// Per slot: what its key's lookup found.
+        let findings: [LookupFinding]
         let source: RecordSource
     }
 
-    /// Digests every input, claims the keys, looks the owned ones up, encodes the misses, then
-    /// waits for the keys other callers own. Owned keys are always landed before waiting, so
-    /// callers never deadlock.
+    /// Digests every input, looks the keys up and serves the hits, claims the keys that missed,
+    /// encodes the owned ones, then waits for the keys other callers own. Owned keys are always
+    /// landed before waiting, so callers never deadlock.
     func serve(_ run: inout BatchRun) async throws {
-        let newSlots = await run.load(run.inputs.indices, workers: configuration.digestConcurrency, digesting: true)
-        let claims = flights.claim(newSlots.map { run.slots[$0].digest })
-        let owned = zip(newSlots, claims).compactMap { slot, claim in
+        let landings = flights.landings
+        let (newSlots, pipelined) = try await digestAndLookUp(&run)
+        let pending = newSlots.filter { run.outcomes[$0] == nil }
+        let (claims, landingsAtClaim) = flights.claim(pending.map { run.slots[$0].digest })
+        let owned = zip(pending, claims).compactMap { slot, claim in
             if case .owned = claim { slot } else { nil }
         }
         do {
-            var misses = try await lookUp(owned, &run)
+            var misses = try await lookUpOwned(owned, pipelined, landedSince: landingsAtClaim != landings, &run)
             if let key = configuration.secondaryKey { misses = try await lookUpSecondary(misses, key, &run) }
             if let leasing = store as? any EmbeddingStoreLeasing {
                 try await encodeLeased(misses, leasing, &run)
@@ -56,9 +56,54 @@ extension EmbeddingCache {
             }
             throw failure
         }
-        for (slot, claim) in zip(newSlots, claims) {
+        for (slot, claim) in zip(pending, claims) {
             if case .awaiting(let flight) = claim { run.resolve(slot, await flight.wait()) }
         }
+    }
+
+    /// Reads and digests every input and, when the store looks up synchronously, looks the keys up
+    /// in the same pass and serves the hits (see ``PipelinedLookup``). Nothing is claimed.
+    ///
+    /// - Returns: The slots created, and the pipelined lookup's misses; `nil` when the store has no
+    ///   synchronous lookup and nothing was looked up.
+    /// - Throws: ``EmbeddingCacheError`` when the store fails.
+    func digestAndLookUp(_ run: inout BatchRun) async throws -> (slots: Range<Int>, misses: Misses?) {
+        let workers = configuration.digestConcurrency
+        guard let synchronous = store as? any EmbeddingStoreSynchronousLookup else {
+            return (await run.load(run.inputs.indices, workers: workers, digesting: true), nil)
+        }
+        let namespace = self.namespace
+        let found: (slots: Range<Int>, findings: [LookupFinding])
+        do {
+            found = try await run.loadAndLookUp(workers: workers) { digests in
+                try self.findings(digests, try synchronous.recordsSynchronously(for: digests, in: namespace))
+            }
+        } catch {
+            throw storeFailure(error)
+        }
+        await synchronous.recordPendingUses()
+        var misses = Misses()
+        apply(zip(found.slots, found.findings), source: .store, &run, into: &misses)
+        return (found.slots, misses)
+    }
+
+    /// The misses among the owned slots: looked up now or, after a pipelined lookup, taken from
+    /// it. Keys it found absent are looked up again when another caller of this cache landed keys
+    /// since (it may have stored them after the pipelined lookup missed them).
+    private func lookUpOwned(
+        _ owned: [Int],
+        _ pipelined: Misses?,
+        landedSince: Bool,
+        _ run: inout BatchRun
+    ) async throws -> Misses {
+        guard let pipelined else { return try await lookUp(owned, &run) }
+        let mine = Set(owned)
+        let corrupt = pipelined.corrupt.filter(mine.contains)
+        let absent = pipelined.absent.filter(mine.contains)
+        guard landedSince else { return Misses(absent: absent, corrupt: corrupt) }
+        var again = try await lookUp(absent, &run)
+        again.corrupt = (again.corrupt + corrupt).sorted()
+        return again
     }
 
     /// Looks the owned slots up, in one request or, for many keys, several concurrent requests per
@@ -83,7 +128,7 @@ extension EmbeddingCache {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         var misses = Misses()
-        for batch in batches { apply(batch, &run, into: &misses) }
+        for batch in batches { apply(zip(batch.slots, batch.findings), source: batch.source, &run, into: &misses) }
         run.counters.lookupSeconds += (clock.now - start).seconds
         misses.absent.sort()
         misses.corrupt.sort()
@@ -92,7 +137,18 @@ extension EmbeddingCache {
 
     /// Looks keys up in one request, verifies every record found and lands the hits.
     func lookUp(_ slots: [Int], _ digests: [ContentDigest], source: RecordSource = .store) async throws -> LookupBatch {
-        let found = try await store.records(for: digests, in: namespace)
+        let findings = try findings(digests, try await store.records(for: digests, in: namespace))
+        flights.land(
+            zip(digests, findings).lazy.compactMap { digest, finding in
+                if case .found(let record) = finding { (digest, .success((record, source))) } else { nil }
+            }
+        )
+        return LookupBatch(slots: slots, findings: findings, source: source)
+    }
+
+    /// Verifies what the store answered for `digests`: each record's checksum, and that there is
+    /// one answer per digest.
+    private func findings(_ digests: [ContentDigest], _ found: [StoredRecord?]) throws -> [LookupFinding] {
         guard found.count == digests.count else {
             throw EmbeddingCacheError(
                 .storeFailed,
@@ -100,31 +156,29 @@ extension EmbeddingCache {
                 namespace: namespace
             )
         }
-        var corrupt = Set<Int>()
-        let records = zip(slots, zip(digests, found)).map { slot, pair -> TensorRecord? in
-            guard let stored = pair.1 else { return nil }
-            guard let record = checksum.open(stored, digest: pair.0) else {
-                corrupt.insert(slot)
-                return nil
-            }
-            return record
+        return zip(digests, found).map { digest, stored in
+            guard let stored else { return .absent }
+            return checksum.open(stored, digest: digest).map(LookupFinding.found) ?? .corrupt
         }
-        flights.land(
-            zip(digests, records).lazy.compactMap { digest, record in record.map { (digest, .success(($0, source))) } }
-        )
-        return LookupBatch(slots: slots, records: records, corrupt: corrupt, source: source)
     }
 
-    /// Records a lookup's hits in the run, and its misses in `misses`.
-    private func apply(_ batch: LookupBatch, _ run: inout BatchRun, into misses: inout Misses) {
-        run.counters.corrupt += batch.corrupt.count
-        for (slot, record) in zip(batch.slots, batch.records) {
-            if let record {
-                run.resolve(slot, .success((record, batch.source)))
-            } else if batch.corrupt.contains(slot) {
-                misses.corrupt.append(slot)
-            } else {
+    /// Records what lookups found in the run: resolves the hits, counts the corrupt records and
+    /// adds the misses to `misses`.
+    private func apply(
+        _ findings: some Sequence<(Int, LookupFinding)>,
+        source: RecordSource,
+        _ run: inout BatchRun,
+        into misses: inout Misses
+    ) {
+        for (slot, finding) in findings {
+            switch finding {
+            case .found(let record):
+                run.resolve(slot, .success((record, source)))
+            case .absent:
                 misses.absent.append(slot)
+            case .corrupt:
+                run.counters.corrupt += 1
+                misses.corrupt.append(slot)
             }
         }
     }

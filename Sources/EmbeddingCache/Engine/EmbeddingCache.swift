@@ -2,11 +2,12 @@ import Synchronization
 
 /// The cache engine: get-or-compute for batches of inputs in front of one encoder and one store.
 ///
-/// For each call it digests every input on every core, collapses repeated inputs, looks every key
-/// up in one round trip, verifies each stored record's checksum, sends only the misses to the
-/// encoder in batches of its preferred size, validates what comes back, stores each batch in one
+/// For each call it digests every input on every core and looks every key up (during the digest
+/// pass when the store looks up synchronously, see ``EmbeddingStoreSynchronousLookup``), verifies
+/// each stored record's checksum, collapses repeated inputs, sends only the misses to the encoder
+/// in batches of its preferred size, validates what comes back, stores each batch in one
 /// transaction as soon as it is validated, and returns results in input order. Concurrent callers
-/// asking for the same key share one lookup and one encode.
+/// missing the same key share one encode.
 ///
 /// ```swift
 /// let store = try SQLiteEmbeddingStore(path: SQLiteEmbeddingStore.defaultPath)

@@ -57,8 +57,16 @@ final class Flight: Sendable {
 ///
 /// A claimed key holds no ``Flight`` until a second caller asks for it, so the common case (nobody
 /// else wants the key) allocates nothing.
+///
+/// Landings are counted, so that a caller that looked keys up before claiming them can tell
+/// whether another caller may have stored one of them in between (see ``landings``).
 final class SingleFlight: Sendable {
-    private let flights = Mutex<[ContentDigest: Flight?]>([:])
+    private struct State {
+        var flights: [ContentDigest: Flight?] = [:]
+        var landings = 0
+    }
+
+    private let state = Mutex(State())
 
     /// What a caller got for one digest it asked for.
     enum Claim {
@@ -68,30 +76,40 @@ final class SingleFlight: Sendable {
         case awaiting(Flight)
     }
 
+    /// How many times keys have been landed so far.
+    ///
+    /// Owners store a record before they land its key, so a key absent from a lookup that started
+    /// after this was read, and claimed while it still has the same value, was not stored by
+    /// another caller of this cache in between.
+    var landings: Int { state.withLock { $0.landings } }
+
     /// Claims every digest that nobody else is working on.
     ///
-    /// - Returns: For each digest, in order: owned by this caller, or another caller's flight.
-    func claim(_ digests: [ContentDigest]) -> [Claim] {
-        flights.withLock { flights in
-            flights.reserveCapacity(flights.count + digests.count)
-            return digests.map { digest in
-                guard let existing = flights.index(forKey: digest) else {
-                    flights[digest] = .some(nil)
+    /// - Returns: For each digest, in order: owned by this caller, or another caller's flight; and
+    ///   ``landings`` as it was when the digests were claimed.
+    func claim(_ digests: [ContentDigest]) -> (claims: [Claim], landings: Int) {
+        state.withLock { state in
+            state.flights.reserveCapacity(state.flights.count + digests.count)
+            let claims = digests.map { digest -> Claim in
+                guard let existing = state.flights.index(forKey: digest) else {
+                    state.flights[digest] = .some(nil)
                     return .owned
                 }
-                if let flight = flights.values[existing] { return .awaiting(flight) }
+                if let flight = state.flights.values[existing] { return .awaiting(flight) }
                 let flight = Flight()
-                flights.values[existing] = flight
+                state.flights.values[existing] = flight
                 return .awaiting(flight)
             }
+            return (claims, state.landings)
         }
     }
 
     /// Releases owned keys and hands their outcomes to the callers waiting on them.
     func land(_ outcomes: some Sequence<(ContentDigest, FlightOutcome)>) {
-        let waited: [(Flight, FlightOutcome)] = flights.withLock { flights in
-            outcomes.compactMap { digest, outcome in
-                guard case .some(.some(let flight)) = flights.removeValue(forKey: digest) else { return nil }
+        let waited: [(Flight, FlightOutcome)] = state.withLock { state in
+            state.landings += 1
+            return outcomes.compactMap { digest, outcome in
+                guard case .some(.some(let flight)) = state.flights.removeValue(forKey: digest) else { return nil }
                 return (flight, outcome)
             }
         }

@@ -1,20 +1,17 @@
 public import FoundationEssentials
+import Synchronization
 
 /// A store that keeps records in memory, for tests and throwaway use.
 ///
 /// It passes the same conformance suite as the persistent stores. Time comes from an injectable
-/// `now` function, so pruning by age is testable without waiting.
+/// `now` function, so pruning by age is testable without waiting. Lookups also run synchronously
+/// (``EmbeddingStoreSynchronousLookup``), as with the SQLite store.
 ///
 /// ```swift
 /// let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: encoder)
 /// ```
-public actor InMemoryEmbeddingStore: EmbeddingStore {
-    private struct Entry {
-        var record: StoredRecord
-        var lastUsed: Date
-    }
-
-    private var namespaces: [Namespace: [ContentDigest: Entry]] = [:]
+public final class InMemoryEmbeddingStore: EmbeddingStoreSynchronousLookup {
+    private let table = Mutex(Table())
     private let now: @Sendable () -> Date
 
     /// Creates an empty store.
@@ -25,9 +22,61 @@ public actor InMemoryEmbeddingStore: EmbeddingStore {
     }
 
     /// Looks up many keys; see ``EmbeddingStore/records(for:in:)``.
-    public func records(for digests: [ContentDigest], in namespace: Namespace) -> [StoredRecord?] {
+    public func records(for digests: [ContentDigest], in namespace: Namespace) async -> [StoredRecord?] {
+        recordsSynchronously(for: digests, in: namespace)
+    }
+
+    /// Looks up many keys on the calling thread, recording their use at once; see
+    /// ``EmbeddingStoreSynchronousLookup/recordsSynchronously(for:in:)``.
+    public func recordsSynchronously(for digests: [ContentDigest], in namespace: Namespace) -> [StoredRecord?] {
         let time = now()
-        return digests.map { digest in
+        return table.withLock { $0.records(for: digests, in: namespace, at: time) }
+    }
+
+    /// Does nothing: lookups record their use as they run.
+    public func recordPendingUses() async {}
+
+    /// Stores records; see ``EmbeddingStore/put(_:in:)``.
+    public func put(_ entries: [StoreEntry], in namespace: Namespace) async {
+        let time = now()
+        table.withLock { $0.put(entries, in: namespace, at: time) }
+    }
+
+    /// Removes records; see ``EmbeddingStore/delete(_:in:)``.
+    public func delete(_ digests: [ContentDigest], in namespace: Namespace) async -> Int {
+        table.withLock { $0.delete(digests, in: namespace) }
+    }
+
+    /// Counts entries and bytes; see ``EmbeddingStore/statistics()``.
+    public func statistics() async -> StoreStatistics {
+        table.withLock { $0.statistics() }
+    }
+
+    /// Removes entries, or under ``PruneCriteria/dryRun`` only counts them; see
+    /// ``EmbeddingStore/prune(_:)``.
+    public func prune(_ criteria: PruneCriteria) async -> PruneReport {
+        table.withLock { $0.prune(criteria) }
+    }
+
+    /// Reads one page of a namespace in digest order; see ``EmbeddingStore/entries(in:after:limit:)``.
+    ///
+    /// - Complexity: O(n log n) in the namespace's size: the namespace is sorted for each page.
+    public func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async -> [StoreEntry] {
+        table.withLock { $0.entries(in: namespace, after: after, limit: limit) }
+    }
+}
+
+/// The records of an ``InMemoryEmbeddingStore``, with their last-use times.
+private struct Table {
+    private struct Entry {
+        var record: StoredRecord
+        var lastUsed: Date
+    }
+
+    private var namespaces: [Namespace: [ContentDigest: Entry]] = [:]
+
+    mutating func records(for digests: [ContentDigest], in namespace: Namespace, at time: Date) -> [StoredRecord?] {
+        digests.map { digest in
             guard var entry = namespaces[namespace]?[digest] else { return nil }
             entry.lastUsed = time
             namespaces[namespace]?[digest] = entry
@@ -35,23 +84,19 @@ public actor InMemoryEmbeddingStore: EmbeddingStore {
         }
     }
 
-    /// Stores records; see ``EmbeddingStore/put(_:in:)``.
-    public func put(_ entries: [StoreEntry], in namespace: Namespace) {
-        let time = now()
+    mutating func put(_ entries: [StoreEntry], in namespace: Namespace, at time: Date) {
         for entry in entries {
             namespaces[namespace, default: [:]][entry.digest] = Entry(record: entry.record, lastUsed: time)
         }
     }
 
-    /// Removes records; see ``EmbeddingStore/delete(_:in:)``.
-    public func delete(_ digests: [ContentDigest], in namespace: Namespace) -> Int {
+    mutating func delete(_ digests: [ContentDigest], in namespace: Namespace) -> Int {
         digests.reduce(0) { removed, digest in
             removed + (namespaces[namespace]?.removeValue(forKey: digest) == nil ? 0 : 1)
         }
     }
 
-    /// Counts entries and bytes; see ``EmbeddingStore/statistics()``.
-    public func statistics() -> StoreStatistics {
+    func statistics() -> StoreStatistics {
         let figures = namespaces.compactMap { namespace, entries -> StoreStatistics.NamespaceStatistics? in
             guard !entries.isEmpty else { return nil }
             let bytes = entries.values.reduce(0) { $0 + $1.record.payload.count }
@@ -60,9 +105,7 @@ public actor InMemoryEmbeddingStore: EmbeddingStore {
         return StoreStatistics(namespaces: figures.sorted { $0.namespace.description < $1.namespace.description })
     }
 
-    /// Removes entries, or under ``PruneCriteria/dryRun`` only counts them; see
-    /// ``EmbeddingStore/prune(_:)``.
-    public func prune(_ criteria: PruneCriteria) -> PruneReport {
+    mutating func prune(_ criteria: PruneCriteria) -> PruneReport {
         let before = namespaces
         defer { if criteria.dryRun { namespaces = before } }
         var report = PruneReport(entries: 0, bytes: 0)
@@ -92,10 +135,7 @@ public actor InMemoryEmbeddingStore: EmbeddingStore {
         return report
     }
 
-    /// Reads one page of a namespace in digest order; see ``EmbeddingStore/entries(in:after:limit:)``.
-    ///
-    /// - Complexity: O(n log n) in the namespace's size: the namespace is sorted for each page.
-    public func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) -> [StoreEntry] {
+    func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) -> [StoreEntry] {
         let stored = namespaces[namespace] ?? [:]
         let digests = stored.keys.filter { digest in after.map { digest > $0 } ?? true }.sorted().prefix(max(0, limit))
         return digests.map { StoreEntry(digest: $0, record: stored[$0]!.record) }
