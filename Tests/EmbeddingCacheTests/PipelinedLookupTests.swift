@@ -46,7 +46,11 @@ struct PipelinedLookupTests {
         let cache = EmbeddingCache(store: store, encoder: encoder)
         let input = EmbeddingInput.text("shared", label: "shared")
         let held = Task { try await cache.results(for: [input]) }
-        while !store.isHolding { try await Task.sleep(for: .milliseconds(1)) }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !store.isHolding {
+            try #require(ContinuousClock.now < deadline, "the first caller never looked the key up")
+            try await Task.sleep(for: .milliseconds(1))
+        }
         let other = try await cache.results(for: [input])
         store.releaseLookup()
         let late = try await held.value
