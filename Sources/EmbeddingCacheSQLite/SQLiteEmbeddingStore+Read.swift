@@ -78,7 +78,8 @@ extension SQLiteEmbeddingStore {
         let staleBefore = configuration.now().storedMilliseconds - configuration.touchIntervalMilliseconds
         let found: LookupResult
         do {
-            found = try lookupConnections.read { db in try lookUp(digests, in: namespace, staleBefore: staleBefore, db)
+            found = try lookupConnections.read { db in
+                try lookUp(digests, in: namespace, staleBefore: staleBefore, db)
             }
         } catch {
             throw EmbeddingCacheError.store(error, path: path, while: "read", namespace: namespace)

@@ -107,11 +107,14 @@ final class SingleFlight: Sendable {
     /// Releases owned keys and hands their outcomes to the callers waiting on them.
     func land(_ outcomes: some Sequence<(ContentDigest, FlightOutcome)>) {
         let waited: [(Flight, FlightOutcome)] = state.withLock { state in
-            state.landings += 1
-            return outcomes.compactMap { digest, outcome in
+            var landed = false
+            let waited = outcomes.compactMap { digest, outcome -> (Flight, FlightOutcome)? in
+                landed = true
                 guard case .some(.some(let flight)) = state.flights.removeValue(forKey: digest) else { return nil }
                 return (flight, outcome)
             }
+            if landed { state.landings += 1 }
+            return waited
         }
         for (flight, outcome) in waited { flight.finish(outcome) }
     }
