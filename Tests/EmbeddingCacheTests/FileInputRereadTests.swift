@@ -7,20 +7,22 @@ import Testing
 /// File inputs are released once digested and read again only for the misses that are encoded;
 /// what is encoded must be exactly what was digested.
 struct FileInputRereadTests {
-    /// Writes `contents` as numbered files in a fresh folder.
-    static func files(_ contents: [String]) throws -> [String] {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("reread-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try contents.enumerated().map { index, content in
-            let path = folder.appendingPathComponent("\(index).txt").path
+    /// Writes `contents` as numbered files in a fresh folder, removed when the returned scratch
+    /// directory is released.
+    static func files(_ contents: [String]) throws -> (scratch: ScratchDirectory, paths: [String]) {
+        let scratch = try ScratchDirectory(prefix: "embcache-reread")
+        let paths = try contents.enumerated().map { index, content in
+            let path = scratch.url.appendingPathComponent("\(index).txt").path
             try Data(content.utf8).write(to: URL(fileURLWithPath: path))
             return path
         }
+        return (scratch, paths)
     }
 
     @Test func encodedMissesAreTheBytesThatWereDigested() async throws {
         let contents = ["first", "second", "third", "second"]
-        let paths = try Self.files(contents)
+        let (scratch, paths) = try Self.files(contents)
+        defer { withExtendedLifetime(scratch) {} }
         let encoder = CountingEncoder()
         let store = InMemoryEmbeddingStore()
         let cache = EmbeddingCache(store: store, encoder: encoder)
@@ -36,7 +38,8 @@ struct FileInputRereadTests {
     }
 
     @Test func aFileEditedAfterItsLookupFailsAloneAndNothingIsStoredForIt() async throws {
-        let paths = try Self.files(["kept", "edited", "also kept"])
+        let (scratch, paths) = try Self.files(["kept", "edited", "also kept"])
+        defer { withExtendedLifetime(scratch) {} }
         let store = EditingStore(base: InMemoryEmbeddingStore()) {
             try! Data("edited later".utf8).write(to: URL(fileURLWithPath: paths[1]))
         }
@@ -59,7 +62,7 @@ struct FileInputRereadTests {
 
 /// A store that runs an edit once, when lookup number `atLookup` (from 1) arrives: by default the
 /// moment between digesting a file and reading it again to encode it.
-final class EditingStore: EmbeddingStore {
+final class EditingStore: ForwardingStore {
     let base: any EmbeddingStore
     private let pending: Mutex<(lookupsLeft: Int, edit: (@Sendable () -> Void)?)>
 
@@ -77,21 +80,5 @@ final class EditingStore: EmbeddingStore {
             }
         }
         return try await base.records(for: digests, in: namespace)
-    }
-
-    func put(_ entries: [StoreEntry], in namespace: Namespace) async throws {
-        try await base.put(entries, in: namespace)
-    }
-
-    func delete(_ digests: [ContentDigest], in namespace: Namespace) async throws -> Int {
-        try await base.delete(digests, in: namespace)
-    }
-
-    func statistics() async throws -> StoreStatistics { try await base.statistics() }
-
-    func prune(_ criteria: PruneCriteria) async throws -> PruneReport { try await base.prune(criteria) }
-
-    func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry] {
-        try await base.entries(in: namespace, after: after, limit: limit)
     }
 }

@@ -50,7 +50,8 @@ struct SecondaryKeyTests {
     /// digest, are the ones encoded. An edit after that read (here, when the secondary lookup
     /// arrives) changes nothing: the file is not read a third time.
     @Test func aSecondaryMissIsEncodedFromTheBytesReadForItsSecondaryDigest() async throws {
-        let paths = try FileInputRereadTests.files(["cat#v1", "dog#v1"])
+        let (scratch, paths) = try FileInputRereadTests.files(["cat#v1", "dog#v1"])
+        defer { withExtendedLifetime(scratch) {} }
         let store = EditingStore(base: InMemoryEmbeddingStore(), atLookup: 2) {
             try! Data("bird#v9".utf8).write(to: URL(fileURLWithPath: paths[1]))
         }
