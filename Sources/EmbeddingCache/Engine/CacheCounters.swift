@@ -22,7 +22,9 @@ public struct CacheCounters: Sendable, Hashable, Codable {
     public var failed = 0
     /// Seconds spent reading and digesting inputs (wall time, all cores).
     public var digestSeconds = 0.0
-    /// Seconds spent looking keys up in the store.
+    /// Seconds spent looking keys up in the store. With a store that looks up during the digest
+    /// pass (``EmbeddingStoreSynchronousLookup``), those lookups' time is summed over the cores and
+    /// is also part of `digestSeconds`.
     public var lookupSeconds = 0.0
     /// Seconds spent waiting for the encoder.
     public var encodeSeconds = 0.0

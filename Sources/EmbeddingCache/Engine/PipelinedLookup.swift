@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// What a lookup found for one key.
@@ -14,7 +13,7 @@ enum LookupFinding: Sendable {
 /// Reads and digests inputs on every core and looks their keys up on the same cores, a small group
 /// at a time as they are digested (see ``EmbeddingStoreSynchronousLookup``).
 ///
-/// Inputs are handed out one at a time, as in ``ConcurrentMap``, so a slow input does not idle the
+/// Inputs are handed out one at a time through ``ConcurrentMap``, so a slow input does not idle the
 /// other cores. The core that digests the last key of a group looks the group up before it takes
 /// the next input; the last, partial group is looked up once every input is digested. A warm call
 /// thus costs its reading, hashing and lookups, spread evenly over the cores, rather than a
@@ -42,7 +41,8 @@ enum PipelinedLookup {
     }
 
     /// Loads inputs `0..<count` with `load` and looks up the digest of each one that loaded with
-    /// `lookUp`, on `workers` cores (in order on the calling thread when `workers` is 1).
+    /// `lookUp`, on `workers` cores (in order on the calling thread when `workers` is 1; see
+    /// ``ConcurrentMap``).
     ///
     /// - Parameters:
     ///   - load: Reads and digests one input; its digest must not be `nil`.
@@ -56,56 +56,48 @@ enum PipelinedLookup {
         lookUp: @escaping @Sendable ([ContentDigest]) throws -> [LookupFinding]
     ) async throws -> Pass {
         let progress = Mutex(Progress())
-        var findings = [LookupFinding?](repeating: nil, count: count)
-        let loads = findings.withUnsafeMutableBufferPointer { findingsBuffer in
-            // Each input's load and finding are written by exactly one iteration or group, and
-            // read only after every iteration and group is done.
-            nonisolated(unsafe) let findings = findingsBuffer.baseAddress!
-            let lookUpGroup = { @Sendable (group: [(input: Int, digest: ContentDigest)]) in
-                guard !group.isEmpty else { return }
-                let clock = ContinuousClock()
-                let start = clock.now
-                var failure: (any Error)?
-                do {
-                    for (entry, finding) in zip(group, try lookUp(group.map(\.digest))) {
-                        findings[entry.input] = finding
-                    }
-                } catch {
-                    failure = error
-                }
-                let seconds = (clock.now - start).seconds
-                progress.withLock { progress in
-                    progress.lookupSeconds += seconds
-                    if progress.failure == nil { progress.failure = failure }
-                }
-            }
-            let loads = [BatchRun.Load](unsafeUninitializedCapacity: count) { buffer, initialized in
-                nonisolated(unsafe) let loads = buffer.baseAddress!
-                let step = { @Sendable (index: Int) in
-                    let loaded = load(index)
-                    (loads + index).initialize(to: loaded)
-                    guard case .success(let (_, digest?)) = loaded else { return }
-                    lookUpGroup(
-                        progress.withLock { progress in
-                            progress.pending.append((index, digest))
-                            guard progress.pending.count >= groupSize, progress.failure == nil else { return [] }
-                            defer { progress.pending.removeAll(keepingCapacity: true) }
-                            return progress.pending
-                        }
-                    )
-                }
-                if workers > 1, count > 1 {
-                    DispatchQueue.concurrentPerform(iterations: count, execute: step)
-                } else {
-                    for index in 0..<count { step(index) }
-                }
-                initialized = count
-            }
-            lookUpGroup(progress.withLock { $0.failure == nil ? $0.pending : [] })
-            return loads
+        // Each input's finding is written by exactly one group, outside the lock, and read only
+        // after every group is done.
+        let findingsBuffer = UnsafeMutableBufferPointer<LookupFinding?>.allocate(capacity: count)
+        findingsBuffer.initialize(repeating: nil)
+        defer {
+            _ = findingsBuffer.deinitialize()
+            findingsBuffer.deallocate()
         }
+        nonisolated(unsafe) let findings = findingsBuffer
+        let lookUpGroup = { @Sendable (group: [(input: Int, digest: ContentDigest)]) in
+            guard !group.isEmpty else { return }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var failure: (any Error)?
+            do {
+                for (entry, finding) in zip(group, try lookUp(group.map(\.digest))) { findings[entry.input] = finding }
+            } catch {
+                failure = error
+            }
+            let seconds = (clock.now - start).seconds
+            progress.withLock { progress in
+                progress.lookupSeconds += seconds
+                if progress.failure == nil { progress.failure = failure }
+            }
+        }
+        let loads = await ConcurrentMap.map(count: count, workers: workers) { index in
+            let loaded = load(index)
+            if case .success(let (_, digest?)) = loaded {
+                lookUpGroup(
+                    progress.withLock { progress in
+                        progress.pending.append((index, digest))
+                        guard progress.pending.count >= groupSize, progress.failure == nil else { return [] }
+                        defer { progress.pending.removeAll(keepingCapacity: true) }
+                        return progress.pending
+                    }
+                )
+            }
+            return loaded
+        }
+        lookUpGroup(progress.withLock { $0.failure == nil ? $0.pending : [] })
         let (failure, lookupSeconds) = progress.withLock { ($0.failure, $0.lookupSeconds) }
         if let failure { throw failure }
-        return Pass(loads: loads, findings: findings, lookupSeconds: lookupSeconds)
+        return Pass(loads: loads, findings: Array(findings), lookupSeconds: lookupSeconds)
     }
 }
