@@ -67,7 +67,7 @@ struct ExportCommand: AsyncParsableCommand {
         let plan = try PrecomputePlan(path: plan!)
         let manifest = try Manifest(path: manifest!)
         let report = try await storeOptions.withStore { store in
-            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
+            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
                 try await TrainingExport(
                     plan: plan,
                     manifest: manifest,

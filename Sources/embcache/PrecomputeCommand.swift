@@ -49,7 +49,7 @@ struct PrecomputeCommand: AsyncParsableCommand {
         let manifest = try Manifest(path: manifest)
         let location = storeOptions.displayName
         let report = try await storeOptions.withStore { store in
-            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration) { caches in
+            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
                 try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
                     .run(store: location)
             }

@@ -80,9 +80,11 @@ struct PrecomputePlan: Decodable {
     /// `store_dtype`: float tensors are stored down-cast to this dtype (part of the namespace, so
     /// precompute and export of one plan always agree); lossless when absent.
     var storeDType: StoreDType?
+    /// `workers`: how many copies of each `process:` worker may run; `--workers` wins over it.
+    var workers: Int?
 
     private enum CodingKeys: String, CodingKey {
-        case encoders, fields
+        case encoders, fields, workers
         case storeDType = "store_dtype"
     }
 
@@ -140,6 +142,12 @@ struct PrecomputePlan: Decodable {
                     "the plan \(path): field name '\(name)' is empty, has a '/', or is repeated"
                 )
             }
+        }
+        if let workers, !(1...WorkerOptions.maximumWorkers).contains(workers) {
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "the plan \(path): \"workers\" must be between 1 and \(WorkerOptions.maximumWorkers), not \(workers)"
+            )
         }
         for (name, text) in encoders {
             do {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import EmbeddingCacheEncoders
 
-/// `--worker-timeout`, shared by every command that may start a `process:` worker.
+/// `--worker-timeout` and `--workers`, shared by every command that may start a `process:` worker.
 struct WorkerOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
@@ -11,16 +11,42 @@ struct WorkerOptions: ParsableArguments {
     )
     var workerTimeout: Double = 300
 
+    @Option(
+        help: ArgumentHelp(
+            """
+            How many copies of a process: worker may run, each encoding one batch at a time (default 1; \
+            precompute and export: the plan's "workers", else 1). Copies after the first start only when \
+            batches overlap.
+            """,
+            valueName: "n"
+        )
+    )
+    var workers: Int?
+
+    /// The most workers one encoder may run.
+    static let maximumWorkers = 64
+
     /// The worker settings these options choose.
     var configuration: ProcessEncoder.Configuration {
         var configuration = ProcessEncoder.Configuration()
         configuration.timeout = .milliseconds(Int64(workerTimeout * 1000))
+        configuration.workers = workers ?? 1
+        return configuration
+    }
+
+    /// The worker settings for a plan's encoders: `--workers`, else the plan's `workers`, else 1.
+    func configuration(for plan: PrecomputePlan) -> ProcessEncoder.Configuration {
+        var configuration = configuration
+        configuration.workers = workers ?? plan.workers ?? 1
         return configuration
     }
 
     func validate() throws {
         guard workerTimeout > 0, workerTimeout <= 1_000_000 else {
             throw ValidationError("--worker-timeout must be a number of seconds above 0")
+        }
+        if let workers, !(1...Self.maximumWorkers).contains(workers) {
+            throw ValidationError("--workers must be between 1 and \(Self.maximumWorkers), not \(workers)")
         }
     }
 }

@@ -37,6 +37,13 @@ struct ParsingTests {
         #expect(command.json)
     }
 
+    @Test func workersParseAndAreBounded() throws {
+        #expect(try embed(["a", "--encoder", "builtin:bytes", "--workers", "4"]).workerOptions.workers == 4)
+        #expect(try embed(["a", "--encoder", "builtin:bytes"]).workerOptions.workers == nil)
+        expectUsageError(["embed", "a", "--encoder", "builtin:bytes", "--workers", "0"], mentioning: "--workers")
+        expectUsageError(["embed", "a", "--encoder", "builtin:bytes", "--workers", "65"], mentioning: "--workers")
+    }
+
     @Test func embedDefaults() throws {
         let command = try embed(["a", "--encoder", "builtin:bytes"])
         #expect(command.storagePolicy == nil)

@@ -29,6 +29,21 @@ struct WorkerEndToEndTests {
         #expect(Set((0..<6).map { matrices[0].row($0) }).count == 6)
     }
 
+    @Test func severalWorkersGiveTheSameRecordsAsOne() throws {
+        let cli = try CLIProcess()
+        let many = (0..<40).map { "input " + String(repeating: "x", count: $0) }
+        try cli.writeLines("in.txt", many)
+        let base = ["embed", "--lines", "in.txt", "--encoder", Workers.numpy("--dim 16 --batch-size 3"), "--json"]
+        let parallel = try cli.run(base + ["--workers", "3", "--output", "three.npy"])
+        #expect(parallel.status == 0, "\(parallel.stderr)")
+        #expect(try parallel.json()["encoded"] as? Int == many.count)
+        let single = try cli.run(base + ["--no-cache", "--output", "one.npy"])
+        #expect(single.status == 0, "\(single.stderr)")
+        let matrices = try ["three", "one"].map { try NPYFile(contentsOf: cli.path("\($0).npy")) }
+        #expect(matrices[0].shape == [many.count, 16])
+        #expect(matrices[0].values == matrices[1].values)
+    }
+
     @Test func aDifferentModelIsANewNamespace() throws {
         let cli = try CLIProcess()
         try cli.writeLines("in.txt", lines)

@@ -26,7 +26,8 @@ public struct CacheCounters: Sendable, Hashable, Codable {
     /// pass (``EmbeddingStoreSynchronousLookup``), those lookups' time is summed over the cores and
     /// is also part of `digestSeconds`.
     public var lookupSeconds = 0.0
-    /// Seconds spent waiting for the encoder.
+    /// Seconds spent waiting for the encoder, summed over the batches (which overlap when the
+    /// encoder serves several at once, see ``EmbeddingEncoder/concurrentBatches``).
     public var encodeSeconds = 0.0
     /// Seconds spent writing to the store (overlapping encoding where possible).
     public var storeSeconds = 0.0

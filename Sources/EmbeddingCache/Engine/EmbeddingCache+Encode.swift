@@ -20,43 +20,78 @@ extension EmbeddingCache {
         let seconds: Double
     }
 
+    /// One encoder call: the slots sent, and what came back or what the encoder threw.
+    struct EncoderCall: Sendable {
+        let slots: [Int]
+        let outcome: Result<[Result<TensorRecord, EmbeddingCacheError>], any Error>
+        let seconds: Double
+    }
+
+    /// What a child task of ``encode(_:_:)`` finished.
+    private enum Step: Sendable {
+        case encoded(EncoderCall)
+        case stored(StoredBatch)
+    }
+
     /// Encodes the slots in encoder-sized batches and stores each valid batch in one transaction.
     ///
-    /// Storing batch k overlaps encoding batch k + 1; at most one write is outstanding, so a failing
-    /// store stops the run after one batch rather than after the whole input.
+    /// Up to ``EmbeddingEncoder/concurrentBatches`` batches are with the encoder at once, and
+    /// storing a batch overlaps encoding the next ones. At most one write is outstanding (the others
+    /// wait their turn, in the order their batches came back), so a failing store stops the run
+    /// after one batch rather than after the whole input.
     func encode(_ misses: [Int], _ run: inout BatchRun) async throws {
-        let batchSize = effectiveBatchSize
-        try await withThrowingTaskGroup(of: StoredBatch.self) { group in
+        var batches = batched(misses)[...]
+        let width = max(1, encoder.concurrentBatches)
+        try await withThrowingTaskGroup(of: Step.self) { group in
+            var encoding = 0
             var writing = false
-            for start in stride(from: 0, to: misses.count, by: batchSize) {
-                let batch = Array(misses[start..<min(start + batchSize, misses.count)])
-                let sealed = await encodeAndSeal(batch, &run)
-                if writing, let done = try await group.next() { land(done, &run) }
-                writing = !sealed.isEmpty
-                if writing { group.addTask { try await self.write(sealed) } }
+            var sealed = [[SealedItem]]()[...]
+            while true {
+                while encoding < width, let batch = batches.popFirst() {
+                    guard let ready = await prepare(batch, &run) else { continue }
+                    group.addTask { .encoded(await self.call(ready)) }
+                    encoding += 1
+                }
+                if !writing, let items = sealed.popFirst() {
+                    group.addTask { .stored(try await self.write(items)) }
+                    writing = true
+                }
+                guard let step = try await group.next() else { return }
+                switch step {
+                case .encoded(let call):
+                    encoding -= 1
+                    let items = seal(finish(call, &run), &run)
+                    if !items.isEmpty { sealed.append(items) }
+                case .stored(let batch):
+                    writing = false
+                    land(batch, &run)
+                }
             }
-            while let done = try await group.next() { land(done, &run) }
         }
     }
 
     /// The batch size sent to the encoder: the configured one, else the encoder's preferred one.
     var effectiveBatchSize: Int { max(1, configuration.batchSize ?? encoder.preferredBatchSize) }
 
+    /// The slots cut into batches of ``effectiveBatchSize``, in order.
+    private func batched(_ slots: [Int]) -> [[Int]] {
+        let size = effectiveBatchSize
+        return stride(from: 0, to: slots.count, by: size).map { Array(slots[$0..<min($0 + size, slots.count)]) }
+    }
+
     /// Encodes the slots without touching the store: the no-cache baseline.
     func encodeWithoutCache(_ run: inout BatchRun) async throws {
-        let slots = Array(run.slots.indices)
-        let batchSize = effectiveBatchSize
-        for start in stride(from: 0, to: slots.count, by: batchSize) {
-            let batch = Array(slots[start..<min(start + batchSize, slots.count)])
-            for (slot, record) in await encodeAndValidate(batch, &run) {
+        for batch in batched(Array(run.slots.indices)) {
+            guard let ready = await prepare(batch, &run) else { continue }
+            for (slot, record) in finish(await call(ready), &run) {
                 run.resolve(slot, .success((record, .encoder)))
             }
         }
     }
 
-    /// Encodes one batch, validates and seals every record; fails and lands the rejected slots.
-    private func encodeAndSeal(_ batch: [Int], _ run: inout BatchRun) async -> [SealedItem] {
-        await encodeAndValidate(batch, &run).compactMap { slot, record in
+    /// Validates and seals every record of a batch; fails the slots it rejects.
+    private func seal(_ records: [(Int, TensorRecord)], _ run: inout BatchRun) -> [SealedItem] {
+        records.compactMap { slot, record in
             let digest = run.slots[slot].digest
             do throws(EmbeddingCacheError) {
                 let narrowed = try narrow(record)
@@ -76,20 +111,40 @@ extension EmbeddingCache {
         }
     }
 
-    /// Calls the encoder for one batch and checks every record against its schema.
+    /// Reads the inputs of a batch for the encoder and counts them as encoded.
     ///
-    /// - Returns: The valid records with their slots; every other slot of the batch is failed.
-    private func encodeAndValidate(_ slots: [Int], _ run: inout BatchRun) async -> [(Int, TensorRecord)] {
-        let (batch, inputs) = await readyInputs(slots, &run)
-        guard !batch.isEmpty else { return [] }
+    /// - Returns: The slots that are ready and their inputs, or `nil` when none is.
+    private func prepare(_ slots: [Int], _ run: inout BatchRun) async -> (slots: [Int], inputs: [EncoderInput])? {
+        let ready = await readyInputs(slots, &run)
+        guard !ready.slots.isEmpty else { return nil }
+        run.counters.encoded += ready.slots.count
+        return ready
+    }
+
+    /// Sends one batch to the encoder; touches no run state, so several can be in flight.
+    private func call(_ ready: (slots: [Int], inputs: [EncoderInput])) async -> EncoderCall {
         let clock = ContinuousClock()
         let start = clock.now
-        run.counters.encoded += batch.count
-        let results: [Result<TensorRecord, EmbeddingCacheError>]
+        let outcome: Result<[Result<TensorRecord, EmbeddingCacheError>], any Error>
         do {
-            results = try await encoder.encode(inputs)
+            outcome = .success(try await encoder.encode(ready.inputs))
         } catch {
-            run.counters.encodeSeconds += (clock.now - start).seconds
+            outcome = .failure(error)
+        }
+        return EncoderCall(slots: ready.slots, outcome: outcome, seconds: (clock.now - start).seconds)
+    }
+
+    /// Checks what the encoder returned for one batch against its schema.
+    ///
+    /// - Returns: The valid records with their slots; every other slot of the batch is failed.
+    private func finish(_ call: EncoderCall, _ run: inout BatchRun) -> [(Int, TensorRecord)] {
+        run.counters.encodeSeconds += call.seconds
+        let batch = call.slots
+        let results: [Result<TensorRecord, EmbeddingCacheError>]
+        switch call.outcome {
+        case .success(let answered):
+            results = answered
+        case .failure(let error):
             let failure =
                 (error as? EmbeddingCacheError)
                 ?? EmbeddingCacheError(
@@ -100,7 +155,6 @@ extension EmbeddingCache {
             for slot in batch { fail(slot, failure, &run) }
             return []
         }
-        run.counters.encodeSeconds += (clock.now - start).seconds
         guard results.count == batch.count else {
             let failure = EmbeddingCacheError(
                 .invalidEncoderOutput,

@@ -22,6 +22,9 @@ public protocol EmbeddingEncoder: Sendable {
     var schema: RecordSchema { get }
     /// What the encoder reads of an input; ``EncoderInputView/bytes`` unless it says otherwise.
     var inputView: EncoderInputView { get }
+    /// How many batches the cache may have in ``encode(_:)`` at once; 1 unless the encoder says
+    /// otherwise (for example one per worker process it runs).
+    var concurrentBatches: Int { get }
 
     /// Encodes a batch.
     ///
@@ -34,4 +37,7 @@ public protocol EmbeddingEncoder: Sendable {
 extension EmbeddingEncoder {
     /// Every byte of an input matters, unless the encoder says it reads only decoded pixels.
     public var inputView: EncoderInputView { .bytes }
+
+    /// One batch at a time, unless the encoder says it serves more.
+    public var concurrentBatches: Int { 1 }
 }

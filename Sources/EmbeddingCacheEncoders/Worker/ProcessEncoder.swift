@@ -6,7 +6,9 @@ import Foundation
 /// worker protocol over its stdin and stdout (`docs/worker-protocol.md`).
 ///
 /// ``start(command:configuration:)`` launches the command and reads its handshake, which gives
-/// the encoder's namespace, schema and batch size. Batches are then sent one at a time. A worker
+/// the encoder's namespace, schema and batch size. Each worker serves one batch at a time; with
+/// ``Configuration/workers`` above 1, batches that overlap go to further copies of the worker,
+/// started when first needed, each of which must state the same handshake. A worker
 /// that crashes, hangs past ``Configuration/timeout`` or answers garbage fails its batch with
 /// ``EmbeddingCacheError/Code/encoderFailed`` (nothing of that batch is stored) and is replaced by
 /// a fresh process at the next batch, which must state the same handshake. Its stderr is copied
@@ -27,6 +29,9 @@ public struct ProcessEncoder: EmbeddingEncoder {
         public var timeout: Duration = .seconds(300)
         /// How long ``ProcessEncoder/stop()`` waits for the worker to exit after closing its stdin.
         public var stopGrace: Duration = .seconds(5)
+        /// How many copies of the worker may run, each serving one batch at a time; 1 by default.
+        /// Only the first starts with the encoder; the others start when batches overlap.
+        public var workers = 1
 
         /// Creates the default settings.
         public init() {}
@@ -54,7 +59,11 @@ public struct ProcessEncoder: EmbeddingEncoder {
         configuration: Configuration = Configuration()
     ) async throws(EmbeddingCacheError) -> ProcessEncoder {
         let command = try WorkerCommand(parsing: command)
-        let supervisor = try await WorkerSupervisor(command: command, timeout: configuration.timeout)
+        let supervisor = try await WorkerSupervisor(
+            command: command,
+            timeout: configuration.timeout,
+            capacity: configuration.workers
+        )
         return ProcessEncoder(
             command: command,
             handshake: supervisor.handshake,
@@ -83,6 +92,14 @@ public struct ProcessEncoder: EmbeddingEncoder {
 
     /// The tensors the worker stated.
     public var schema: RecordSchema { handshake.schema }
+
+    /// How many batches may be encoded at once: one per worker.
+    public var concurrentBatches: Int { supervisor.capacity }
+
+    /// How many worker processes are running now.
+    var runningWorkers: Int {
+        get async { await supervisor.runningWorkers }
+    }
 
     /// Decoded pixels for a worker that asked for `pixels`, the input's bytes otherwise.
     public var inputView: EncoderInputView { handshake.input == .pixels ? .decodedPixels : .bytes }
@@ -114,7 +131,7 @@ public struct ProcessEncoder: EmbeddingEncoder {
         }
     }
 
-    /// Stops the worker: closes its stdin, the signal to exit, and kills it after the grace period.
+    /// Stops every worker: closes its stdin, the signal to exit, and kills it after the grace period.
     public func stop() async {
         await supervisor.stop(grace: configuration.stopGrace)
     }

@@ -1,45 +1,65 @@
 import Dispatch
 import EmbeddingCache
 
-/// Owns the running worker of one ``ProcessEncoder``: serves one batch at a time, and replaces a
-/// worker that crashed, hung or answered garbage with a fresh one at the next batch.
+/// Owns the workers of one ``ProcessEncoder``: hands each batch to a worker no other batch is
+/// using, starts up to `capacity` workers as concurrent batches need them, and replaces a worker
+/// that crashed, hung or answered garbage with a fresh one at a later batch.
+///
+/// A worker serves one batch at a time by construction: it is taken out of `idle` for the whole
+/// exchange, so two batches never write to or read from the same pipes, and no batch can read
+/// another's results.
 actor WorkerSupervisor {
     let command: WorkerCommand
     let timeout: Duration
-    /// The handshake of the first worker; every restarted worker must state the same.
+    /// How many workers may run at once: the number of batches served concurrently.
+    let capacity: Int
+    /// The handshake of the first worker; every other worker must state the same.
     let handshake: WorkerHandshake
-    private var running: WorkerProcess?
-    /// Set when a restarted worker failed its handshake: it is not started again.
+    /// Every worker running, serving a batch or idle.
+    private var running: [WorkerProcess]
+    /// The running workers serving no batch.
+    private var idle: [WorkerProcess]
+    /// Workers being started.
+    private var starting = 0
+    /// Batches waiting for a worker to become idle or for room to start one.
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Set when a later worker failed to start or stated another handshake: none is started again.
     private var broken: EmbeddingCacheError?
 
-    /// Starts the first worker and reads its handshake.
-    init(command: WorkerCommand, timeout: Duration) async throws(EmbeddingCacheError) {
+    /// Starts the first worker and reads its handshake; others start when batches overlap.
+    init(command: WorkerCommand, timeout: Duration, capacity: Int) async throws(EmbeddingCacheError) {
         self.command = command
         self.timeout = timeout
+        self.capacity = max(1, capacity)
         let worker = try await Self.offPool { () throws(EmbeddingCacheError) in
             try WorkerProcess.launch(command, timeout: timeout)
         }
         handshake = try await Self.offPool { () throws(EmbeddingCacheError) in try worker.handshake() }
-        running = worker
+        running = [worker]
+        idle = [worker]
     }
 
-    /// Sends one batch to the worker, starting one if none runs.
+    /// How many workers are running.
+    var runningWorkers: Int { running.count }
+
+    /// Sends one batch to an idle worker, starting one if none is idle and there is room.
     ///
     /// - Throws: ``EmbeddingCacheError/Code/encoderFailed`` when the worker crashed, hung, answered
-    ///   garbage or failed to restart; the worker is then gone and the next batch starts another.
+    ///   garbage or failed to start; that worker is then gone and a later batch starts another.
     ///   ``EmbeddingCacheError/Code/invalidEncoderOutput`` when a record breaks the handshake's
     ///   schema: the whole batch is refused, and the worker keeps running.
     func encode(
         _ batch: [EncoderInput]
     ) async throws(EmbeddingCacheError) -> [Result<TensorRecord, EmbeddingCacheError>] {
-        let worker = try await worker()
+        let worker = try await checkOut()
         let items: [WorkerMessages.Item]
         do {
             items = try await Self.offPool { () throws(EmbeddingCacheError) in try worker.exchange(batch) }
         } catch {
-            running = nil
+            retire(worker)
             throw error
         }
+        checkIn(worker)
         let schema = handshake.schema
         return try items.map { item throws(EmbeddingCacheError) in
             switch item {
@@ -59,17 +79,50 @@ actor WorkerSupervisor {
         }
     }
 
-    /// Stops the running worker: closes its stdin and kills it if it has not exited after `grace`.
+    /// Stops every worker: closes their stdin and kills those not exited after `grace`.
     func stop(grace: Duration) async {
-        guard let worker = running else { return }
-        running = nil
-        await Self.offPool { worker.stop(grace: grace) }
+        let workers = running
+        running = []
+        idle = []
+        await withTaskGroup(of: Void.self) { group in
+            for worker in workers { group.addTask { await Self.offPool { worker.stop(grace: grace) } } }
+        }
     }
 
-    /// The running worker, or a freshly started one whose handshake matches the first.
-    private func worker() async throws(EmbeddingCacheError) -> WorkerProcess {
-        if let running { return running }
+    /// Takes an idle worker for one batch, starting one when none is idle and fewer than `capacity`
+    /// run; otherwise waits until a batch hands its worker back.
+    private func checkOut() async throws(EmbeddingCacheError) -> WorkerProcess {
+        while true {
+            if let worker = idle.popLast() { return worker }
+            if running.count + starting < capacity { return try await startWorker() }
+            await withCheckedContinuation { waiting.append($0) }
+        }
+    }
+
+    /// Makes a worker idle again after its batch, and wakes one waiting batch.
+    private func checkIn(_ worker: WorkerProcess) {
+        idle.append(worker)
+        wakeOne()
+    }
+
+    /// Forgets a worker whose batch failed (it was killed), and wakes one waiting batch.
+    private func retire(_ worker: WorkerProcess) {
+        running.removeAll { $0 === worker }
+        wakeOne()
+    }
+
+    private func wakeOne() {
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
+    }
+
+    /// Starts a worker for the batch asking, whose handshake must match the first worker's.
+    private func startWorker() async throws(EmbeddingCacheError) -> WorkerProcess {
         if let broken { throw broken }
+        starting += 1
+        defer {
+            starting -= 1
+            wakeOne()
+        }
         let (command, timeout, expected) = (self.command, self.timeout, self.handshake)
         do {
             let worker = try await Self.offPool { () throws(EmbeddingCacheError) in
@@ -78,16 +131,16 @@ actor WorkerSupervisor {
                     _ = worker.terminate()
                     throw EmbeddingCacheError(
                         .encoderFailed,
-                        "worker '\(command)' was restarted and stated another identity or schema than at start"
+                        "worker '\(command)' was started again and stated another identity or schema than at start"
                     )
                 }
                 return worker
             }
-            running = worker
+            running.append(worker)
             return worker
         } catch {
             var error = error
-            error.message = "restarting: \(error.message); it will not be started again"
+            error.message = "starting another worker: \(error.message); it will not be started again"
             broken = error
             throw error
         }
