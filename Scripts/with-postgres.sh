@@ -13,18 +13,35 @@
 # EMBCACHE_POSTGRES_HUGE_PAGES=1 backs shared memory with huge pages, as PostgreSQL's manual advises
 # for large shared_buffers: as root, it reserves them (vm.nr_hugepages) for the server's lifetime
 # and gives them back afterwards; without root or free memory it says so and runs without.
+# PostgreSQL's programs are looked for in EMBCACHE_POSTGRES_ROOT/*/bin (default /usr/lib/postgresql,
+# where Debian puts them); when none is there, postgresql is installed with apt-get, and when that is
+# impossible the script says what is missing and exits 1.
 set -euo pipefail
 
 if [ -n "${EMBCACHE_TEST_POSTGRES_URL:-}" ]; then
     exec "$@"
 fi
 
-find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1; }
+pg_root=${EMBCACHE_POSTGRES_ROOT:-/usr/lib/postgresql}
+# Never fails: prints nothing when no PostgreSQL is installed (set -e and pipefail stay safe).
+find_bin() {
+    local dirs=("$pg_root"/*/bin)
+    [ -x "${dirs[0]}/initdb" ] || return 0
+    printf '%s\n' "${dirs[@]}" | sort -V | tail -1
+}
 pg_bin=$(find_bin)
 if [ -z "$pg_bin" ]; then
-    echo "installing: postgresql"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    echo "installing: postgresql (no PostgreSQL server in $pg_root)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }; then
+        echo "error: PostgreSQL is missing and could not be installed; install it (apt-get install postgresql)" \
+            "or set EMBCACHE_TEST_POSTGRES_URL to a server's URL" >&2
+        exit 1
+    fi
     pg_bin=$(find_bin)
+    if [ -z "$pg_bin" ]; then
+        echo "error: apt-get installed postgresql, but no initdb is in $pg_root/*/bin" >&2
+        exit 1
+    fi
 fi
 
 as_postgres() {

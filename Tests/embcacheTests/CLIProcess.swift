@@ -49,14 +49,26 @@ struct CLIProcess {
     ///   - arguments: The command line after `embcache`.
     ///   - variables: Environment variables to set on top of `EMBCACHE_DIR`.
     func run(_ arguments: [String], environment variables: [String: String] = [:]) throws -> Output {
+        var environment: [String: String?] = [
+            "EMBCACHE_DIR": directory.appendingPathComponent("cache").path, "EMBCACHE_STORE": nil,
+        ]
+        environment.merge(variables.mapValues { $0 }) { $1 }
+        return try run(program: try Self.binary(), arguments, environment: environment)
+    }
+
+    /// Runs any program in the scratch directory and waits for it.
+    ///
+    /// - Parameters:
+    ///   - program: The executable.
+    ///   - arguments: Its arguments.
+    ///   - changes: Environment variables to set (a value) or remove (`nil`) from this process's.
+    func run(program: URL, _ arguments: [String], environment changes: [String: String?]) throws -> Output {
         let process = Process()
-        process.executableURL = try Self.binary()
+        process.executableURL = program
         process.arguments = arguments
         process.currentDirectoryURL = directory
         var environment = ProcessInfo.processInfo.environment
-        environment["EMBCACHE_DIR"] = directory.appendingPathComponent("cache").path
-        environment["EMBCACHE_STORE"] = nil
-        environment.merge(variables) { $1 }
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let stdout = directory.appendingPathComponent(".stdout-\(UUID().uuidString)")
         let stderr = directory.appendingPathComponent(".stderr-\(UUID().uuidString)")

@@ -95,8 +95,8 @@ struct WorkerEndToEndTests {
     @Test func aHangingWorkerIsKilledAfterTheTimeoutAndRestarted() throws {
         try expectMarkedBatchFails(
             flags: "--hang-on MARK",
-            reason: "did not answer within 1.0 seconds",
-            extra: ["--worker-timeout", "1"]
+            reason: "did not answer within 5.0 seconds",
+            extra: ["--worker-timeout", "5"]
         )
     }
 
