@@ -7,7 +7,9 @@
 # Suites, baselines and measured figures: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python3 -c "import duckdb, safetensors, numpy" 2>/dev/null || pip install --quiet duckdb safetensors numpy
+python3 -c "import duckdb, safetensors, numpy, crc32c" 2>/dev/null || pip install --quiet duckdb safetensors numpy crc32c
+# The record checksum verified from Python (one core), against plain CRC32C of the same bytes.
+python3 Benchmarks/python/record_checksum.py
 swift build -c release --product embcache-benchmarks
 swift build -c release --product embcache   # the precompute, export and postgres suites drive the CLI
 # The postgres suite's server is set up as for a 1 M-entry cache (about 2 GB): shared_buffers that

@@ -8,7 +8,7 @@ enum Schema {
     /// `PRAGMA application_id` of an embcache store: "EMBC" in ASCII.
     static let applicationID: Int32 = 0x454D_4243
     /// `PRAGMA user_version` after the last migration this version knows.
-    static let version = 1
+    static let version = 2
 
     /// The `namespace` table: one row per (model, preprocessing, storage), never deleted.
     enum Namespace {
@@ -76,6 +76,11 @@ enum Schema {
                     CREATE INDEX \(Entry.lastUsedIndex) ON \(Entry.table) (\(E.lastUsed));
                     """
             )
+        }
+        // Record format 2 (length-framed checksum seeds). Records of format 1 stay readable and
+        // are rewritten by `embcache migrate`; the version tells older embcache to refuse the store.
+        migrator.registerMigration("v2-record-format") { db in
+            try db.execute(sql: "PRAGMA user_version = 2")
         }
         return migrator
     }()

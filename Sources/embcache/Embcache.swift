@@ -16,7 +16,7 @@ struct Embcache: AsyncParsableCommand {
         version: EmbcacheVersion.current,
         subcommands: [
             EmbedCommand.self, PrecomputeCommand.self, ExportCommand.self, ImportCommand.self, StatsCommand.self,
-            VerifyCommand.self, PruneCommand.self,
+            VerifyCommand.self, PruneCommand.self, MigrateCommand.self,
             ClearCommand.self,
             ExplainCommand.self,
             NearDuplicatesCommand.self,

@@ -98,7 +98,7 @@ struct SQLiteCompatibilityTests {
                 try Int.fetchOne(db, sql: "PRAGMA user_version")
             )
         }
-        #expect(migrations == ["v1"])
-        #expect(version == 1)
+        #expect(migrations == ["v1", "v2-record-format"])
+        #expect(version == 2)
     }
 }

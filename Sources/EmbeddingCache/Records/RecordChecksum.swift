@@ -10,26 +10,41 @@ public import FoundationEssentials
 /// three-lane CRC32C (hardware instructions where the CPU has them), and the sums are folded into
 /// one CRC32C seeded with the namespace and digest:
 ///
-///     seed     = CRC32C(namespace.description as UTF-8 ‖ 32 digest bytes)
+///     seed     = CRC32C(namespace ‖ 32 digest bytes)
 ///     sumᵢ     = CRC32C-3lane(0, chunkᵢ)
 ///     checksum = CRC32C(seed, u32le(sum₀) ‖ … ‖ u32le(sumₙ₋₁) ‖ u64le(payload length))
+///
+/// where `namespace` depends on the record format version the payload states
+/// (``RecordCodec/FormatVersion``):
+///
+///     version 2: "ECR2" ‖ for model, preprocessing, storage: u64le(UTF-8 byte count) ‖ UTF-8 bytes
+///     version 1: the UTF-8 text "model | preprocessing | storage" (ambiguous when a part holds " | ")
 ///
 /// Chunks are independent, so a large payload is summed on every core: verifying an 8 MB tensor
 /// costs a fraction of reading it.
 ///
 /// It detects corruption, not tampering: a deliberate forger can match a CRC.
 public struct RecordChecksum: Sendable {
+    /// The namespace's seed for records of format version 2.
     private let namespaceSeed: UInt32
+    /// The namespace's seed for records of format version 1.
+    private let legacyNamespaceSeed: UInt32
 
     /// Prepares checksums for one namespace.
     ///
     /// - Parameter namespace: The namespace whose records are summed.
     public init(namespace: Namespace) {
-        let text = Array(namespace.description.utf8)
-        namespaceSeed = embcache_crc32c(0, text, text.count)
+        var framed = RecordCodec.FormatVersion.v2.magic
+        for part in [namespace.model, namespace.preprocessing, namespace.storage.description] {
+            framed.appendLittleEndian(UInt64(part.utf8.count))
+            framed += Array(part.utf8)
+        }
+        namespaceSeed = embcache_crc32c(0, framed, framed.count)
+        let legacy = Array(namespace.description.utf8)
+        legacyNamespaceSeed = embcache_crc32c(0, legacy, legacy.count)
     }
 
-    /// The checksum of `payload` stored under `digest`.
+    /// The checksum of `payload` stored under `digest`, seeded as the payload's format version says.
     ///
     /// - Parameters:
     ///   - payload: The encoded record.
@@ -37,6 +52,7 @@ public struct RecordChecksum: Sendable {
     /// - Returns: The 32-bit checksum.
     /// - Complexity: O(n), at memory speed for large payloads.
     public func checksum(of payload: Data, digest: ContentDigest) -> UInt32 {
+        let namespaceSeed = RecordCodec.version(of: payload) == .v1 ? legacyNamespaceSeed : namespaceSeed
         let seed = digest.withUnsafeBytes { embcache_crc32c(namespaceSeed, $0.baseAddress, $0.count) }
         return payload.withUnsafeBytes { raw in
             let chunks = max(1, (raw.count + Self.chunkSize - 1) / Self.chunkSize)
@@ -73,7 +89,42 @@ public struct RecordChecksum: Sendable {
     ///   - digest: The key's content digest.
     /// - Returns: The payload and checksum a store keeps.
     public func seal(_ record: TensorRecord, digest: ContentDigest) -> StoredRecord {
-        let payload = RecordCodec.encode(record)
+        seal(record, digest: digest, version: .current)
+    }
+
+    /// Encodes `record` in a given format version and sums it (``RecordCodec/FormatVersion/v1``
+    /// only to test readers of old stores and their migration).
+    ///
+    /// - Parameters:
+    ///   - record: The record to store.
+    ///   - digest: The key's content digest.
+    ///   - version: The format version to write.
+    /// - Returns: The payload and checksum a store keeps.
+    public func seal(_ record: TensorRecord, digest: ContentDigest, version: RecordCodec.FormatVersion) -> StoredRecord
+    {
+        let payload = RecordCodec.encode(record, version: version)
+        return StoredRecord(payload: payload, checksum: checksum(of: payload, digest: digest))
+    }
+
+    /// The same record in the current format version, or `nil` when it does not verify.
+    ///
+    /// A payload of another version gets the current magic and a checksum under the current
+    /// seed; its tensors' bytes are copied unchanged. A current one is returned as it is.
+    ///
+    /// - Parameters:
+    ///   - stored: The record as the store returned it.
+    ///   - digest: The key it was found under.
+    /// - Returns: The record to store instead, or `nil` when it is corrupt.
+    public func upgraded(_ stored: StoredRecord, digest: ContentDigest) -> StoredRecord? {
+        guard checksum(of: stored.payload, digest: digest) == stored.checksum,
+            (try? RecordCodec.decode(stored.payload)) != nil
+        else { return nil }
+        guard RecordCodec.version(of: stored.payload) != .current else { return stored }
+        var payload = stored.payload
+        payload.replaceSubrange(
+            payload.startIndex..<payload.startIndex + 4,
+            with: RecordCodec.FormatVersion.current.magic
+        )
         return StoredRecord(payload: payload, checksum: checksum(of: payload, digest: digest))
     }
 

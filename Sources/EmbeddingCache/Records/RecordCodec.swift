@@ -4,7 +4,9 @@ public import FoundationEssentials
 ///
 /// All integers are little-endian:
 ///
-///     "ECR1"                       4 bytes, magic and version
+///     "ECR2"                       4 bytes, magic and format version
+///                                  ("ECR1" in records written before format 2: same layout, read
+///                                  as well; see ``RecordChecksum`` for what the version changes)
 ///     u32 tensor count
 ///     per tensor: u16 name byte count, UTF-8 name, u8 dtype code, u8 rank, u64 × rank dimensions
 ///     zero padding to a multiple of 16 bytes
@@ -12,19 +14,62 @@ public import FoundationEssentials
 ///
 /// Tensor data starts 16-byte aligned, so decoding shares the payload's memory instead of copying.
 public enum RecordCodec {
-    static let magic: [UInt8] = Array("ECR1".utf8)
+    /// The record format versions: 1 (`ECR1`) and 2 (`ECR2`, written since).
+    public enum FormatVersion: Int, Sendable, Comparable {
+        /// Checksums seeded with the namespace's description text.
+        case v1 = 1
+        /// Checksums seeded with the namespace's parts, each framed with its length.
+        case v2 = 2
+
+        /// The version records are written in.
+        public static let current = FormatVersion.v2
+
+        /// The four bytes a payload of this version starts with.
+        var magic: [UInt8] { Array("ECR\(rawValue)".utf8) }
+        /// The magic as the little-endian word a reader loads.
+        var magicWord: UInt32 { UInt32(littleEndian: magic.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }) }
+
+        /// Orders versions by number.
+        public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
     static let alignment = 16
-    /// The magic as the little-endian word a reader loads.
-    static let magicWord = UInt32(littleEndian: magic.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+    private static let v1Word = FormatVersion.v1.magicWord
+    private static let v2Word = FormatVersion.v2.magicWord
+
+    /// The format version a payload states in its first four bytes, or `nil` for none known.
+    ///
+    /// - Parameter payload: A stored payload.
+    /// - Returns: Its version, or `nil` when it starts with no known magic.
+    public static func version(of payload: Data) -> FormatVersion? {
+        guard payload.count >= 4 else { return nil }
+        let word = UInt32(littleEndian: payload.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
+        switch word {
+        case v2Word: return .v2
+        case v1Word: return .v1
+        default: return nil
+        }
+    }
 
     /// Encodes a record.
     ///
     /// - Parameter record: The record.
     /// - Returns: The payload.
     public static func encode(_ record: TensorRecord) -> Data {
+        encode(record, version: .current)
+    }
+
+    /// Encodes a record in a given format version (``FormatVersion/v1`` only to test readers of
+    /// old stores and their migration).
+    ///
+    /// - Parameters:
+    ///   - record: The record.
+    ///   - version: The format version whose magic the payload starts with.
+    /// - Returns: The payload.
+    public static func encode(_ record: TensorRecord, version: FormatVersion) -> Data {
         var header = [UInt8]()
         header.reserveCapacity(16 + record.tensors.count * 48)
-        header += magic
+        header += version.magic
         header.appendLittleEndian(UInt32(record.tensors.count))
         for (name, tensor) in record.tensors {
             let nameBytes = Array(name.utf8)
@@ -90,7 +135,9 @@ public enum RecordCodec {
         _ raw: UnsafeRawBufferPointer
     ) -> (tensors: [(name: String, tensor: Tensor)], end: Int)? {
         var reader = ByteReader(raw)
-        guard reader.read(UInt32.self) == magicWord, let count = reader.read(UInt32.self) else { return nil }
+        guard let magic = reader.read(UInt32.self), magic == v2Word || magic == v1Word,
+            let count = reader.read(UInt32.self)
+        else { return nil }
         var tensors = [(name: String, tensor: Tensor)]()
         tensors.reserveCapacity(Int(min(count, 64)))
         for _ in 0..<count {
