@@ -40,6 +40,31 @@ struct TensorTests {
         #expect(try FloatConversion.narrow(Tensor(float32: [70_000]), to: .bfloat16).floatValues() == [70_144])
     }
 
+    static func float64(_ values: [Double]) throws -> Tensor {
+        try Tensor(dtype: .float64, shape: [values.count], data: values.withUnsafeBytes { Data($0) })
+    }
+
+    /// A float64 beyond float32's range used to become infinity on the way and was stored as such.
+    @Test func narrowingFloat64RefusesOverflowInsteadOfStoringInfinity() throws {
+        #expect(throws: EmbeddingCacheError.self) {
+            try FloatConversion.narrow(Self.float64([1, 1e300]), to: .float16)
+        }
+        #expect(throws: EmbeddingCacheError.self) { try FloatConversion.narrow(Self.float64([-1e39]), to: .bfloat16) }
+        let kept = try FloatConversion.narrow(Self.float64([1, -2.5, .infinity]), to: .float16)
+        #expect(kept.floatValues() == [1, -2.5, .infinity])
+    }
+
+    @Test func saturatingNarrowingStoresTheLargestFiniteValue() throws {
+        let half = try FloatConversion.narrow(Self.float64([1e300, -1e300, 70_000, 1]), to: .float16, saturating: true)
+        #expect(half.floatValues() == [65_504, -65_504, 65_504, 1])
+        let brain = try FloatConversion.narrow(Self.float64([1e39, -1e39]), to: .bfloat16, saturating: true)
+        #expect(brain.data == Data([0x7F, 0x7F, 0x7F, 0xFF]))
+        #expect(
+            StoragePolicy.float16Saturating.floatStorageType == .float16 && StoragePolicy.float16Saturating.saturates
+        )
+        #expect(!StoragePolicy.float16.saturates)
+    }
+
     @Test func byteCountMustMatchShape() {
         #expect(throws: EmbeddingCacheError.self) { try Tensor(dtype: .float32, shape: [3], data: Data(count: 8)) }
         #expect(throws: EmbeddingCacheError.self) { try Tensor(dtype: .int8, shape: [-1], data: Data()) }
@@ -59,5 +84,43 @@ struct DTypeCodeTests {
         let tensor = try Tensor(dtype: dtype, shape: [2], data: Data(repeating: 1, count: 2 * dtype.byteWidth))
         let decoded = try RecordCodec.decode(RecordCodec.encode(TensorRecord(single: tensor)))
         #expect(decoded["embedding"] == tensor)
+    }
+}
+
+/// The storage policy's overflow rule through the cache: the input is named and nothing is stored.
+struct NarrowingOverflowTests {
+    /// Returns float64 `[1e300]` for inputs whose bytes are "big", `[0.5]` otherwise.
+    struct Float64Encoder: EmbeddingEncoder {
+        let namespace = Namespace(model: "float64-test", preprocessing: "none")
+        let preferredBatchSize = 8
+        let schema = RecordSchema([.init(name: "embedding", dtype: .float64, shape: [.fixed(1)])])
+
+        func encode(_ batch: [EncoderInput]) async throws -> [Result<TensorRecord, EmbeddingCacheError>] {
+            try batch.map { input in
+                let value = input.bytes == Data("big".utf8) ? 1e300 : 0.5
+                return .success(TensorRecord(single: try TensorTests.float64([value])))
+            }
+        }
+    }
+
+    @Test(arguments: [StoragePolicy.float16, .float16Saturating])
+    func anOverflowingInputFailsAloneUnlessSaturating(policy: StoragePolicy) async throws {
+        var configuration = EmbeddingCache.Configuration()
+        configuration.storagePolicy = policy
+        let store = InMemoryEmbeddingStore()
+        let cache = EmbeddingCache(store: store, encoder: Float64Encoder(), configuration: configuration)
+        let result = try await cache.results(for: [
+            .bytes(Data("big".utf8), label: "big-input"), .bytes(Data("small".utf8), label: "small-input"),
+        ])
+        #expect(try result.results[1].get().tensors[0].tensor.floatValues() == [0.5])
+        switch result.results[0] {
+        case .failure(let error):
+            #expect(!policy.saturates)
+            #expect(error.input == "big-input" && error.code == .invalidEncoderOutput)
+        case .success(let record):
+            #expect(policy.saturates)
+            #expect(record.tensors[0].tensor.floatValues() == [65_504])
+        }
+        #expect(await store.statistics().totalEntries == (policy.saturates ? 2 : 1))
     }
 }

@@ -178,10 +178,11 @@ extension EmbeddingCache {
 
     /// Applies the storage policy: float tensors down-cast when the policy asks for it.
     private func narrow(_ record: TensorRecord) throws(EmbeddingCacheError) -> TensorRecord {
-        guard let target = configuration.storagePolicy.floatStorageType else { return record }
+        let policy = configuration.storagePolicy
+        guard let target = policy.floatStorageType else { return record }
         var tensors = [(name: String, tensor: Tensor)]()
         for (name, tensor) in record.tensors {
-            tensors.append((name, try FloatConversion.narrow(tensor, to: target)))
+            tensors.append((name, try FloatConversion.narrow(tensor, to: target, saturating: policy.saturates)))
         }
         return TensorRecord(unchecked: tensors)
     }

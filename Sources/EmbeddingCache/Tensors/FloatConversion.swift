@@ -43,28 +43,45 @@ public enum FloatConversion {
 
     /// Down-casts a float32 or float64 tensor to float16 or bfloat16.
     ///
+    /// A finite value too large for the target type is refused, or with `saturating` stored as the
+    /// type's largest finite value of the same sign. Infinities and NaN stay what they are.
+    ///
     /// - Parameters:
     ///   - tensor: The tensor; tensors of other dtypes are returned unchanged.
     ///   - target: `.float16` or `.bfloat16`.
+    ///   - saturating: Whether overflowing values become the largest finite value instead of an error.
     /// - Returns: The narrowed tensor.
     /// - Throws: ``EmbeddingCacheError/Code/invalidEncoderOutput`` when a finite value overflows the
-    ///   target type (it would be stored as infinity).
-    public static func narrow(_ tensor: Tensor, to target: DType) throws(EmbeddingCacheError) -> Tensor {
+    ///   target type (it would be stored as infinity) and `saturating` is `false`.
+    public static func narrow(
+        _ tensor: Tensor,
+        to target: DType,
+        saturating: Bool = false
+    ) throws(EmbeddingCacheError) -> Tensor {
         guard tensor.dtype == .float32 || tensor.dtype == .float64, tensor.dtype != target else { return tensor }
         let values = floats(from: tensor)
+        // A float64 beyond float32's range is already infinite as a Float: judge finiteness on the original.
+        let finite: [Bool] =
+            tensor.dtype == .float64
+            ? tensor.data.withUnsafeBytes { $0.loadElements(Double.self) { $0.isFinite } } : values.map(\.isFinite)
+        let largest: UInt16 = target == .float16 ? 0x7BFF : 0x7F7F
         var overflowed = false
         var narrowed = [UInt16](repeating: 0, count: values.count)
         for index in values.indices {
             let value = values[index]
-            let bits = target == .float16 ? float16Bits(value) : bfloat16Bits(value)
-            narrowed[index] = bits
+            var bits = target == .float16 ? float16Bits(value) : bfloat16Bits(value)
             let widened = target == .float16 ? float(float16Bits: bits) : float(bfloat16Bits: bits)
-            overflowed = overflowed || (value.isFinite && !widened.isFinite)
+            if finite[index], !widened.isFinite {
+                bits = largest | (bits & 0x8000)
+                overflowed = true
+            }
+            narrowed[index] = bits
         }
-        guard !overflowed else {
+        guard !overflowed || saturating else {
             throw EmbeddingCacheError(
                 .invalidEncoderOutput,
-                "a value of a \(tensor.dtype) tensor of shape \(tensor.shape) overflows \(target) storage"
+                "a value of a \(tensor.dtype) tensor of shape \(tensor.shape) overflows \(target) storage "
+                    + "(a -saturating storage policy stores the largest finite value instead)"
             )
         }
         let data = narrowed.withUnsafeBytes { Data($0) }
