@@ -4,7 +4,9 @@ import Foundation
 
 /// The worker protocol's cost: a cold get-or-compute of 1 KB inputs in batches of 64 through the
 /// numpy reference worker in `--noop` mode (zeros of 384 floats, no model), bypassing the cache so
-/// only the protocol is measured, against the same no-op encoder called in-process.
+/// only the protocol is measured, against the same no-op encoder called in-process. Then what
+/// several copies of a worker buy: the numpy worker embedding 256 KB inputs with two copies
+/// (`--workers 2`) against one, in the same run.
 struct WorkerBenchmark {
     let workers: String
 
@@ -23,6 +25,32 @@ struct WorkerBenchmark {
             baseline: "in-process no-op encoder: \(Int(inProcess)) inputs/s",
             ratio: "\(Timing.format(viaWorker / inProcess, 3))× the in-process rate",
             target: "≥ 20000 inputs/s"
+        )
+        try await compareWorkerCopies(context, into: &table)
+    }
+
+    /// Two copies of a compute-bound worker against one, on the same inputs, bypassing the cache.
+    private func compareWorkerCopies(_ context: BenchmarkContext, into table: inout ResultTable) async throws {
+        let buffers = Inputs.buffers(count: 16 * 40, size: 256 << 10, seed: 4)
+        let inputs = buffers.enumerated().map { EmbeddingInput.bytes($1, label: "input-\($0)") }
+        var rates = [Int: Double]()
+        for copies in [1, 2] {
+            var configuration = ProcessEncoder.Configuration()
+            configuration.workers = copies
+            let worker = try await ProcessEncoder.start(
+                command: "\(context.python.interpreter) '\(workers)/numpy_worker.py' --dim 384 --batch-size 16",
+                configuration: configuration
+            )
+            rates[copies] = try await inputsPerSecond(inputs, encoder: worker)
+            await worker.stop()
+        }
+        let (one, two) = (rates[1] ?? 0, rates[2] ?? 0)
+        table.add(
+            "worker copies, cold, \(inputs.count) × 256 KB inputs, batches of 16, numpy worker embedding",
+            embcache: "--workers 2: \(Int(two)) inputs/s",
+            baseline: "--workers 1: \(Int(one)) inputs/s",
+            ratio: "\(Timing.format(two / one, 3))×",
+            target: "> 1× (one batch per worker, so a second copy adds throughput)"
         )
     }
 

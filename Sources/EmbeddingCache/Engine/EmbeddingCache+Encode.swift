@@ -40,7 +40,18 @@ extension EmbeddingCache {
     /// wait their turn, in the order their batches came back), so a failing store stops the run
     /// after one batch rather than after the whole input.
     func encode(_ misses: [Int], _ run: inout BatchRun) async throws {
-        var batches = batched(misses)[...]
+        try await encode(misses, storing: true, &run)
+    }
+
+    /// Encodes the slots without touching the store: the no-cache baseline.
+    func encodeWithoutCache(_ run: inout BatchRun) async throws {
+        try await encode(Array(run.slots.indices), storing: false, &run)
+    }
+
+    /// Encodes the slots as ``encode(_:_:)`` describes; without `storing`, each valid record is
+    /// returned as the encoder gave it, and nothing is sealed or written.
+    private func encode(_ slots: [Int], storing: Bool, _ run: inout BatchRun) async throws {
+        var batches = batched(slots)[...]
         let width = max(1, encoder.concurrentBatches)
         try await withThrowingTaskGroup(of: Step.self) { group in
             var encoding = 0
@@ -60,8 +71,13 @@ extension EmbeddingCache {
                 switch step {
                 case .encoded(let call):
                     encoding -= 1
-                    let items = seal(finish(call, &run), &run)
-                    if !items.isEmpty { sealed.append(items) }
+                    let records = finish(call, &run)
+                    if storing {
+                        let items = seal(records, &run)
+                        if !items.isEmpty { sealed.append(items) }
+                    } else {
+                        for (slot, record) in records { run.resolve(slot, .success((record, .encoder))) }
+                    }
                 case .stored(let batch):
                     writing = false
                     land(batch, &run)
@@ -77,16 +93,6 @@ extension EmbeddingCache {
     private func batched(_ slots: [Int]) -> [[Int]] {
         let size = effectiveBatchSize
         return stride(from: 0, to: slots.count, by: size).map { Array(slots[$0..<min($0 + size, slots.count)]) }
-    }
-
-    /// Encodes the slots without touching the store: the no-cache baseline.
-    func encodeWithoutCache(_ run: inout BatchRun) async throws {
-        for batch in batched(Array(run.slots.indices)) {
-            guard let ready = await prepare(batch, &run) else { continue }
-            for (slot, record) in finish(await call(ready), &run) {
-                run.resolve(slot, .success((record, .encoder)))
-            }
-        }
     }
 
     /// Validates and seals every record of a batch; fails the slots it rejects.
