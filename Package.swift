@@ -100,6 +100,7 @@ let package = Package(
                 "EmbeddingCacheSQLite",
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
+                "EmbeddingCacheTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

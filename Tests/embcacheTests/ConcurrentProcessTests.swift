@@ -1,3 +1,4 @@
+import EmbeddingCacheTesting
 import Foundation
 import Testing
 
@@ -88,37 +89,30 @@ struct ConcurrentProcessTests {
         #expect(failures == 0)
     }
 
-    /// Dimensions below and above the side-file threshold, so both inline rows and side files are
-    /// interrupted.
-    @Test(arguments: [(files: 400, dimension: 384), (files: 80, dimension: 300_000)])
-    func aProcessKilledMidBatchLeavesACacheThatOpensAndServesOnlyWholeRecords(files: Int, dimension: Int) throws {
-        let cli = try CLIProcess()
-        _ = try Self.writeFiles(cli, folder: "inputs", count: files, tag: "kill")
-        let encoder = "builtin:bytes?dim=\(dimension)&cost-ms=40"
-        let victim = try Self.start(cli, ["embed", cli.path("inputs"), "--encoder", encoder, "--batch-size", "4"])
-        try Self.waitForEntries(cli, atLeast: 8)
-        kill(victim.processIdentifier, SIGKILL)
-        victim.waitUntilExit()
-        #expect(victim.terminationReason == .uncaughtSignal)
-
-        let fresh = try cli.run([
-            "embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--no-cache", "--output",
-            cli.path("fresh.npy"),
-        ])
-        #expect(fresh.status == 0)
-        let resumed = try cli.run([
-            "embed", cli.path("inputs"), "--encoder", "builtin:bytes?dim=\(dimension)", "--json",
-            "--output", cli.path("resumed.npy"),
-        ])
-        #expect(resumed.status == 0, "the interrupted cache must open: \(resumed.stderr)")
-        let report = try resumed.json()
-        let hits = try #require(report["hits"] as? Int)
-        #expect(hits > 0 && hits < files, "the kill should land mid-run (hits: \(hits))")
-        #expect(report["corrupt"] as? Int == 0)
-        #expect((report["hits"] as? Int ?? 0) + (report["misses"] as? Int ?? 0) == files)
-        let expected = try Data(contentsOf: URL(fileURLWithPath: cli.path("fresh.npy")))
-        let served = try Data(contentsOf: URL(fileURLWithPath: cli.path("resumed.npy")))
-        #expect(served == expected, "every served vector must equal a fresh encode")
+    /// Runs killed at seeded random moments (the encoder costs nothing, so the moments land in
+    /// reads, seals, puts, commits and side-file writes), with records below and above the
+    /// side-file threshold: every interrupted cache opens, holds no corrupt record and serves only
+    /// vectors equal to a fresh encode. `KillTrial` also backs the `reliability` benchmark suite.
+    @Test(arguments: [
+        (files: 1000, dimension: 384, window: 600),
+        (files: 24, dimension: 300_000, window: 3000),
+    ])
+    func processesKilledAtRandomMomentsLeaveCachesThatServeOnlyWholeRecords(
+        files: Int,
+        dimension: Int,
+        window: Int
+    ) throws {
+        var outcomes = [KillTrial.Outcome]()
+        for seed in UInt64(1)...3 {
+            var trial = KillTrial(binary: try CLIProcess.binary(), files: files, dimension: dimension, seed: seed)
+            trial.window = .milliseconds(window)
+            let outcome = try trial.run()
+            #expect(outcome.opened, "seed \(seed): the interrupted cache must open")
+            #expect(outcome.corrupt == 0, "seed \(seed)")
+            #expect(outcome.wrongVectors == 0, "seed \(seed): every served vector must equal a fresh encode")
+            outcomes.append(outcome)
+        }
+        #expect(outcomes.contains { $0.killedMidRun }, "at least one kill should land mid-run: \(outcomes)")
     }
 }
 

@@ -23,14 +23,16 @@ struct BenchmarkCommand: AsyncParsableCommand {
             embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
             the embcache binary), images (decode + pixel digest of a 224 × 224 RGB PNG versus libpng's own \
             decode of it, in C; a warm pass over 800 PNGs with the pixel key versus without), near-duplicates (all pairs within distance 4 among 100 000 pHashes \
-            through the multi-index search versus an all-pairs scan, and a BK-tree). Build in release \
+            through the multi-index search versus an all-pairs scan, and a BK-tree), kill (embcache runs \
+            killed with SIGKILL at seeded random moments, then reopened and compared row by row with a \
+            run without the cache). Build in release \
             mode: Scripts/benchmark.sh does it all.
             """
     )
 
     @Option(
         help:
-            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, or all."
+            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, kill, or all."
     )
     var suites = "all"
 
@@ -43,7 +45,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Entries in the postgres suite's table.")
     var postgresEntries = 1_000_000
 
-    @Option(help: "The embcache binary the postgres suite runs as separate processes.")
+    @Option(help: "Trials per record kind for the kill suite.")
+    var killTrials = 20
+
+    @Option(help: "The embcache binary the postgres and kill suites run as separate processes.")
     var embcache = ".build/release/embcache"
 
     @Option(help: "Folder for scratch stores and files (deleted afterwards).")
@@ -88,6 +93,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         if all || selected.contains("near-duplicates") {
             try await NearDuplicatesBenchmark().run(context, into: &table)
+        }
+        if all || selected.contains("kill") {
+            try KillBenchmark(embcache: embcache, trials: killTrials).run(context, into: &table)
         }
         if all || selected.contains("postgres") {
             guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
