@@ -116,7 +116,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheEncodersTests",
-            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCacheImages", "EmbeddingCache"],
+            dependencies: [
+                "EmbeddingCacheEncoders", "EmbeddingCacheImages", "EmbeddingCache", "EmbeddingCacheTesting",
+            ],
             exclude: ["Vectors"]
         ),
         .testTarget(
@@ -128,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheImagesTests",
-            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"],
+            dependencies: ["EmbeddingCacheImages", "EmbeddingCache", "EmbeddingCacheTesting"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
