@@ -142,7 +142,7 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let inputs =
-            try lines.map(LineInputs.inputs(from:)) ?? InputExpansion.files(for: paths).map(EmbeddingInput.file)
+            try lines.map(LineInputs.inputs(from:)) ?? InputExpansion.inputs(for: paths)
         var configuration = EmbeddingCache.Configuration()
         configuration.batchSize = batchSize
         configuration.storagePolicy = effectiveStoragePolicy
