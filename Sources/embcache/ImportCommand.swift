@@ -93,7 +93,8 @@ struct ImportCommand: AsyncParsableCommand {
         let byShard = Dictionary(grouping: index.records, by: \.shard)
         let progress = ProgressBar(total: index.records.count)
         defer { progress.finish() }
-        for entry in index.records where !index.shards.contains(entry.shard) {
+        let listed = Set(index.shards)
+        for entry in index.records where !listed.contains(entry.shard) {
             report.records += 1
             report.corrupt += 1
             StandardError.print(

@@ -114,6 +114,21 @@ struct ImportHostileTests {
         #expect(!FileManager.default.fileExists(atPath: cli.path("other.sqlite")), "nothing is stored")
     }
 
+    @Test func aRecordNamingAnUnlistedShardIsCountedCorrupt() throws {
+        let cli = try CLIProcess()
+        var index = try Self.exported(cli)
+        let stray: [String: Any] = [
+            "digest": Self.digest, "shard": "unlisted.safetensors", "tensors": ["embedding"], "checksum": 1,
+        ]
+        index["records"] = (index["records"] as? [Any] ?? []) + [stray]
+        try Self.writeIndex(cli, index)
+        let imported = try cli.run(["import", cli.path("moved"), "--store", cli.path("other.sqlite"), "--json"])
+        #expect(imported.status == 3)
+        #expect(imported.stderr.contains("'unlisted.safetensors'"), "\(imported.stderr)")
+        let report = try imported.json()
+        #expect(report["records"] as? Int == 5 && report["imported"] as? Int == 4 && report["corrupt"] as? Int == 1)
+    }
+
     @Test func namespaceMustMatchWhenGiven() throws {
         let cli = try CLIProcess()
         _ = try Self.exported(cli)

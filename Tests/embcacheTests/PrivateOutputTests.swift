@@ -83,5 +83,7 @@ struct PrivateOutputTests {
         #expect(report["inputs"] as? Int == 2 && report["encoded"] as? Int == 2, "\(report)")
         let second = try cli.run(embed).json()
         #expect(second["hits"] as? Int == 2)
+        let hashed = try cli.run(["near-duplicates", cli.path("inputs"), "--json"])
+        #expect(hashed.stderr.contains(#"odd-\xFF\xFE.bin': its name is not valid UTF-8"#), "\(hashed.stderr)")
     }
 }
