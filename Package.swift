@@ -117,7 +117,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheEncodersTests",
-            dependencies: ["EmbeddingCacheEncoders", "EmbeddingCacheImages", "EmbeddingCache"],
+            dependencies: [
+                "EmbeddingCacheEncoders", "EmbeddingCacheImages", "EmbeddingCache", "EmbeddingCacheTesting",
+            ],
             exclude: ["Vectors"]
         ),
         .testTarget(
@@ -129,7 +131,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheImagesTests",
-            dependencies: ["EmbeddingCacheImages", "EmbeddingCache"],
+            dependencies: ["EmbeddingCacheImages", "EmbeddingCache", "EmbeddingCacheTesting"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -63,6 +63,7 @@ extension PostgresEmbeddingStore.Configuration {
         case .verifyFull:
             break
         }
+        if let rootCertificatePath { context.trustRoots = .file(rootCertificatePath) }
         return (context, true)
     }
 }

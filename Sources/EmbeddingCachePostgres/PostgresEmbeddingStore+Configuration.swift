@@ -43,6 +43,11 @@ extension PostgresEmbeddingStore {
         public var applicationName = "embcache"
         /// How the connection is encrypted; ``TLSMode/prefer`` by default.
         public var tls: TLSMode = .prefer
+        /// A PEM file of the certificate authorities that verify the server (libpq's
+        /// `sslrootcert`); the system's trust roots when `nil`. Used by ``TLSMode/verifyCA`` and
+        /// ``TLSMode/verifyFull``; a URL giving it with `sslmode=require` verifies as `verify-ca`,
+        /// as libpq does.
+        public var rootCertificatePath: String?
         /// The most connections the store opens; 8 by default.
         public var maximumConnections: Int = 8
         /// How many connections one large lookup is spread over: a batch of at least 2 × 256

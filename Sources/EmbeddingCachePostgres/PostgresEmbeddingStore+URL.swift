@@ -13,7 +13,8 @@ extension PostgresEmbeddingStore.Configuration {
 
     /// Reads a configuration from a libpq-style URL.
     ///
-    /// `postgres://user[:password]@host[:port][/database][?sslmode=MODE&schema=NAME&connections=N&application_name=NAME]`. The password
+    /// `postgres://user[:password]@host[:port][/database][?sslmode=MODE&sslrootcert=PATH&schema=NAME&connections=N&application_name=NAME]`.
+    /// The user name and password must percent-encode `/`, `?`, `#`, `@` and `%`. The password
     /// comes from the URL, else `passwordFile` (its first line), else `PGPASSWORD`, else the first
     /// matching line of the `PGPASSFILE` file (`~/.pgpass` by default) in libpq's
     /// `host:port:database:user:password` format. The user defaults to `PGUSER`, else `postgres`.
@@ -26,26 +27,33 @@ extension PostgresEmbeddingStore.Configuration {
     ///   - url: The URL.
     ///   - environment: The variables to read `PGPASSWORD`, `PGPASSFILE`, `PGUSER` and `HOME` from.
     ///   - passwordFile: A file whose first line is the password, such as a mounted secret.
-    /// - Throws: ``EmbeddingCacheError`` `.invalidArgument` for a malformed URL, an unknown
-    ///   `sslmode` or parameter, or an unreadable password file.
+    /// - Throws: ``EmbeddingCacheError`` `.invalidArgument` for a malformed URL (named with its
+    ///   password redacted), an unknown `sslmode` or parameter, an unreadable password file, or an
+    ///   `sslrootcert` file that holds no PEM certificate.
     public init(
         url: String,
         environment: [String: String] = ProcessInfo.processInfo.environment,
         passwordFile: String? = nil
     ) throws(EmbeddingCacheError) {
+        try Self.checkUserInfo(of: url)
         guard Self.isPostgresURL(url), let components = URLComponents(string: url), let host = components.host,
             !host.isEmpty
         else {
             throw EmbeddingCacheError(.invalidArgument, "'\(Self.redacting(url))' is not a postgres://user@host/db URL")
         }
-        let username = components.user.flatMap { $0.removingPercentEncoding } ?? environment["PGUSER"] ?? "postgres"
+        let username =
+            components.percentEncodedUser.flatMap { $0.removingPercentEncoding } ?? environment["PGUSER"] ?? "postgres"
         self.init(host: host, port: components.port ?? 5432, username: username)
-        let path = components.path.drop { $0 == "/" }
+        let path = components.percentEncodedPath.drop { $0 == "/" }
         database = path.isEmpty ? nil : String(path).removingPercentEncoding
         for item in components.queryItems ?? [] {
             try apply(item.name, item.value ?? "")
         }
-        if let inline = components.password {
+        if rootCertificatePath != nil, tls == .require {
+            // As libpq: with a root certificate, `require` verifies the chain as `verify-ca` does.
+            tls = .verifyCA
+        }
+        if let inline = components.percentEncodedPassword {
             password = inline.removingPercentEncoding
         } else if let passwordFile {
             password = try Self.firstLine(ofFileAt: passwordFile)
@@ -62,6 +70,8 @@ extension PostgresEmbeddingStore.Configuration {
                 throw EmbeddingCacheError(.invalidArgument, "sslmode '\(value)' is not one of \(modes)")
             }
             tls = mode
+        case "sslrootcert":
+            rootCertificatePath = try Self.checkedRootCertificate(at: value)
         case "schema":
             guard Self.isPlainIdentifier(value) else {
                 throw EmbeddingCacheError(
@@ -88,7 +98,7 @@ extension PostgresEmbeddingStore.Configuration {
         default:
             throw EmbeddingCacheError(
                 .invalidArgument,
-                "unknown parameter '\(name)' in a postgres URL (known: sslmode, schema, connections, application_name)"
+                "unknown parameter '\(name)' in a postgres URL (known: sslmode, sslrootcert, schema, connections, application_name)"
             )
         }
     }
@@ -107,13 +117,66 @@ extension PostgresEmbeddingStore.Configuration {
 
     /// `location` with any password in it replaced by `***`, safe to print.
     ///
+    /// It does not depend on the URL being well formed: everything between the first `:` after
+    /// the user name and the last `@` is replaced, so a password holding `#`, `/`, `?`, `@` or a
+    /// stray `%` is never printed, even from a URL that fails to parse.
+    ///
     /// - Parameter location: A `--store` value.
     /// - Returns: The location without its password.
     public static func redacting(_ location: String) -> String {
-        guard isPostgresURL(location), var components = URLComponents(string: location), components.password != nil
+        guard isPostgresURL(location), let (scheme, userInfo, rest) = userInfoParts(of: location),
+            let colon = userInfo.firstIndex(of: ":")
         else { return location }
-        components.password = "***"
-        return components.string ?? "postgres://***"
+        return "\(scheme)://\(userInfo[..<colon]):***@\(rest)"
+    }
+
+    /// The scheme, the text before the last `@` after `://`, and the text after that `@`; `nil`
+    /// when the location has no `@` after its scheme.
+    private static func userInfoParts(of location: String) -> (Substring, Substring, Substring)? {
+        guard let separator = location.range(of: "://"),
+            let at = location[separator.upperBound...].lastIndex(of: "@")
+        else { return nil }
+        return (
+            location[..<separator.lowerBound], location[separator.upperBound..<at],
+            location[location.index(after: at)...]
+        )
+    }
+
+    /// Refuses a URL whose user name or password holds a character that ends or breaks the user
+    /// information (`/`, `?`, `#`, `@`) or a `%` not followed by two hexadecimal digits, naming
+    /// the URL with its password redacted. Such a password would otherwise be cut short, dropped,
+    /// or read as part of the host.
+    private static func checkUserInfo(of url: String) throws(EmbeddingCacheError) {
+        guard isPostgresURL(url), let (_, userInfo, _) = userInfoParts(of: url) else { return }
+        let bytes = Array(userInfo.utf8)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "%") {
+                guard index + 2 < bytes.count, isHexDigit(bytes[index + 1]), isHexDigit(bytes[index + 2]) else {
+                    throw malformedUserInfo(url)
+                }
+                index += 3
+            } else if "/?#@".utf8.contains(bytes[index]) {
+                throw malformedUserInfo(url)
+            } else {
+                index += 1
+            }
+        }
+    }
+
+    private static func isHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+    }
+
+    /// The error for a URL whose user information breaks the URL, naming it without its password
+    /// and without saying which character is at fault (that would tell something of the password).
+    private static func malformedUserInfo(_ url: String) -> EmbeddingCacheError {
+        EmbeddingCacheError(
+            .invalidArgument,
+            "'\(redacting(url))' has a character in its user name or password that must be percent-encoded: "
+                + "/ as %2F, ? as %3F, # as %23, @ as %40, % as %25 (and an @ elsewhere in the URL as %40)"
+        )
     }
 
     private static func firstLine(ofFileAt path: String) throws(EmbeddingCacheError) -> String {

@@ -78,13 +78,13 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup {
         self.sideFiles = SideFiles(directory: "\(path).blobs")
         self.lookupConnections = LookupConnections(path: path, configuration: configuration)
         do {
-            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: sideFiles.directory, withIntermediateDirectories: true)
+            try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            try PrivateFiles.createFolder(sideFiles.directory)
+            try PrivateFiles.createFile(path)
         } catch {
             throw EmbeddingCacheError(
                 .storeFailed,
-                "cannot create the folders of the embedding store at \(path)",
+                "cannot create the files of the embedding store at \(path)",
                 underlying: error
             )
         }

@@ -33,7 +33,11 @@ struct SideFiles: Sendable {
     /// - Throws: ``EmbeddingCacheError``, `.storeFull` when the disk is full.
     func store(_ payload: Data, as name: String) throws(EmbeddingCacheError) {
         let temporary = path(of: ".\(name).\(UInt64.random(in: 0...UInt64.max)).tmp")
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(
+            temporary,
+            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+            mode_t(PrivateFiles.fileMode)
+        )
         guard descriptor >= 0 else { throw failure("create", temporary) }
         var failed: EmbeddingCacheError?
         payload.withUnsafeBytes { raw in

@@ -6,6 +6,10 @@ struct AgeArgument: ExpressibleByArgument {
     /// The age in seconds.
     var seconds: TimeInterval
 
+    /// The longest age a command accepts: 100 years, far beyond any entry's age and well inside
+    /// the range of the stores' millisecond timestamps.
+    static let maximumSeconds: TimeInterval = 36_500 * 86_400
+
     private static let units: [Character: TimeInterval] = ["s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800]
 
     init?(argument: String) {

@@ -117,7 +117,9 @@ struct EmbedCommand: AsyncParsableCommand {
         if lines != nil, !paths.isEmpty { throw ValidationError("give PATH arguments or --lines, not both") }
         if lines == nil, paths.isEmpty { throw ValidationError("give the paths to embed, or --lines FILE") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if !(leaseSeconds > 0) { throw ValidationError("--lease-seconds must be positive") }
+        if !(leaseSeconds > 0 && leaseSeconds <= Self.maximumLeaseSeconds) {
+            throw ValidationError("--lease-seconds must be a number of seconds above 0 and at most 1000000")
+        }
         if pixelKey, lines != nil { throw ValidationError("--pixel-key keys images; --lines inputs are texts") }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
@@ -132,12 +134,15 @@ struct EmbedCommand: AsyncParsableCommand {
         }
     }
 
+    /// The longest `--lease-seconds` accepted, about 11 days: longer leases only strand inputs.
+    static let maximumLeaseSeconds: Double = 1_000_000
+
     /// The storage policy `--store-dtype` or `--storage-policy` chose; lossless by default.
     var effectiveStoragePolicy: StoragePolicy { storeDtype?.policy ?? storagePolicy ?? .lossless }
 
     func run() async throws {
         let inputs =
-            try lines.map(LineInputs.inputs(from:)) ?? InputExpansion.files(for: paths).map(EmbeddingInput.file)
+            try lines.map(LineInputs.inputs(from:)) ?? InputExpansion.inputs(for: paths)
         var configuration = EmbeddingCache.Configuration()
         configuration.batchSize = batchSize
         configuration.storagePolicy = effectiveStoragePolicy

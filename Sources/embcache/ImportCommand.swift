@@ -11,10 +11,12 @@ struct ImportCommand: AsyncParsableCommand {
             Reads DIR/index.json and the shards it names, rebuilds every record with its tensors in \
             their original order, re-seals it and checks the checksum recorded at export, so a record \
             damaged in transit is counted as corrupt and not stored. Records are stored in batches; \
-            records already present are replaced by identical ones.
+            records already present are replaced by identical ones. A folder holds one namespace; \
+            with --namespace, a folder holding another one is refused. Checksums detect damage, not \
+            forgery: import only folders you trust.
 
-            Exit codes: 0 every record imported; 1 the folder is not an export or the store cannot be \
-            written; 2 usage error; 3 some records were corrupt (the others are imported).
+            Exit codes: 0 every record imported; 1 the folder is not an export, holds another namespace \
+            than --namespace, or the store cannot be written; 2 usage error; 3 some records were corrupt (the others are imported).
 
             Example:
               embcache import moved --store other.sqlite --json
@@ -23,6 +25,14 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Argument(help: ArgumentHelp("A folder written by export --namespace.", valueName: "dir"))
     var directory: String
+
+    @Option(
+        help: ArgumentHelp(
+            "Import only if the folder holds this namespace; refuse it otherwise.",
+            valueName: "model[|preprocessing[|storage]]"
+        )
+    )
+    var namespace: NamespacePattern?
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -54,9 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
                 underlying: error
             )
         }
-        guard let namespace = index.namespace.namespace else {
-            throw EmbeddingCacheError(.invalidInput, "\(indexURL.path) names an unknown storage policy")
-        }
+        let namespace = try index.checked(at: indexURL.path, expecting: self.namespace)
         let report = try await storeOptions.withStore { store in
             try await load(index, namespace: namespace, from: folder, into: store)
         }
@@ -70,7 +78,10 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// Stores every record of the shards `index` names, in batches, counting the corrupt ones.
     ///
-    /// - Throws: ``EmbeddingCacheError`` `.invalidInput` for an unreadable shard; the store's error.
+    /// An unreadable or malformed shard is named on standard error and its records are counted as
+    /// corrupt; the other shards are imported.
+    ///
+    /// - Throws: The store's error.
     private func load(
         _ index: NamespaceIndex,
         namespace: Namespace,
@@ -82,16 +93,26 @@ struct ImportCommand: AsyncParsableCommand {
         let byShard = Dictionary(grouping: index.records, by: \.shard)
         let progress = ProgressBar(total: index.records.count)
         defer { progress.finish() }
+        let listed = Set(index.shards)
+        for entry in index.records where !listed.contains(entry.shard) {
+            report.records += 1
+            report.corrupt += 1
+            StandardError.print(
+                "embcache: corrupt: \(entry.digest) names the shard '\(entry.shard)', which index.json does not list"
+            )
+        }
         for shard in index.shards {
             let path = folder.appendingPathComponent(shard).path
             let tensors: [String: Tensor]
             do {
-                let file = try SafetensorsReader(
-                    data: Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-                )
+                // Read, never mapped: a shard truncated while it is read gives an error, not SIGBUS.
+                let file = try SafetensorsReader(data: Data(contentsOf: URL(fileURLWithPath: path)))
                 tensors = Dictionary(file.tensors, uniquingKeysWith: { first, _ in first })
             } catch {
-                throw EmbeddingCacheError(.invalidInput, "cannot read the shard \(path)", underlying: error)
+                // The shard's records are corrupt; the other shards are imported all the same.
+                let reason = (error as? EmbeddingCacheError)?.message ?? "\(error)"
+                StandardError.print("embcache: cannot read the shard \(path): \(reason)")
+                tensors = [:]
             }
             var batch = [StoreEntry]()
             for entry in byShard[shard] ?? [] {

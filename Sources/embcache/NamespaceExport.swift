@@ -28,7 +28,7 @@ struct NamespaceExport {
     /// - Throws: ``EmbeddingCacheError`` when the store fails, ``OutputError`` when a file cannot
     ///   be written.
     func run() async throws -> Report {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try PrivateFiles.createFolder(out)
         let checksum = RecordChecksum(namespace: namespace)
         var report = Report(namespace: NamespaceReport(namespace), out: out)
         var index = NamespaceIndex(namespace: report.namespace, shards: [], records: [])
@@ -64,7 +64,10 @@ struct NamespaceExport {
         report.files = index.shards.count
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(index).write(to: URL(fileURLWithPath: out).appendingPathComponent(NamespaceIndex.fileName))
+        try OutputFile.write(
+            encoder.encode(index),
+            to: URL(fileURLWithPath: out).appendingPathComponent(NamespaceIndex.fileName).path
+        )
         return report
     }
 

@@ -1,3 +1,4 @@
+import EmbeddingCache
 import Foundation
 
 /// A file written under a temporary name and moved into place only when complete, so a failed run
@@ -15,13 +16,23 @@ final class OutputFile {
     /// Buffers handed to one `writev` call, well under the kernel's limit of 1 024.
     private static let buffersPerCall = 64
 
-    /// Creates (or truncates) `<path>.partial` for writing.
+    /// Creates `<path>.partial` for writing, readable by its owner only (mode 0600).
+    ///
+    /// Whatever is at `<path>.partial` already (a file left by an interrupted run, or a symbolic
+    /// link planted there) is removed, never followed; the file is then created with `O_EXCL` and
+    /// `O_NOFOLLOW`, so if anything reappears at that path in between, the export fails instead
+    /// of writing through it.
     ///
     /// - Throws: ``OutputError`` when the file cannot be created.
     init(path: String) throws {
         self.path = path
         partialPath = path + ".partial"
-        descriptor = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        unlink(partialPath)
+        descriptor = open(
+            partialPath,
+            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+            mode_t(PrivateFiles.fileMode)
+        )
         guard descriptor >= 0 else {
             throw OutputError(path: path, reason: "cannot create \(partialPath): \(OutputError.reason(errno: errno))")
         }
@@ -48,6 +59,20 @@ final class OutputFile {
             try Self.withVectors(buffers[first..<min(first + Self.buffersPerCall, buffers.count)], &vectors) {
                 try writeAll($0)
             }
+        }
+    }
+
+    /// Writes `data` to `path` whole, through a private temporary file moved into place.
+    ///
+    /// - Throws: ``OutputError`` naming the file when it cannot be written.
+    static func write(_ data: Data, to path: String) throws {
+        let file = try OutputFile(path: path)
+        do {
+            try file.write(data)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
         }
     }
 

@@ -52,6 +52,9 @@ struct PruneCommand: AsyncParsableCommand {
         if namespace.isEmpty, olderThan == nil, maxSize == nil {
             throw ValidationError("give at least one of --namespace, --older-than, --max-size")
         }
+        if let olderThan, olderThan.seconds > AgeArgument.maximumSeconds {
+            throw ValidationError("--older-than must be at most 100 years (36500d)")
+        }
     }
 
     func run() async throws {

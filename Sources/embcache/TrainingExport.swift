@@ -37,7 +37,8 @@ struct TrainingExport {
     func run() async throws -> ExportReport {
         let clock = ContinuousClock()
         let start = clock.now
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try manifest.checkIDsNameDistinctFiles(perSample: shardSize == nil)
+        try PrivateFiles.createFolder(out)
         var report = ExportReport(samples: manifest.samples.count, out: out)
         var index = ExportIndex(
             layout: shardSize == nil ? "per-sample" : "shards",
@@ -100,7 +101,10 @@ struct TrainingExport {
         try flush(&shard, &shardMembers, &index, &report)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        try encoder.encode(index).write(to: URL(fileURLWithPath: out).appendingPathComponent("index.json"))
+        try OutputFile.write(
+            encoder.encode(index),
+            to: URL(fileURLWithPath: out).appendingPathComponent("index.json").path
+        )
         report.seconds = (clock.now - start).seconds
         return report
     }

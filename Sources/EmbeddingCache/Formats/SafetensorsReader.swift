@@ -39,7 +39,9 @@ public struct SafetensorsReader {
     ///
     /// - Parameter data: The whole file.
     /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` when the file is truncated, its header
-    ///   is not valid JSON, or a tensor's offsets do not fit its dtype and shape or the file.
+    ///   is not valid JSON, a tensor's offsets are negative, overlap another tensor's or do not fit
+    ///   its dtype and shape or the file, or its shape has more than ``Tensor/maximumRank``
+    ///   dimensions or a byte count that overflows.
     public init(data: Data) throws(EmbeddingCacheError) {
         guard data.count >= 8 else { throw Self.invalid("it is shorter than 8 bytes") }
         let length = data.prefix(8).reversed().reduce(0) { $0 << 8 | Int($1) }
@@ -57,17 +59,32 @@ public struct SafetensorsReader {
             switch entry {
             case .metadata(let values): metadata = values
             case .tensor(let field):
-                guard field.data_offsets.count == 2, field.data_offsets[0] <= field.data_offsets[1],
-                    field.data_offsets[1] <= data.count - 8 - length
-                else { throw Self.invalid("the offsets of '\(name)' are out of range") }
+                guard field.data_offsets.count == 2, 0 <= field.data_offsets[0],
+                    field.data_offsets[0] <= field.data_offsets[1], field.data_offsets[1] <= data.count - 8 - length
+                else { throw Self.invalid("the offsets of '\(Self.shortened(name))' are out of range") }
                 let bytes = data[(dataStart + field.data_offsets[0])..<(dataStart + field.data_offsets[1])]
-                tensors.append(
-                    (name, field.data_offsets[0], try Tensor(dtype: field.dtype, shape: field.shape, data: Data(bytes)))
-                )
+                do {
+                    let tensor = try Tensor(dtype: field.dtype, shape: field.shape, data: Data(bytes))
+                    tensors.append((name, field.data_offsets[0], tensor))
+                } catch {
+                    throw Self.invalid("'\(Self.shortened(name))': \(error.message)")
+                }
             }
         }
-        self.tensors = tensors.sorted { $0.offset < $1.offset }.map { ($0.name, $0.tensor) }
+        tensors.sort { $0.offset < $1.offset }
+        for (previous, next) in zip(tensors, tensors.dropFirst())
+        where previous.offset + previous.tensor.data.count > next.offset {
+            throw Self.invalid(
+                "the bytes of '\(Self.shortened(previous.name))' and '\(Self.shortened(next.name))' overlap"
+            )
+        }
+        self.tensors = tensors.map { ($0.name, $0.tensor) }
         self.metadata = metadata
+    }
+
+    /// A tensor name cut to a length fit for an error message.
+    private static func shortened(_ name: String) -> String {
+        name.count <= 80 ? name : name.prefix(80) + "…"
     }
 
     private static func invalid(_ reason: String) -> EmbeddingCacheError {

@@ -121,7 +121,7 @@ public enum RecordCodec {
             let tensor = tensors[index].tensor
             // The header's parse checked that this product does not overflow.
             let byteCount = Tensor.elementCount(of: tensor.shape)! * tensor.dtype.byteWidth
-            guard offset + byteCount <= payload.count else { return nil }
+            guard byteCount <= payload.count - offset else { return nil }
             let data = payload[(base + offset)..<(base + offset + byteCount)]
             tensors[index].tensor = Tensor(unchecked: tensor.dtype, shape: tensor.shape, data: data)
             offset += padded(byteCount)

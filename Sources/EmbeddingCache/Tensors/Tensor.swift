@@ -21,11 +21,20 @@ public struct Tensor: Hashable, Sendable {
     ///
     /// - Parameters:
     ///   - dtype: The element type.
-    ///   - shape: The dimensions; each must be zero or more.
+    ///   - shape: The dimensions, at most ``maximumRank`` of them; each must be zero or more.
     ///   - data: Exactly `shape.product * dtype.byteWidth` little-endian bytes.
-    /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` when the byte count does not match.
+    /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` when the byte count does not match,
+    ///   the rank is over ``maximumRank``, or the byte count of the shape overflows.
     public init(dtype: DType, shape: [Int], data: Data) throws(EmbeddingCacheError) {
-        guard let count = Tensor.elementCount(of: shape), count * dtype.byteWidth == data.count else {
+        guard shape.count <= Tensor.maximumRank else {
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "a tensor has rank \(shape.count); at most \(Tensor.maximumRank) dimensions are stored"
+            )
+        }
+        guard let count = Tensor.elementCount(of: shape),
+            case (let bytes, false) = count.multipliedReportingOverflow(by: dtype.byteWidth), bytes == data.count
+        else {
             throw EmbeddingCacheError(
                 .invalidArgument,
                 "tensor of dtype \(dtype) and shape \(shape) cannot hold \(data.count) bytes"
@@ -68,6 +77,9 @@ public struct Tensor: Hashable, Sendable {
     public func floatValues() -> [Float] {
         FloatConversion.floats(from: self)
     }
+
+    /// The most dimensions a stored tensor may have: the record encoding keeps the rank in one byte.
+    public static let maximumRank = 255
 
     /// The product of `shape`, or `nil` for a negative dimension or an overflowing product.
     static func elementCount(of shape: [Int]) -> Int? {

@@ -13,17 +13,27 @@ public struct TensorRecord: Hashable, Sendable {
 
     /// Creates a record.
     ///
-    /// - Parameter tensors: Name and tensor pairs, in order; names must be unique and non-empty.
-    /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` for an empty or repeated name.
+    /// - Parameter tensors: Name and tensor pairs, in order; names must be unique, non-empty and
+    ///   at most ``maximumNameLength`` UTF-8 bytes long.
+    /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` for an empty, repeated or too long name.
     public init(_ tensors: [(name: String, tensor: Tensor)]) throws(EmbeddingCacheError) {
         var seen = Set<String>()
         for (name, _) in tensors {
+            guard name.utf8.count <= Self.maximumNameLength else {
+                throw EmbeddingCacheError(
+                    .invalidArgument,
+                    "a tensor name of \(name.utf8.count) bytes is over the \(Self.maximumNameLength)-byte limit (it starts '\(name.prefix(40))')"
+                )
+            }
             guard !name.isEmpty, seen.insert(name).inserted else {
                 throw EmbeddingCacheError(.invalidArgument, "tensor names must be unique and non-empty (got '\(name)')")
             }
         }
         self.tensors = tensors
     }
+
+    /// The longest tensor name, in UTF-8 bytes: the record encoding keeps its length in two bytes.
+    public static let maximumNameLength = Int(UInt16.max)
 
     /// A record holding one tensor, named `embedding` by default.
     ///
