@@ -39,6 +39,11 @@ extension ForwardingStore {
         try await base.prune(criteria)
     }
 
+    /// Forwards to the base store; see ``EmbeddingStore/checkStructure()``.
+    public func checkStructure() async throws {
+        try await base.checkStructure()
+    }
+
     /// Forwards to the base store; see ``EmbeddingStore/entries(in:after:limit:)``.
     public func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry] {
         try await base.entries(in: namespace, after: after, limit: limit)

@@ -1,4 +1,5 @@
 import EmbeddingCache
+import EmbeddingCacheSQLite
 
 /// What `verify` found: its `--json` object, also printed as lines for people.
 struct VerifyReport: Encodable {
@@ -9,11 +10,24 @@ struct VerifyReport: Encodable {
         var repaired: Bool
     }
 
+    /// A damaged file rebuilt by `--repair`: records kept and dropped, and where the damaged file is.
+    struct Rebuild: Encodable {
+        var kept: Int
+        var dropped: Int
+        var damagedFile: String
+
+        init(_ report: SQLiteEmbeddingStore.RebuildReport) {
+            (kept, dropped, damagedFile) = (report.kept, report.dropped, report.damagedFile)
+        }
+    }
+
     var store: String
     var records = 0
     var corrupt = 0
     var repaired = 0
     var corruptEntries: [CorruptEntry] = []
+    /// Present only when `--repair` rebuilt a damaged file; the other figures describe the new one.
+    var rebuild: Rebuild?
 
     /// Whether corrupt records remain in the store.
     var corruptRemain: Bool { corrupt > repaired }
@@ -25,7 +39,13 @@ struct VerifyReport: Encodable {
             let state = entry.repaired ? "corrupt, deleted" : "corrupt"
             return "\(state): \(name.model) | \(name.preprocessing) | \(name.storage) \(entry.digest)"
         }
-        return (lines + ["\(store): \(records) records verified, \(corrupt) corrupt, \(repaired) deleted"])
-            .joined(separator: "\n")
+        let rebuilt = rebuild.map { rebuild in
+            [
+                "\(store): the damaged file was rebuilt: \(rebuild.kept) records kept, \(rebuild.dropped) dropped; "
+                    + "the damaged file is kept as \(rebuild.damagedFile)"
+            ]
+        }
+        let totals = "\(store): \(records) records verified, \(corrupt) corrupt, \(repaired) deleted"
+        return ((rebuilt ?? []) + lines + [totals]).joined(separator: "\n")
     }
 }

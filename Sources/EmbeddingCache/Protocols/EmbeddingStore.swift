@@ -74,6 +74,21 @@ public protocol EmbeddingStore: Sendable {
     /// - Returns: Up to `limit` entries, sorted by digest; fewer than `limit` only at the end.
     /// - Throws: ``EmbeddingCacheError`` when the store cannot be read.
     func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry]
+
+    /// Checks the store's own structure (its files, pages and indexes), beyond records' checksums.
+    ///
+    /// `embcache verify` calls it after reading every record. A store without such a check does
+    /// nothing, which is the default.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` `.storeDamaged` naming what is damaged and how to repair
+    ///   it; `.storeFailed` when the store cannot be read.
+    func checkStructure() async throws
+}
+
+extension EmbeddingStore {
+    /// Does nothing: the store has no structure of its own to check; see
+    /// ``EmbeddingStore/checkStructure()``.
+    public func checkStructure() async throws {}
 }
 
 /// A record with the digest it is stored under.
