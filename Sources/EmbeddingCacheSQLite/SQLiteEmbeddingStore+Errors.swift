@@ -72,7 +72,9 @@ extension EmbeddingCacheError {
     /// The command line that repairs the store at `path`, quoted for a POSIX shell when needed.
     static func repairCommand(_ path: String) -> String {
         let plain = path.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "/._-+,:@".unicodeScalars.contains(scalar))
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                    || "/._-+,:@".unicodeScalars.contains(scalar))
         }
         let quoted = plain ? path : "'\(path.replacing("'", with: "'\\''"))'"
         return "embcache verify --repair --store \(quoted)"

@@ -90,6 +90,9 @@ extension SQLiteEmbeddingStore {
     }
 
     private static func failure(_ operation: String, _ path: String) -> EmbeddingCacheError {
-        EmbeddingCacheError(.storeFailed, "cannot \(operation) the embedding store at \(path): \(String(cString: strerror(errno)))")
+        EmbeddingCacheError(
+            .storeFailed,
+            "cannot \(operation) the embedding store at \(path): \(String(cString: strerror(errno)))"
+        )
     }
 }

@@ -6,8 +6,8 @@ internal import Darwin
 
 /// A database file read page by page, trusting no page: the salvage's view of a damaged store.
 ///
-/// Only the page size is taken from the header, and only when it is a power of two that divides
-/// the file's size; otherwise the size under which most pages look like b-tree pages wins. Every
+/// Not even the page size is taken from the header, whose bits may be flipped: it is the size under
+/// which the largest share of the file's first pages look like b-tree pages. Every
 /// read is bounds-checked, so a garbage page yields nothing rather than a trap.
 struct DatabasePages {
     /// The open file.
@@ -17,7 +17,7 @@ struct DatabasePages {
     /// The number of whole pages in the file.
     let pageCount: Int
 
-    /// The page sizes SQLite allows, most likely first for an embcache store.
+    /// The page sizes SQLite allows.
     private static let candidateSizes = [8192, 4096, 16384, 32768, 65536, 1024, 2048, 512]
 
     /// Reads the page size and count of the file open on `descriptor`, whose size is `fileSize`.
@@ -26,18 +26,22 @@ struct DatabasePages {
     /// `fallbackPageSize` bytes.
     init(descriptor: Int32, fileSize: Int, fallbackPageSize: Int) {
         self.descriptor = descriptor
-        let header = Self.read(descriptor, offset: 0, count: 100)
-        let declared = header.count == 100 ? Int(header[16]) << 8 | Int(header[17]) : 0
-        let size = declared == 1 ? 65536 : declared
-        let fits = { (size: Int) in Self.candidateSizes.contains(size) && fileSize >= size && fileSize % size == 0 }
-        if fits(size) {
-            pageSize = size
-        } else {
-            let scored = Self.candidateSizes.filter(fits).map { candidate in
-                (candidate, Self.btreePageCount(descriptor, pageSize: candidate, pages: min(64, fileSize / candidate)))
-            }
-            pageSize = scored.max(by: { $0.1 < $1.1 })?.0 ?? fallbackPageSize
+        let fits = { (size: Int) in fileSize >= size && fileSize % size == 0 }
+        // A page of twice the true size starts with a true page too, so ties go to the smaller
+        // size; a page of half the true size is garbage every other time.
+        let scored = Self.candidateSizes.filter(fits).sorted().map { candidate in
+            let examined = min(256, fileSize / candidate)
+            let plausible = Self.plausiblePageCount(
+                descriptor,
+                pageSize: candidate,
+                pages: examined,
+                of: fileSize / candidate
+            )
+            return (candidate, Double(plausible) / Double(examined))
         }
+        pageSize =
+            scored.reduce(nil as (Int, Double)?) { best, next in best.map { $0.1 >= next.1 ? $0 : next } ?? next }?.0
+            ?? fallbackPageSize
         pageCount = fileSize / pageSize
     }
 
@@ -51,11 +55,24 @@ struct DatabasePages {
     /// Where page `number`'s b-tree header starts: after the 100-byte file header on page 1.
     static func btreeHeaderOffset(ofPage number: Int) -> Int { number == 1 ? 100 : 0 }
 
-    /// How many of the first `pages` pages start with a b-tree page type under `pageSize`.
-    private static func btreePageCount(_ descriptor: Int32, pageSize: Int, pages: Int) -> Int {
+    /// How many of the first `pages` pages look like b-tree or overflow pages under `pageSize`.
+    ///
+    /// A b-tree page has a known type, and its cell pointers and cell content start within the
+    /// page; an overflow page (or a zeroed free page) starts with the number of a page of the file
+    /// or zero. Under half the true size, every other page is the middle of a true page and
+    /// rarely passes; under the true size nearly every page does.
+    private static func plausiblePageCount(_ descriptor: Int32, pageSize: Int, pages: Int, of pageCount: Int) -> Int {
         (1...max(1, pages)).count { number in
-            let type = read(descriptor, offset: (number - 1) * pageSize + btreeHeaderOffset(ofPage: number), count: 1)
-            return type.first.map { [2, 5, 10, 13].contains($0) } ?? false
+            let header = btreeHeaderOffset(ofPage: number)
+            let bytes = read(descriptor, offset: (number - 1) * pageSize + header, count: 8)
+            guard let type = bytes.first, let cells = bytes.uint16(at: 3), let content = bytes.uint16(at: 5) else {
+                return false
+            }
+            let headerEnd = header + (type == 2 || type == 5 ? 12 : 8) + 2 * cells
+            let contentStart = content == 0 ? 65536 : content
+            let btree = [2, 5, 10, 13].contains(type) && headerEnd <= contentStart && contentStart <= pageSize
+            let overflow = number > 1 && (bytes.uint32(at: 0) ?? .max) <= pageCount
+            return btree || overflow
         }
     }
 

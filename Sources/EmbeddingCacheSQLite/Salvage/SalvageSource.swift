@@ -35,7 +35,10 @@ final class SalvageSource {
         let file = logged ? scratch : path
         descriptor = open(file, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw EmbeddingCacheError(.storeFailed, "cannot open \(file) to repair it: \(String(cString: strerror(errno)))")
+            throw EmbeddingCacheError(
+                .storeFailed,
+                "cannot open \(file) to repair it: \(String(cString: strerror(errno)))"
+            )
         }
         size = SideFiles.fileSize(file)
         self.scratch = logged ? scratch : nil
