@@ -13,6 +13,9 @@ internal import Darwin
 /// Taking it fails, naming the process, when any connection has the store open: an open
 /// connection holds a read lock on those bytes for as long as it is open. Released when the value
 /// is released.
+///
+/// Nothing else in the process may open and close the database file while the lock is held (on
+/// systems without open-file-description locks, closing any descriptor of the file releases it).
 final class StoreLock {
     private let descriptor: Int32
 
@@ -30,8 +33,9 @@ final class StoreLock {
         }
         var holder: Int32 = 0
         let result = embcache_lock_store(descriptor, &holder)
+        // The descriptor stays open on failure: closing it would release the locks that this
+        // process's own connections hold on the file, since POSIX locks belong to the process.
         guard result != 0 else { return }
-        close(descriptor)
         guard result == EAGAIN else {
             throw EmbeddingCacheError(
                 .storeFailed,
