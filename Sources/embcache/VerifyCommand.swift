@@ -62,7 +62,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     /// Verifies every namespace of `store`, with a progress bar, then the store's structure.
-    private func verify(_ store: any EmbeddingStore) async throws -> VerifyReport {
+    func verify(_ store: any EmbeddingStore) async throws -> VerifyReport {
         var report = VerifyReport(store: storeOptions.displayName)
         let statistics = try await store.statistics()
         let progress = ProgressBar(total: statistics.totalEntries)
@@ -74,7 +74,8 @@ struct VerifyCommand: AsyncParsableCommand {
         return report
     }
 
-    /// Pages through one namespace, checking each record, deleting corrupt ones under `--repair`.
+    /// Pages through one namespace, checking each record, deleting corrupt ones under `--repair`
+    /// unless another process has stored them again since they were read.
     private func verify(
         _ figures: StoreStatistics.NamespaceStatistics,
         of store: any EmbeddingStore,
@@ -89,13 +90,14 @@ struct VerifyCommand: AsyncParsableCommand {
             let page = try await store.entries(in: namespace, after: after, limit: limit)
             guard let last = page.last else { return }
             after = last.digest
-            let corrupt = page.filter { checksum.open($0.record, digest: $0.digest) == nil }.map(\.digest)
-            let deleted = repair && !corrupt.isEmpty ? try await store.delete(corrupt, in: namespace) : 0
+            let corrupt = page.filter { checksum.open($0.record, digest: $0.digest) == nil }
+            let deleted = repair && !corrupt.isEmpty ? try await store.deleteIfUnchanged(corrupt, in: namespace) : 0
             report.records += page.count
             report.corrupt += corrupt.count
             report.repaired += deleted
+            report.replaced += repair ? corrupt.count - deleted : 0
             report.corruptEntries += corrupt.map {
-                .init(namespace: NamespaceReport(namespace), digest: $0.hex, repaired: repair)
+                .init(namespace: NamespaceReport(namespace), digest: $0.digest.hex, repaired: repair)
             }
             progress(report.records)
         }

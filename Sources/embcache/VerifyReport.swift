@@ -25,12 +25,14 @@ struct VerifyReport: Encodable {
     var records = 0
     var corrupt = 0
     var repaired = 0
+    /// Corrupt records that another process stored again while verify ran, left as they now are.
+    var replaced = 0
     var corruptEntries: [CorruptEntry] = []
     /// Present only when `--repair` rebuilt a damaged file; the other figures describe the new one.
     var rebuild: Rebuild?
 
     /// Whether corrupt records remain in the store.
-    var corruptRemain: Bool { corrupt > repaired }
+    var corruptRemain: Bool { corrupt > repaired + replaced }
 
     /// Lines for people: each corrupt record, then the totals.
     var text: String {
@@ -45,7 +47,8 @@ struct VerifyReport: Encodable {
                     + "the damaged file is kept as \(rebuild.damagedFile)"
             ]
         }
-        let totals = "\(store): \(records) records verified, \(corrupt) corrupt, \(repaired) deleted"
+        let again = replaced > 0 ? ", \(replaced) stored again meanwhile by another process and kept" : ""
+        let totals = "\(store): \(records) records verified, \(corrupt) corrupt, \(repaired) deleted\(again)"
         return ((rebuilt ?? []) + lines + [totals]).joined(separator: "\n")
     }
 }
