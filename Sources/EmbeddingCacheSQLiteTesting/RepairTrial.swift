@@ -27,7 +27,7 @@ public struct RepairTrial: Sendable, CustomStringConvertible {
         /// Side files of large records.
         case sideFiles = "side files"
         /// Anywhere in the database file.
-        case anywhere
+        case anywhere = "whole file"
     }
 
     /// Where bits are flipped.

@@ -23,16 +23,22 @@ struct BenchmarkCommand: AsyncParsableCommand {
             embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
             the embcache binary), images (decode + pixel digest of a 224 × 224 RGB PNG versus libpng's own \
             decode of it, in C; a warm pass over 800 PNGs with the pixel key versus without), near-duplicates (all pairs within distance 4 among 100 000 pHashes \
-            through the multi-index search versus an all-pairs scan, and a BK-tree). Build in release \
+            through the multi-index search versus an all-pairs scan, and a BK-tree), bitflips (seeded bit flips \
+            in a SQLite store's header, table, index and namespace pages, side files and anywhere, each rebuilt; \
+            --bitflip-trials per kind: records kept and dropped, wrong vectors served, stores that did not \
+            open). Build in release \
             mode: Scripts/benchmark.sh does it all.
             """
     )
 
     @Option(
         help:
-            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, or all."
+            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, bitflips, or all."
     )
     var suites = "all"
+
+    @Option(help: "Trials per fault kind in the bitflips suite.")
+    var bitflipTrials = 100
 
     @Option(help: "Comma-separated store sizes for the lookup suite; 10000000 needs about 35 GB of free disk.")
     var entries = "10000,1000000"
@@ -88,6 +94,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         if all || selected.contains("near-duplicates") {
             try await NearDuplicatesBenchmark().run(context, into: &table)
+        }
+        if all || selected.contains("bitflips") {
+            try await BitFlipBenchmark(trials: bitflipTrials).run(context, into: &table)
         }
         if all || selected.contains("postgres") {
             guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]
