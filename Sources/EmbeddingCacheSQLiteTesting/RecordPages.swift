@@ -39,15 +39,18 @@ struct RecordPages {
         }
         let namespaces = try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT id, model, preprocessing, storage FROM namespace").map { row in
-                (
-                    row[0] as Int64,
-                    Namespace(model: row[1], preprocessing: row[2], storage: StoragePolicy(rawValue: row[3])!)
-                )
+                guard let storage = StoragePolicy(rawValue: row[3]) else {
+                    throw RepairTrialError("the store names an unknown storage policy")
+                }
+                return (row[0] as Int64, Namespace(model: row[1], preprocessing: row[2], storage: storage))
             }
         }
         let entries = try queue.read { db in
             try Row.fetchAll(db, sql: "SELECT namespace_id, digest FROM entry ORDER BY rowid").map { row in
-                (row[0] as Int64, ContentDigest(bytes: [UInt8](row[1] as Data))!)
+                guard let digest = ContentDigest(bytes: [UInt8](row[1] as Data)) else {
+                    throw RepairTrialError("the store holds a digest that is not 32 bytes")
+                }
+                return (row[0] as Int64, digest)
             }
         }
         for row in rows { trees[row.name, default: []].append(row.number) }

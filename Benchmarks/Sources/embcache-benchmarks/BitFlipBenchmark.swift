@@ -21,7 +21,7 @@ struct BitFlipBenchmark {
             table.add(
                 "bit flips (\(fault.rawValue)), rebuilt: \(trials) trials",
                 embcache: total.summary,
-                baseline: "before: verify --repair failed whenever the file's structure was hit",
+                baseline: "—",
                 ratio: "—",
                 target: "0 wrong vectors, 0 unopened, 0 unhit records lost"
             )
