@@ -102,4 +102,55 @@ struct VerifyCommandTests {
         let figures = try again.json()
         #expect(figures["hits"] as? Int == kept && figures["encoded"] as? Int == 400 - kept)
     }
+
+    @Test func aRebuildRefusesWhileAnotherProcessHasTheStoreOpenAndNamesIt() throws {
+        let cli = try embeddedCache()
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        shell.arguments = ["sqlite3", cli.storePath]
+        let input = Pipe()
+        let output = Pipe()
+        shell.standardInput = input
+        shell.standardOutput = output
+        try shell.run()
+        input.fileHandleForWriting.write(Data("PRAGMA journal_mode;\n".utf8))
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("wal"))
+
+        let refused = try cli.run(["verify", "--repair", "--json"])
+        try input.fileHandleForWriting.close()
+        shell.waitUntilExit()
+        #expect(refused.status == 0, "an undamaged store is verified, not rebuilt: \(refused.stderr)")
+        #expect(try refused.json()["rebuild"] == nil)
+
+        // Damage it, then hold it open again: the rebuild refuses and names the process.
+        try SQLiteShell.run(cli.storePath, "PRAGMA wal_checkpoint(TRUNCATE);")
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cli.storePath))
+        try handle.seek(toOffset: UInt64(2 * 8192))
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 100))
+        try handle.close()
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["sqlite3", cli.storePath]
+        let holderInput = Pipe()
+        let holderOutput = Pipe()
+        holder.standardInput = holderInput
+        holder.standardOutput = holderOutput
+        try holder.run()
+        holderInput.fileHandleForWriting.write(Data("PRAGMA journal_mode;\n".utf8))
+        _ = holderOutput.fileHandleForReading.availableData
+        let busy = try cli.run(["verify", "--repair"])
+        try holderInput.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(busy.status == 1)
+        #expect(busy.stderr.contains("process \(holder.processIdentifier) has it open"), "\(busy.stderr)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: cli.path("cache")).allSatisfy {
+                !$0.contains("damaged-")
+            }
+        )
+
+        let rebuilt = try cli.run(["verify", "--repair", "--json"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(try rebuilt.json()["rebuild"] != nil)
+    }
 }
