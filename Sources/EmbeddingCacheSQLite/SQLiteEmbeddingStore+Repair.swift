@@ -61,6 +61,7 @@ extension SQLiteEmbeddingStore {
                 fileSize: source.size,
                 fallbackPageSize: configuration.pageSize
             )
+            try createPrivately(rebuilt, like: path)
             let queue = try DatabaseQueue(path: rebuilt)
             try queue.inDatabase { try $0.execute(sql: "PRAGMA page_size = \(pages.pageSize)") }
             try Schema.migrator.migrate(queue)
@@ -87,6 +88,17 @@ extension SQLiteEmbeddingStore {
         guard rename(rebuilt, path) == 0 else { throw failure("replace", path) }
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try SideFiles(directory: folder).syncDirectory()
+    }
+
+    /// Creates the empty file `path` with the permissions of the file at `original`, so that the
+    /// rebuilt store is no more readable than the damaged one was.
+    private static func createPrivately(_ path: String, like original: String) throws {
+        var status = stat()
+        let mode = stat(original, &status) == 0 ? status.st_mode & 0o777 : 0o600
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("create the new file for", path) }
+        defer { close(descriptor) }
+        guard fchmod(descriptor, mode) == 0 else { throw failure("set the permissions of the new file for", path) }
     }
 
     private static func failure(_ operation: String, _ path: String) -> EmbeddingCacheError {

@@ -116,4 +116,34 @@ struct SQLiteRebuildTests {
         #expect(report.kept == 0)
         try await folder.store().checkStructure()
     }
+
+    @Test func recordsDeletedBeforeTheDamageDoNotComeBack() async throws {
+        let folder = try TemporaryFolder()
+        let entries = try await writeRecords(300, to: try folder.store())
+        // Without secure delete, freed pages keep the deleted rows' bytes.
+        let database = try DatabaseQueue(path: folder.databasePath)
+        try await database.write { db in
+            try db.execute(sql: "PRAGMA secure_delete = OFF")
+            try db.execute(sql: "DELETE FROM entry WHERE rowid <= 200")
+        }
+        let freePages = try await database.read { db in try Int.fetchOne(db, sql: "PRAGMA freelist_count") }
+        try database.close()
+        #expect((freePages ?? 0) > 0)
+
+        let report = try SQLiteEmbeddingStore.rebuild(at: folder.databasePath)
+        #expect(report.kept == 100)
+        let store = try folder.store()
+        let found = try await store.records(for: entries.map(\.digest), in: namespace)
+        #expect(found.prefix(200).allSatisfy { $0 == nil })
+        #expect(Array(found.suffix(100)) == entries.suffix(100).map(\.record))
+    }
+
+    @Test func theRebuiltFileKeepsTheDamagedFilesPermissions() async throws {
+        let folder = try TemporaryFolder()
+        _ = try await writeRecords(10, to: try folder.store())
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: folder.databasePath)
+        _ = try SQLiteEmbeddingStore.rebuild(at: folder.databasePath)
+        let permissions = try FileManager.default.attributesOfItem(atPath: folder.databasePath)[.posixPermissions]
+        #expect(permissions as? Int == 0o600)
+    }
 }

@@ -55,11 +55,12 @@ struct SalvagedNamespace {
 }
 
 extension DatabasePages {
-    /// Visits every row of every table leaf page, in page order, decoded; rows whose cells or
-    /// records do not hold together are skipped.
+    /// Visits every row of every table leaf page not on the freelist, in page order, decoded; rows
+    /// whose cells or records do not hold together are skipped.
     func forEachRow(_ body: (TableLeafCell, [SQLiteValue]) throws -> Void) rethrows {
         guard pageCount > 0 else { return }
-        for number in 1...pageCount {
+        let free = freePages()
+        for number in 1...pageCount where !free.contains(number) {
             for cell in tableLeafCells(ofPage: number) {
                 guard let values = SQLiteRecordValues.decode(cell.record) else { continue }
                 try body(cell, values)
