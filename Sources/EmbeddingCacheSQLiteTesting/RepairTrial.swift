@@ -50,6 +50,9 @@ public struct RepairTrial: Sendable, CustomStringConvertible {
     /// The fault and the seed, such as `entry pages, seed 7`.
     public var description: String { "\(fault.rawValue), seed \(seed)" }
 
+    /// The two namespaces records alternate between, written in this order.
+    private static let namespaces = [Fixtures.namespace, Namespace(model: "test/model@2", preprocessing: "identity")]
+
     /// Payloads of at least this many bytes go to side files in the trial's store.
     static let sideFileThreshold = 64 << 10
 
@@ -62,6 +65,8 @@ public struct RepairTrial: Sendable, CustomStringConvertible {
         let path = "\(folder)/cache.sqlite"
         var configuration = SQLiteEmbeddingStore.Configuration()
         configuration.sideFileThreshold = Self.sideFileThreshold
+        // A fixed clock, so that every run of a seed writes the same bytes to the same pages.
+        configuration.now = { Date(timeIntervalSince1970: 1_800_000_000) }
         let written = entries()
         try await write(written, to: path, configuration)
         let map = try RecordPages(path: path)
@@ -84,9 +89,8 @@ public struct RepairTrial: Sendable, CustomStringConvertible {
     /// The records: mostly 384 float32 values inline, every tenth 4096 (overflow pages), every
     /// twenty-fifth 32 768 (a side file), alternating between two namespaces.
     private func entries() -> [(key: RecordPages.Key, entry: StoreEntry)] {
-        let namespaces = [Fixtures.namespace, Namespace(model: "test/model@2", preprocessing: "identity")]
-        return (0..<records).map { index in
-            let namespace = namespaces[index % 2]
+        (0..<records).map { index in
+            let namespace = Self.namespaces[index % 2]
             let dimension = index % 25 == 0 ? 32768 : index % 10 == 0 ? 4096 : 384
             let entry = Fixtures.entry(seed: seed &* 1000 &+ UInt64(index), dimension: dimension, in: namespace)
             return (RecordPages.Key(namespace: namespace, digest: entry.digest), entry)
@@ -99,8 +103,8 @@ public struct RepairTrial: Sendable, CustomStringConvertible {
         _ configuration: SQLiteEmbeddingStore.Configuration
     ) async throws {
         let store = try SQLiteEmbeddingStore(path: path, configuration: configuration)
-        for (namespace, group) in Dictionary(grouping: written, by: \.key.namespace) {
-            try await store.put(group.map(\.entry), in: namespace)
+        for namespace in Self.namespaces {
+            try await store.put(written.filter { $0.key.namespace == namespace }.map(\.entry), in: namespace)
         }
     }
 
