@@ -67,6 +67,13 @@ let package = Package(
         ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders"]),
         .target(
+            name: "EmbeddingCacheSQLiteTesting",
+            dependencies: [
+                "EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheEncoders",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "EmbeddingCacheSimulation",
             dependencies: ["EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheSQLite", "EmbeddingCacheEncoders"]
         ),
@@ -98,6 +105,7 @@ let package = Package(
                 "EmbeddingCacheImages",
                 "CEmbeddingCacheBenchmarkBaselines",
                 "EmbeddingCacheSQLite",
+                "EmbeddingCacheSQLiteTesting",
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
                 "EmbeddingCacheTesting",
@@ -113,7 +121,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheSQLiteTests",
-            dependencies: ["EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheEncoders"]
+            dependencies: [
+                "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheSQLiteTesting",
+                "EmbeddingCacheEncoders",
+            ]
         ),
         .testTarget(
             name: "EmbeddingCacheEncodersTests",

@@ -61,7 +61,7 @@ extension PostgresEmbeddingStore {
 
     /// Splits sorted entries into runs of at most ``statementPayloadLimit`` payload bytes (at least
     /// one entry each).
-    private static func chunks(_ entries: [StoreEntry]) -> [ArraySlice<StoreEntry>] {
+    static func chunks(_ entries: [StoreEntry]) -> [ArraySlice<StoreEntry>] {
         var chunks = [ArraySlice<StoreEntry>]()
         var start = 0
         var bytes = 0

@@ -29,6 +29,11 @@ extension ForwardingStore {
         try await base.delete(digests, in: namespace)
     }
 
+    /// Forwards to the base store; see ``EmbeddingStore/deleteIfUnchanged(_:in:)``.
+    public func deleteIfUnchanged(_ entries: [StoreEntry], in namespace: Namespace) async throws -> Int {
+        try await base.deleteIfUnchanged(entries, in: namespace)
+    }
+
     /// Forwards to the base store; see ``EmbeddingStore/statistics()``.
     public func statistics() async throws -> StoreStatistics {
         try await base.statistics()
@@ -37,6 +42,11 @@ extension ForwardingStore {
     /// Forwards to the base store; see ``EmbeddingStore/prune(_:)``.
     public func prune(_ criteria: PruneCriteria) async throws -> PruneReport {
         try await base.prune(criteria)
+    }
+
+    /// Forwards to the base store; see ``EmbeddingStore/checkStructure()``.
+    public func checkStructure() async throws {
+        try await base.checkStructure()
     }
 
     /// Forwards to the base store; see ``EmbeddingStore/entries(in:after:limit:)``.

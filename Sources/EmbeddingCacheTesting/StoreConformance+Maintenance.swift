@@ -4,6 +4,7 @@ internal import FoundationEssentials
 extension StoreConformance {
     static let maintenanceChecks: [Check] = [
         Check("delete counts removed records", deleteCounts),
+        Check("delete if unchanged keeps records stored again", deleteIfUnchanged),
         Check("statistics per namespace", statisticsPerNamespace),
         Check("prune by namespace", pruneByNamespace),
         Check("prune by age", pruneByAge),
@@ -27,6 +28,30 @@ extension StoreConformance {
         try await expectEqual(store.delete([entries[2].digest], in: other), 0, "records removed from another namespace")
         try await expectEqual(store.delete([], in: namespace), 0, "records removed by an empty delete")
         try await expectStored(Array(entries[2...]), in: namespace, store)
+    }
+
+    /// A record read as corrupt and then stored again (same key, same checksum, new bytes; or new
+    /// content) is kept; one still stored as read is removed; large payloads included.
+    private static func deleteIfUnchanged(_ store: any EmbeddingStore, _: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let entries = [Fixtures.entry(seed: 1), Fixtures.entry(seed: 2), Fixtures.entry(seed: 3, dimension: 400_000)]
+        let corrupt = entries.map { entry in
+            var payload = entry.record.payload
+            payload[payload.startIndex + payload.count / 2] ^= 0x10
+            return StoreEntry(
+                digest: entry.digest,
+                record: StoredRecord(payload: payload, checksum: entry.record.checksum)
+            )
+        }
+        try await store.put(corrupt, in: namespace)
+        try await store.put([entries[1]], in: namespace)
+        let removed = try await store.deleteIfUnchanged(corrupt + [Fixtures.entry(seed: 99)], in: namespace)
+        try expectEqual(removed, 2, "records removed")
+        try await expectAbsent([entries[0].digest, entries[2].digest], in: namespace, store)
+        try await expectStored([entries[1]], in: namespace, store)
+        try await expectEqual(store.deleteIfUnchanged([entries[1]], in: other), 0, "records removed elsewhere")
+        try await expectEqual(store.deleteIfUnchanged([], in: namespace), 0, "records removed by an empty call")
+        try await expectStored([entries[1]], in: namespace, store)
     }
 
     private static func statisticsPerNamespace(_ store: any EmbeddingStore, _: TestClock) async throws {

@@ -6,9 +6,13 @@ internal import GRDB
 internal import Testing
 
 struct SQLiteCompatibilityTests {
-    private func expectIncompatible(_ folder: TemporaryFolder, mentioning words: String) throws {
+    private func expectIncompatible(
+        _ folder: TemporaryFolder,
+        mentioning words: String,
+        code: EmbeddingCacheError.Code = .storeIncompatible
+    ) throws {
         let error = #expect(throws: EmbeddingCacheError.self) { try folder.store() }
-        #expect(error?.code == .storeIncompatible)
+        #expect(error?.code == code)
         #expect(error?.message.contains(folder.databasePath) == true)
         #expect(error?.message.contains(words) == true, "message: \(error?.message ?? "")")
     }
@@ -68,7 +72,9 @@ struct SQLiteCompatibilityTests {
         )
         let text = Data(String(repeating: "these are not the bytes of a database\n", count: 100).utf8)
         try text.write(to: URL(fileURLWithPath: folder.databasePath))
-        try expectIncompatible(folder, mentioning: "not an SQLite database")
+        // It may be an embcache store whose header was damaged: the message names the repair.
+        try expectIncompatible(folder, mentioning: "not an SQLite database", code: .storeDamaged)
+        try expectIncompatible(folder, mentioning: "embcache verify --repair --store", code: .storeDamaged)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.databasePath)) == text, "the file is left as it was")
     }
 

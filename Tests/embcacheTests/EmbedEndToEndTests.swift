@@ -161,7 +161,10 @@ struct EmbedEndToEndTests {
         let store = try cli.write("not-a-cache.sqlite", String(repeating: "this is not a database\n", count: 200))
         let result = try cli.run(["embed", "data", "--encoder", encoder, "--store", store])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("store incompatible"), "\(result.stderr)")
+        // Not SQLite at all reads like an embcache store whose header was damaged: both are named,
+        // with the command that rebuilds a damaged store (which keeps this file beside it).
+        #expect(result.stderr.contains("store damaged"), "\(result.stderr)")
+        #expect(result.stderr.contains("not an SQLite database"), "\(result.stderr)")
         #expect(result.stderr.contains("not-a-cache.sqlite"), "\(result.stderr)")
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `embcache verify` on a healthy store, a store with a record corrupted on disk, and a store whose
-/// database file is damaged.
+/// database file is damaged, which `--repair` rebuilds.
 struct VerifyCommandTests {
     private let encoder = "builtin:bytes?dim=32"
 
@@ -67,5 +67,90 @@ struct VerifyCommandTests {
         #expect(run.status == 1)
         #expect(run.stderr.contains("database file is damaged"), "\(run.stderr)")
         #expect(run.stderr.contains(cli.storePath))
+    }
+
+    @Test func aDamagedDatabaseFileNamesItsRepairAndIsRebuiltByIt() throws {
+        let cli = try CLIProcess()
+        _ = try ConcurrentProcessTests.writeFiles(cli, folder: "inputs", count: 400, tag: "rebuilt")
+        #expect(try cli.run(["embed", cli.path("inputs"), "--encoder", encoder]).status == 0)
+        try SQLiteShell.run(cli.storePath, "PRAGMA wal_checkpoint(TRUNCATE);")
+        // Overwrite the start of the third and fifth pages: b-tree pages of the records or their index.
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cli.storePath))
+        for page in [2, 4] {
+            try handle.seek(toOffset: UInt64(page * 8192))
+            try handle.write(contentsOf: Data(repeating: 0xA5, count: 100))
+        }
+        try handle.close()
+
+        let embed = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder])
+        #expect(embed.status == 1)
+        #expect(embed.stderr.contains("embcache verify --repair --store \(cli.storePath)"), "\(embed.stderr)")
+
+        let repaired = try cli.run(["verify", "--repair", "--json"])
+        #expect(repaired.status == 0, "\(repaired.stderr)")
+        let report = try repaired.json()
+        let rebuild = try #require(report["rebuild"] as? [String: Any])
+        let kept = try #require(rebuild["kept"] as? Int)
+        #expect(kept > 0 && kept + (rebuild["dropped"] as? Int ?? 0) <= 400, "\(report)")
+        #expect(report["records"] as? Int == kept && report["corrupt"] as? Int == 0, "\(report)")
+        let damaged = try #require(rebuild["damaged_file"] as? String)
+        #expect(damaged.hasPrefix("\(cli.storePath).damaged-") && FileManager.default.fileExists(atPath: damaged))
+
+        #expect(try cli.run(["verify"]).status == 0)
+        let again = try cli.run(["embed", cli.path("inputs"), "--encoder", encoder, "--json"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let figures = try again.json()
+        #expect(figures["hits"] as? Int == kept && figures["encoded"] as? Int == 400 - kept)
+    }
+
+    @Test func aRebuildRefusesWhileAnotherProcessHasTheStoreOpenAndNamesIt() throws {
+        let cli = try embeddedCache()
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        shell.arguments = ["sqlite3", cli.storePath]
+        let input = Pipe()
+        let output = Pipe()
+        shell.standardInput = input
+        shell.standardOutput = output
+        try shell.run()
+        input.fileHandleForWriting.write(Data("PRAGMA journal_mode;\n".utf8))
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self).contains("wal"))
+
+        let refused = try cli.run(["verify", "--repair", "--json"])
+        try input.fileHandleForWriting.close()
+        shell.waitUntilExit()
+        #expect(refused.status == 0, "an undamaged store is verified, not rebuilt: \(refused.stderr)")
+        #expect(try refused.json()["rebuild"] == nil)
+
+        // Damage it, then hold it open again: the rebuild refuses and names the process.
+        try SQLiteShell.run(cli.storePath, "PRAGMA wal_checkpoint(TRUNCATE);")
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cli.storePath))
+        try handle.seek(toOffset: UInt64(2 * 8192))
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 100))
+        try handle.close()
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["sqlite3", cli.storePath]
+        let holderInput = Pipe()
+        let holderOutput = Pipe()
+        holder.standardInput = holderInput
+        holder.standardOutput = holderOutput
+        try holder.run()
+        holderInput.fileHandleForWriting.write(Data("PRAGMA journal_mode;\n".utf8))
+        _ = holderOutput.fileHandleForReading.availableData
+        let busy = try cli.run(["verify", "--repair"])
+        try holderInput.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(busy.status == 1)
+        #expect(busy.stderr.contains("process \(holder.processIdentifier) has it open"), "\(busy.stderr)")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: cli.path("cache")).allSatisfy {
+                !$0.contains("damaged-")
+            }
+        )
+
+        let rebuilt = try cli.run(["verify", "--repair", "--json"])
+        #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
+        #expect(try rebuilt.json()["rebuild"] != nil)
     }
 }

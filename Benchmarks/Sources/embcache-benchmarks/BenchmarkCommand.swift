@@ -25,16 +25,22 @@ struct BenchmarkCommand: AsyncParsableCommand {
             decode of it, in C; a warm pass over 800 PNGs with the pixel key versus without), near-duplicates (all pairs within distance 4 among 100 000 pHashes \
             through the multi-index search versus an all-pairs scan, and a BK-tree), kill (embcache runs \
             killed with SIGKILL at seeded random moments, then reopened and compared row by row with a \
-            run without the cache). Build in release \
+            run without the cache), bitflips (seeded bit flips \
+            in a SQLite store's header, table, index and namespace pages, side files and anywhere, each rebuilt; \
+            --bitflip-trials per kind: records kept and dropped, wrong vectors served, stores that did not \
+            open). Build in release \
             mode: Scripts/benchmark.sh does it all.
             """
     )
 
     @Option(
         help:
-            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, kill, or all."
+            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, kill, bitflips, or all."
     )
     var suites = "all"
+
+    @Option(help: "Trials per fault kind in the bitflips suite.")
+    var bitflipTrials = 100
 
     @Option(help: "Comma-separated store sizes for the lookup suite; 10000000 needs about 35 GB of free disk.")
     var entries = "10000,1000000"
@@ -96,6 +102,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         if all || selected.contains("kill") {
             try KillBenchmark(embcache: embcache, trials: killTrials).run(context, into: &table)
+        }
+        if all || selected.contains("bitflips") {
+            try await BitFlipBenchmark(trials: bitflipTrials).run(context, into: &table)
         }
         if all || selected.contains("postgres") {
             guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]

@@ -28,4 +28,14 @@ int embcache_sqlite_configure_process(void);
 /// see mapped_vfs.c.)
 const char *embcache_sqlite_register_mapped_vfs(void);
 
+/// Takes, on `descriptor`, the write lock on the bytes SQLite locks in a database file, without
+/// waiting: while it is held, no connection in any process (this one included) can open or read the
+/// database. The lock belongs to the open file description (Linux), so only closing `descriptor`
+/// releases it; where such locks do not exist it is an ordinary process lock.
+///
+/// Returns 0 when the lock is taken; EAGAIN when another connection holds the file open, with
+/// `*holder` set to the process id holding it (0 when unknown, -1 for a lock of a descriptor); or
+/// another errno value.
+int embcache_lock_store(int descriptor, int *holder);
+
 #endif

@@ -76,6 +76,7 @@ extension EmbeddingCacheError {
             case storeFailed = "store failed"
             case storeIncompatible = "store incompatible"
             case storeFull = "store full"
+            case storeDamaged = "store damaged"
             case corruptRecord = "corrupt record"
             case invalidArgument = "invalid argument"
             case unsupported = "unsupported"
@@ -98,6 +99,11 @@ extension EmbeddingCacheError {
         public static let storeIncompatible = Code(.storeIncompatible)
         /// The store's disk is full.
         public static let storeFull = Code(.storeFull)
+        /// The store's file is damaged: its structure, not only a record, cannot be read.
+        ///
+        /// For a SQLite store, `embcache verify --repair` rebuilds it from the records that can
+        /// still be read.
+        public static let storeDamaged = Code(.storeDamaged)
         /// A stored record failed its checksum or could not be decoded.
         public static let corruptRecord = Code(.corruptRecord)
         /// An argument, configuration or specification is invalid.

@@ -39,6 +39,26 @@ public protocol EmbeddingStore: Sendable {
     /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
     func delete(_ digests: [ContentDigest], in namespace: Namespace) async throws -> Int
 
+    /// Removes records only where each is still stored exactly as given: the same payload bytes and
+    /// checksum.
+    ///
+    /// `embcache verify --repair` deletes the corrupt records it read with this, so that a record
+    /// another process stored again meanwhile, under the same key, is kept. A store compares and
+    /// deletes in one transaction; the default implementation, for stores that do not, reads the
+    /// records and then deletes the unchanged ones, which a concurrent writer can slip between.
+    ///
+    /// ```swift
+    /// let corrupt = page.filter { checksum.open($0.record, digest: $0.digest) == nil }
+    /// let removed = try await store.deleteIfUnchanged(corrupt, in: namespace)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - entries: The records as they were read; absent or changed ones are left alone.
+    ///   - namespace: Their namespace.
+    /// - Returns: The number of records removed.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
+    func deleteIfUnchanged(_ entries: [StoreEntry], in namespace: Namespace) async throws -> Int
+
     /// Counts entries and bytes per namespace.
     ///
     /// - Returns: The statistics.
@@ -74,6 +94,30 @@ public protocol EmbeddingStore: Sendable {
     /// - Returns: Up to `limit` entries, sorted by digest; fewer than `limit` only at the end.
     /// - Throws: ``EmbeddingCacheError`` when the store cannot be read.
     func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry]
+
+    /// Checks the store's own structure (its files, pages and indexes), beyond records' checksums.
+    ///
+    /// `embcache verify` calls it after reading every record. A store without such a check does
+    /// nothing, which is the default.
+    ///
+    /// - Throws: ``EmbeddingCacheError`` `.storeDamaged` naming what is damaged and how to repair
+    ///   it; `.storeFailed` when the store cannot be read.
+    func checkStructure() async throws
+}
+
+extension EmbeddingStore {
+    /// Reads `entries`' records, then deletes those still stored as given; not atomic. See
+    /// ``EmbeddingStore/deleteIfUnchanged(_:in:)``.
+    public func deleteIfUnchanged(_ entries: [StoreEntry], in namespace: Namespace) async throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        let stored = try await records(for: entries.map(\.digest), in: namespace)
+        let unchanged = zip(entries, stored).filter { $0.0.record == $0.1 }.map(\.0.digest)
+        return unchanged.isEmpty ? 0 : try await delete(unchanged, in: namespace)
+    }
+
+    /// Does nothing: the store has no structure of its own to check; see
+    /// ``EmbeddingStore/checkStructure()``.
+    public func checkStructure() async throws {}
 }
 
 /// A record with the digest it is stored under.

@@ -47,6 +47,12 @@ public final class InMemoryEmbeddingStore: EmbeddingStoreSynchronousLookup {
         table.withLock { $0.delete(digests, in: namespace) }
     }
 
+    /// Removes the records still stored exactly as given, under one lock; see
+    /// ``EmbeddingStore/deleteIfUnchanged(_:in:)``.
+    public func deleteIfUnchanged(_ entries: [StoreEntry], in namespace: Namespace) async -> Int {
+        table.withLock { $0.deleteIfUnchanged(entries, in: namespace) }
+    }
+
     /// Counts entries and bytes; see ``EmbeddingStore/statistics()``.
     public func statistics() async -> StoreStatistics {
         table.withLock { $0.statistics() }
@@ -93,6 +99,14 @@ private struct Table {
     mutating func delete(_ digests: [ContentDigest], in namespace: Namespace) -> Int {
         digests.reduce(0) { removed, digest in
             removed + (namespaces[namespace]?.removeValue(forKey: digest) == nil ? 0 : 1)
+        }
+    }
+
+    mutating func deleteIfUnchanged(_ entries: [StoreEntry], in namespace: Namespace) -> Int {
+        entries.reduce(0) { removed, entry in
+            guard namespaces[namespace]?[entry.digest]?.record == entry.record else { return removed }
+            namespaces[namespace]?.removeValue(forKey: entry.digest)
+            return removed + 1
         }
     }
 
