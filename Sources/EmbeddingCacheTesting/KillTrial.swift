@@ -1,5 +1,5 @@
-public import FoundationEssentials
 import Foundation
+public import FoundationEssentials
 
 #if canImport(Glibc)
 import Glibc
@@ -111,7 +111,9 @@ public struct KillTrial: Sendable {
 
     /// How many of the last `rows` equal-sized rows differ between two `.npy` files of one shape.
     static func differingRows(_ first: String, _ second: String, rows: Int) throws -> Int {
-        let (a, b) = (try Data(contentsOf: URL(fileURLWithPath: first)), try Data(contentsOf: URL(fileURLWithPath: second)))
+        let (a, b) = (
+            try Data(contentsOf: URL(fileURLWithPath: first)), try Data(contentsOf: URL(fileURLWithPath: second))
+        )
         let start = Self.headerLength(a)
         guard a.count == b.count, rows > 0, start == Self.headerLength(b), (a.count - start) % rows == 0 else {
             return rows

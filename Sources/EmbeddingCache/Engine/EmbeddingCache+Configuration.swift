@@ -15,9 +15,10 @@ extension EmbeddingCache {
         /// How long a lease on missed keys lasts, when the store hands out leases
         /// (``EmbeddingStoreLeasing``); 60 s by default, and ignored by other stores.
         ///
-        /// The cache claims at most four encoder batches at a time and releases them once stored, so
-        /// the lease must outlast encoding and storing four batches. When a process holding a lease
-        /// dies, the others encode its keys after at most this long.
+        /// The cache claims four encoder batches at a time (or one per concurrent batch, if more),
+        /// renews the claims every third of this duration while it encodes them, and releases them
+        /// once stored; so a slow encoder keeps its keys. When a process holding a lease dies, the
+        /// others encode its keys after at most this long.
         public var leaseDuration: Duration = .seconds(60)
 
         /// A second key looked up when an input's byte digest misses (see ``SecondaryKey``); none by

@@ -19,7 +19,7 @@ extension EmbeddingCache {
     /// nobody waits forever.
     func encodeLeased(_ misses: Misses, _ store: any EmbeddingStoreLeasing, _ run: inout BatchRun) async throws {
         try await encode(misses.corrupt, &run)
-        let chunkSize = effectiveBatchSize * Self.batchesPerLease
+        let chunkSize = effectiveBatchSize * max(Self.batchesPerLease, encoder.concurrentBatches)
         var pending = misses.absent[...]
         var waiting = [Int]()
         while !pending.isEmpty || !waiting.isEmpty {
@@ -38,7 +38,9 @@ extension EmbeddingCache {
 
     /// Claims the slots' keys, encodes and stores those granted, and releases them.
     ///
-    /// When encoding or storing throws, the leases are left to expire.
+    /// While they are encoded, the leases are renewed every third of their duration, so an encoder
+    /// slower than the lease keeps them and no other process encodes the same keys. When encoding
+    /// or storing throws, the leases are left to expire.
     ///
     /// - Returns: The slots whose keys another process holds.
     private func encodeClaimed(
@@ -59,8 +61,25 @@ extension EmbeddingCache {
             )
         }
         let mine = zip(slots, granted).filter(\.1).map(\.0)
-        try await encode(mine, &run)
-        if !mine.isEmpty { try await store.release(mine.map { run.slots[$0].digest }, in: namespace) }
+        guard !mine.isEmpty else { return slots }
+        let held = mine.map { run.slots[$0].digest }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await self.renew(held, store) }
+            try await encode(mine, &run)
+            group.cancelAll()
+        }
+        try await store.release(held, in: namespace)
         return zip(slots, granted).filter { !$0.1 }.map(\.0)
+    }
+
+    /// Claims `digests` again every third of the lease until cancelled. A renewal that fails is
+    /// not an error: the keys then stay claimed until the last renewal expires.
+    private func renew(_ digests: [ContentDigest], _ store: any EmbeddingStoreLeasing) async {
+        let interval = configuration.leaseDuration / 3
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            guard !Task.isCancelled else { return }
+            _ = try? await store.claim(digests, in: namespace, for: configuration.leaseDuration)
+        }
     }
 }
