@@ -39,6 +39,11 @@ extension SQLiteEmbeddingStore {
         public var mmapSize: Int = 1 << 40
         /// The clock for creation and last-use times; the system clock by default.
         public var now: @Sendable () -> Date = { Date() }
+        /// How old a side file no row references must be before ``SQLiteEmbeddingStore/sweepOrphans()``
+        /// removes it: an hour by default, longer than any lease and any wait for the write lock,
+        /// so a file written for a row about to commit is never taken. (Even then, the writer
+        /// checks its files inside its transaction and writes a missing one again.)
+        public var orphanAge: Duration = .seconds(3600)
 
         /// Creates the default configuration.
         public init() {}

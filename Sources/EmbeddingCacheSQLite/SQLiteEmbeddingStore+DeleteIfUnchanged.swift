@@ -17,7 +17,7 @@ extension SQLiteEmbeddingStore {
     ///
     /// An inline payload is compared in the database; a side file's bytes are read and compared
     /// inside the transaction, so a writer that has stored new content under the key (its file
-    /// first, then its row) keeps it. Side files of removed records are removed after the commit.
+    /// first, then its row) keeps it. Side files of removed records are moved aside in the transaction and deleted after it commits.
     ///
     /// - Parameters:
     ///   - entries: The records as they were read.
@@ -26,8 +26,8 @@ extension SQLiteEmbeddingStore {
     /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be written.
     public func deleteIfUnchanged(_ entries: [StoreEntry], in namespace: Namespace) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        let (count, removedFiles) = try await access("delete from", namespace) {
-            try await pool.write { db -> (Int, [String]) in
+        return try await access("delete from", namespace) {
+            try await writeRemovingSideFiles { db -> (value: Int, sideFiles: [String]) in
                 guard let namespaceID = try self.namespaceID(of: namespace, db) else { return (0, []) }
                 var (count, removedFiles) = (0, [String]())
                 for entry in entries {
@@ -43,7 +43,7 @@ extension SQLiteEmbeddingStore {
                     )
                     let inSideFile: Bool = row[1]
                     let unchanged =
-                        inSideFile ? sideFiles.read(sideFile) == entry.record.payload : (row[2] as Bool?) == true
+                        inSideFile ? self.sideFiles.read(sideFile) == entry.record.payload : (row[2] as Bool?) == true
                     guard unchanged else { continue }
                     try db.execute(sql: "DELETE FROM \(Schema.Entry.table) WHERE rowid = ?", arguments: [row[0]])
                     count += 1
@@ -52,7 +52,5 @@ extension SQLiteEmbeddingStore {
                 return (count, removedFiles)
             }
         }
-        sideFiles.remove(removedFiles)
-        return count
     }
 }

@@ -54,9 +54,10 @@ extension SQLiteEmbeddingStore {
     /// Removes entries by namespace, then by age, then least recently used first down to a size.
     ///
     /// Each criterion deletes in SQL, in batches of 10 000 rows per write transaction; side files
-    /// of removed entries are deleted after each batch commits. Last-use times are as coarse as
-    /// ``Configuration/touchInterval``. Under ``PruneCriteria/dryRun`` the same deletions run in
-    /// one write transaction that is rolled back, so the report is exact and nothing changes.
+    /// of removed entries are moved aside in each batch's transaction and deleted after it commits. Last-use times are as coarse as
+    /// ``Configuration/touchInterval``. Under ``PruneCriteria/dryRun`` the same choice is made in
+    /// one read transaction, so the report is exact, nothing changes and writers are not held up.
+    /// Otherwise, side files no row references are swept afterwards (``sweepOrphans()``).
     ///
     /// - Parameter criteria: What to remove; criteria combine.
     /// - Returns: The entries and payload bytes removed, or that would be.
@@ -64,32 +65,20 @@ extension SQLiteEmbeddingStore {
     ///   removed by batches that committed before the failure stay removed.
     public func prune(_ criteria: PruneCriteria) async throws -> PruneReport {
         try await access("prune") {
+            if criteria.dryRun { return try await pool.read { db in try Self.dryRun(criteria, self, db) } }
             let victims = try await pool.read { db in try self.victims(of: criteria, db) }
-            if criteria.dryRun {
-                return try await pool.writeWithoutTransaction { db in
-                    var report = PruneReport(entries: 0, bytes: 0)
-                    try db.inTransaction {
-                        for set in victims {
-                            var batch: Batch
-                            repeat {
-                                batch = try Self.removeBatch(of: set, db)
-                                report.add(batch)
-                            } while batch.entries > 0
-                        }
-                        return .rollback
-                    }
-                    return report
-                }
-            }
             var report = PruneReport(entries: 0, bytes: 0)
             for set in victims {
                 var batch: Batch
                 repeat {
-                    batch = try await pool.write { db in try Self.removeBatch(of: set, db) }
-                    sideFiles.remove(batch.sideFiles)
+                    batch = try await writeRemovingSideFiles { db in
+                        let batch = try Self.removeBatch(of: set, db)
+                        return (batch, batch.sideFiles)
+                    }
                     report.add(batch)
                 } while batch.entries > 0
             }
+            _ = try await sweepOrphans()
             return report
         }
     }
@@ -135,5 +124,52 @@ extension PruneReport {
     fileprivate mutating func add(_ batch: (entries: Int, bytes: Int, sideFiles: [String])) {
         entries += batch.entries
         bytes += batch.bytes
+    }
+}
+
+extension SQLiteEmbeddingStore {
+    /// What ``prune(_:)`` would remove, chosen as it chooses (namespaces, then age, then the least
+    /// recently used down to the size limit) but only read.
+    fileprivate static func dryRun(
+        _ criteria: PruneCriteria,
+        _ store: SQLiteEmbeddingStore,
+        _ db: Database
+    ) throws -> PruneReport {
+        typealias Columns = Schema.Entry.Columns
+        let table = Schema.Entry.table
+        var chosen = Set<Int64>()
+        var report = PruneReport(entries: 0, bytes: 0)
+        func choose(_ sql: String, _ arguments: StatementArguments, until done: (Int) -> Bool = { _ in false }) throws {
+            let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+            while let row = try rows.next() {
+                let (rowid, size): (Int64, Int) = (row[0], row[1])
+                guard !chosen.contains(rowid) else { continue }
+                if done(report.bytes) { return }
+                chosen.insert(rowid)
+                report.entries += 1
+                report.bytes += size
+            }
+        }
+        for id in try criteria.namespaces.compactMap({ try store.namespaceID(of: $0, db) }) {
+            try choose("SELECT rowid, \(Columns.size) FROM \(table) WHERE \(Columns.namespaceID) = ?", [id])
+        }
+        if let cutoff = criteria.unusedSince {
+            try choose(
+                "SELECT rowid, \(Columns.size) FROM \(table) WHERE \(Columns.lastUsed) < ?",
+                [cutoff.storedMilliseconds]
+            )
+        }
+        if let limit = criteria.maximumBytes {
+            let total = try Int.fetchOne(db, sql: "SELECT CAST(total(\(Columns.size)) AS INTEGER) FROM \(table)") ?? 0
+            try choose(
+                """
+                SELECT rowid, \(Columns.size) FROM \(table) INDEXED BY \(Schema.Entry.lastUsedIndex)
+                ORDER BY \(Columns.lastUsed), rowid
+                """,
+                [],
+                until: { removed in total - removed <= limit }
+            )
+        }
+        return report
     }
 }

@@ -29,8 +29,9 @@ extension SQLiteEmbeddingStore {
     ///
     /// Payloads of at least ``Configuration/sideFileThreshold`` bytes are first written to side
     /// files (temporary file, `fsync`, rename, then an `fsync` of the folder), and only then does
-    /// the transaction that references them commit; side files of replaced records are removed after
-    /// the commit. When a digest repeats in `entries`, the last one wins.
+    /// the transaction that references them commit. Inside the transaction, a file that a concurrent
+    /// removal took away meanwhile is written again; side files of replaced records are moved aside
+    /// in it and deleted after the commit. When a digest repeats in `entries`, the last one wins.
     ///
     /// - Parameters:
     ///   - entries: The records with their digests.
@@ -44,18 +45,26 @@ extension SQLiteEmbeddingStore {
         let unique = entries.indices.filter { lastIndex[entries[$0].digest] == $0 }.map { entries[$0] }
         let time = configuration.now().storedMilliseconds
         let threshold = configuration.sideFileThreshold
-        let replaced = try await access("write", namespace) {
+        try await access("write", namespace) {
             let namespaceID = try await createNamespaceID(of: namespace)
             let large = unique.filter { $0.record.payload.count >= threshold }
             for entry in large {
                 try sideFiles.store(entry.record.payload, as: Self.sideFileName(of: entry, namespaceID))
             }
             if !large.isEmpty { try sideFiles.syncDirectory() }
-            return try await pool.write { db in
-                try Self.upsert(unique, namespaceID: namespaceID, time: time, threshold: threshold, db)
+            let sideFiles = self.sideFiles
+            try await writeRemovingSideFiles { db in
+                // A prune, clear or repair may have removed a file of ours between its write and
+                // this transaction: put it back before the row that references it commits.
+                var restored = false
+                for entry in large {
+                    let name = Self.sideFileName(of: entry, namespaceID)
+                    restored = try sideFiles.restoreIfMissing(entry.record.payload, as: name) || restored
+                }
+                if restored { try sideFiles.syncDirectory() }
+                return ((), try Self.upsert(unique, namespaceID: namespaceID, time: time, threshold: threshold, db))
             }
         }
-        sideFiles.remove(replaced)
     }
 
     /// Upserts `entries` and returns the side files that no row references any more.
@@ -97,7 +106,8 @@ extension SQLiteEmbeddingStore {
         return replaced
     }
 
-    /// Removes records, and then the side files of those kept outside the database.
+    /// Removes records, and the side files of those kept outside the database (moved aside in the
+    /// transaction, deleted after it commits).
     ///
     /// - Parameters:
     ///   - digests: The digests to remove; absent ones are ignored.
@@ -106,8 +116,8 @@ extension SQLiteEmbeddingStore {
     /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be written.
     public func delete(_ digests: [ContentDigest], in namespace: Namespace) async throws -> Int {
         guard !digests.isEmpty else { return 0 }
-        let (count, sideFiles) = try await access("delete from", namespace) {
-            try await pool.write { db -> (Int, [String]) in
+        return try await access("delete from", namespace) {
+            try await writeRemovingSideFiles { db -> (value: Int, sideFiles: [String]) in
                 guard let namespaceID = try self.namespaceID(of: namespace, db) else { return (0, []) }
                 let statement = try RawStatement(db, sql: Self.deleteSQL)
                 statement.bind(namespaceID, at: 1)
@@ -129,8 +139,6 @@ extension SQLiteEmbeddingStore {
                 return (count, sideFiles)
             }
         }
-        self.sideFiles.remove(sideFiles)
-        return count
     }
 
     private static func sideFileName(of entry: StoreEntry, _ namespaceID: Int64) -> String {

@@ -13,7 +13,9 @@ internal import Darwin
 /// file and never overwrites one a committed row may reference. Files are written to a temporary
 /// name, synced and renamed, before the row that references them commits: a row only ever
 /// references a complete file. A crash between the rename and the commit leaves an unreferenced
-/// file behind, never a referenced partial one.
+/// file behind, never a referenced partial one, which `sweepSideFiles(olderThan:)` removes. Files
+/// of removed rows are moved aside inside the removing transaction (see ``Removal``), and a writer
+/// checks inside its own transaction that its files are still there.
 struct SideFiles: Sendable {
     /// The folder, `<database path>.blobs`.
     let directory: String
@@ -26,7 +28,8 @@ struct SideFiles: Sendable {
         return "\(namespaceID)-\(digest.hex)-\(String(repeating: "0", count: 8 - hexChecksum.count))\(hexChecksum)"
     }
 
-    private func path(of name: String) -> String { "\(directory)/\(name)" }
+    /// The path of the file named `name`.
+    func path(of name: String) -> String { "\(directory)/\(name)" }
 
     /// Writes `payload` under `name`: temporary file, `fsync`, `rename`.
     ///
@@ -75,13 +78,6 @@ struct SideFiles: Sendable {
     /// hiding a damaged record.
     func read(_ name: String) -> Data {
         mappings.data(at: path(of: name))
-    }
-
-    /// Removes files no row references any more; a file already gone is not an error.
-    func remove(_ names: some Sequence<String>) {
-        let paths = names.map(path(of:))
-        for path in paths { unlink(path) }
-        mappings.forget(paths)
     }
 
     /// The total size of the folder's files.

@@ -49,6 +49,11 @@ extension ForwardingStore {
         try await base.checkStructure()
     }
 
+    /// Forwards to the base store; see ``EmbeddingStore/sweepOrphans()``.
+    public func sweepOrphans() async throws -> Int {
+        try await base.sweepOrphans()
+    }
+
     /// Forwards to the base store; see ``EmbeddingStore/entries(in:after:limit:)``.
     public func entries(in namespace: Namespace, after: ContentDigest?, limit: Int) async throws -> [StoreEntry] {
         try await base.entries(in: namespace, after: after, limit: limit)

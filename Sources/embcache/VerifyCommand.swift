@@ -38,9 +38,6 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
-    /// Payload bytes read per page, so huge records are not all held at once.
-    private static let pageBytes = 64 << 20
-
     func run() async throws {
         var report: VerifyReport
         do {
@@ -71,6 +68,7 @@ struct VerifyCommand: AsyncParsableCommand {
             try await verify(figures, of: store, into: &report) { progress.update($0) }
         }
         try await store.checkStructure()
+        if repair { report.orphansRemoved = try await store.sweepOrphans() }
         return report
     }
 
@@ -84,12 +82,7 @@ struct VerifyCommand: AsyncParsableCommand {
     ) async throws {
         let namespace = figures.namespace
         let checksum = RecordChecksum(namespace: namespace)
-        let limit = max(1, min(1024, Self.pageBytes / max(1, figures.bytes / max(1, figures.entries))))
-        var after: ContentDigest?
-        while true {
-            let page = try await store.entries(in: namespace, after: after, limit: limit)
-            guard let last = page.last else { return }
-            after = last.digest
+        try await store.forEachPage(of: figures) { page in
             let corrupt = page.filter { checksum.open($0.record, digest: $0.digest) == nil }
             let deleted = repair && !corrupt.isEmpty ? try await store.deleteIfUnchanged(corrupt, in: namespace) : 0
             report.records += page.count

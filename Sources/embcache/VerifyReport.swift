@@ -28,6 +28,9 @@ struct VerifyReport: Encodable {
     /// Corrupt records that another process stored again while verify ran, left as they now are.
     var replaced = 0
     var corruptEntries: [CorruptEntry] = []
+    /// Files of the store's own that no record referenced, removed by `--repair` (such as side
+    /// files a crashed process wrote before it committed).
+    var orphansRemoved = 0
     /// Present only when `--repair` rebuilt a damaged file; the other figures describe the new one.
     var rebuild: Rebuild?
 
@@ -47,7 +50,8 @@ struct VerifyReport: Encodable {
                     + "the damaged file is kept as \(rebuild.damagedFile)"
             ]
         }
-        let again = replaced > 0 ? ", \(replaced) stored again meanwhile by another process and kept" : ""
+        var again = replaced > 0 ? ", \(replaced) stored again meanwhile by another process and kept" : ""
+        if orphansRemoved > 0 { again += ", \(orphansRemoved) orphaned side files removed" }
         let totals = "\(store): \(records) records verified, \(corrupt) corrupt, \(repaired) deleted\(again)"
         return ((rebuilt ?? []) + lines + [totals]).joined(separator: "\n")
     }

@@ -29,7 +29,10 @@ struct LeaseRenewalTests {
         let secondResult = try await second.results(for: inputs)
         let records = try await firstRecords
         #expect(slow.encodedItems == 8)
-        #expect(other.encodedItems == 0, "the second host must wait for the first, not encode after the lease's first term")
+        #expect(
+            other.encodedItems == 0,
+            "the second host must wait for the first, not encode after the lease's first term"
+        )
         #expect(secondResult.counters.encoded == 0 && secondResult.counters.failed == 0)
         #expect(try secondResult.results.map { try $0.get() } == records)
     }

@@ -103,6 +103,14 @@ public protocol EmbeddingStore: Sendable {
     /// - Throws: ``EmbeddingCacheError`` `.storeDamaged` naming what is damaged and how to repair
     ///   it; `.storeFailed` when the store cannot be read.
     func checkStructure() async throws
+
+    /// Removes files of the store's own that no record references and that are old enough not to
+    /// belong to a write still in progress (such as side files a crashed process wrote before it
+    /// committed); `verify --repair` and `prune` call it.
+    ///
+    /// - Returns: The number of files removed.
+    /// - Throws: ``EmbeddingCacheError`` when the store cannot be read or written.
+    func sweepOrphans() async throws -> Int
 }
 
 extension EmbeddingStore {
@@ -118,6 +126,10 @@ extension EmbeddingStore {
     /// Does nothing: the store has no structure of its own to check; see
     /// ``EmbeddingStore/checkStructure()``.
     public func checkStructure() async throws {}
+
+    /// Removes nothing: the store keeps no files beside its records; see
+    /// ``EmbeddingStore/sweepOrphans()``.
+    public func sweepOrphans() async throws -> Int { 0 }
 }
 
 /// A record with the digest it is stored under.
