@@ -20,10 +20,10 @@ struct SQLiteSideFileRaceTests {
         let criteria = everything
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for _ in 0..<300 { try await writer.put(entries, in: namespace) }
+                for index in 0..<600 { try await writer.put([entries[index % entries.count]], in: namespace) }
             }
             group.addTask {
-                for round in 0..<300 {
+                for round in 0..<600 {
                     if round.isMultiple(of: 2) {
                         _ = try await remover.prune(criteria)
                     } else {
