@@ -3,7 +3,7 @@ import Foundation
 
 /// Reliability, not speed: seeded bit flips in each part of a SQLite store, then a rebuild by
 /// `verify --repair`'s library call, counted over many trials per part (see
-/// `docs/reliability-repair.md`). Every trial must open and pass its structure check afterwards,
+/// `docs/reliability.md`). Every trial must open and pass its structure check afterwards,
 /// keep every record whose bytes were not hit, and serve no wrong vector.
 struct BitFlipBenchmark {
     /// Trials per fault kind; seeds run from 1.
