@@ -10,8 +10,8 @@ struct KillBenchmark {
 
     func run(_ context: BenchmarkContext, into table: inout ResultTable) throws {
         let kinds = [
-            (name: "inline records (384 × f32)", files: 2000, dimension: 384, window: 250),
-            (name: "side files (300 000 × f32)", files: 60, dimension: 300_000, window: 500),
+            (name: "inline records (384 × f32)", files: 2000, dimension: 384, window: 400),
+            (name: "side files (300 000 × f32)", files: 60, dimension: 300_000, window: 1500),
         ]
         for kind in kinds {
             var outcomes = [KillTrial.Outcome]()
