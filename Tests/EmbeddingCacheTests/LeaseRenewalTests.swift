@@ -9,8 +9,8 @@ struct LeaseRenewalTests {
         let base = InMemoryEmbeddingStore()
         let table = InMemoryLeases.Table()
         var configuration = EmbeddingCache.Configuration()
-        configuration.leaseDuration = .seconds(2)
-        let slow = CountingEncoder(batchSize: 8, delay: .seconds(5))
+        configuration.leaseDuration = .seconds(4)
+        let slow = CountingEncoder(batchSize: 8, delay: .seconds(10))
         let other = CountingEncoder(batchSize: 8)
         let first = EmbeddingCache(
             store: InMemoryLeases(base: base, table: table),

@@ -95,7 +95,7 @@ struct ConcurrentProcessTests {
     /// vectors equal to a fresh encode. `KillTrial` also backs the `reliability` benchmark suite.
     @Test(arguments: [
         (files: 1000, dimension: 384, window: 600),
-        (files: 24, dimension: 300_000, window: 3000),
+        (files: 12, dimension: 300_000, window: 1500),
     ])
     func processesKilledAtRandomMomentsLeaveCachesThatServeOnlyWholeRecords(
         files: Int,
