@@ -74,10 +74,12 @@ struct VerifyCommandTests {
         _ = try ConcurrentProcessTests.writeFiles(cli, folder: "inputs", count: 400, tag: "rebuilt")
         #expect(try cli.run(["embed", cli.path("inputs"), "--encoder", encoder]).status == 0)
         try SQLiteShell.run(cli.storePath, "PRAGMA wal_checkpoint(TRUNCATE);")
-        // Overwrite the start of the third and fifth pages: b-tree pages of the records or their index.
+        // Overwrite the start of two leaf pages of the records' b-tree, found through `dbstat`.
+        let offsets = try SQLiteShell.leafPageOffsets(cli.storePath, of: "entry", count: 2)
+        #expect(offsets.count == 2)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: cli.storePath))
-        for page in [2, 4] {
-            try handle.seek(toOffset: UInt64(page * 8192))
+        for offset in offsets {
+            try handle.seek(toOffset: offset)
             try handle.write(contentsOf: Data(repeating: 0xA5, count: 100))
         }
         try handle.close()

@@ -6,9 +6,11 @@ internal import Darwin
 
 /// A database file read page by page, trusting no page: the salvage's view of a damaged store.
 ///
-/// Not even the page size is taken from the header, whose bits may be flipped: it is the size under
-/// which the largest share of the file's first pages look like b-tree pages. Every
-/// read is bounds-checked, so a garbage page yields nothing rather than a trap.
+/// Not even the page size is trusted to the header, whose bits may be flipped: the header's size is
+/// taken when the file's first pages look like pages under it nearly as often as under the best
+/// size, else the best size is. (Half the true size can score as well as the true size: the
+/// unused middle of a page is zeros, which pass as a free page.) Every read is bounds-checked, so
+/// a garbage page yields nothing rather than a trap.
 struct DatabasePages {
     /// The open file.
     let descriptor: Int32
@@ -39,9 +41,15 @@ struct DatabasePages {
             )
             return (candidate, Double(plausible) / Double(examined))
         }
-        pageSize =
-            scored.reduce(nil as (Int, Double)?) { best, next in best.map { $0.1 >= next.1 ? $0 : next } ?? next }?.0
-            ?? fallbackPageSize
+        let best = scored.reduce(nil as (Int, Double)?) { best, next in
+            best.map { $0.1 >= next.1 ? $0 : next } ?? next
+        }
+        let declared = Self.read(descriptor, offset: 16, count: 2).uint16(at: 0).map { $0 == 1 ? 65536 : $0 }
+        if let best, let stated = scored.first(where: { $0.0 == declared }), stated.1 >= 0.9 * best.1 {
+            pageSize = stated.0
+        } else {
+            pageSize = best?.0 ?? fallbackPageSize
+        }
         pageCount = fileSize / pageSize
     }
 
