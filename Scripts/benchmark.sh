@@ -2,8 +2,10 @@
 # Runs every benchmark in release mode, each next to a baseline measured in the same run, and
 # prints a Markdown table. Installs the Python baselines' packages when they are missing.
 # The postgres suite runs against a throwaway, durable PostgreSQL (Scripts/with-postgres.sh).
-# Usage: Scripts/benchmark.sh [--suites lookup,cycle,shared,warm,cold,large,worker,precompute,export,postgres,images,near-duplicates,kill,bitflips]
+# Usage: Scripts/benchmark.sh [--suites lookup,cycle,shared,warm,cold,large,worker,precompute,export,postgres,images,near-duplicates,kill,bitflips,processes]
 #                            [--entries 10000,1000000]   (10000,10000000 adds the 10 M store: ~35 GB of disk)
+# With EMBCACHE_BASELINE_REF=REF (a commit, e.g. HEAD~1), the processes suite also compares one
+# process's cold run with REF's release binary, built in a scratch worktree.
 # Suites, baselines and measured figures: docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +14,18 @@ python3 -c "import duckdb, safetensors, numpy, crc32c" 2>/dev/null || pip instal
 python3 Benchmarks/python/record_checksum.py
 swift build -c release --product embcache-benchmarks
 swift build -c release --product embcache   # the precompute, export and postgres suites drive the CLI
+baseline=()
+if [ -n "${EMBCACHE_BASELINE_REF:-}" ]; then
+    worktree=$(mktemp -d "${TMPDIR:-/tmp}/embcache-baseline.XXXXXX")
+    git worktree add --detach "$worktree" "$EMBCACHE_BASELINE_REF"
+    trap 'git worktree remove --force "$worktree"' EXIT
+    (cd "$worktree" && swift build -c release --product embcache)
+    baseline=(--baseline-embcache "$worktree/.build/release/embcache")
+fi
 # The postgres suite's server is set up as for a 1 M-entry cache (about 2 GB): shared_buffers that
 # hold it, backed by huge pages when this runs as root (see Scripts/with-postgres.sh).
 export EMBCACHE_POSTGRES_SHARED_BUFFERS=${EMBCACHE_POSTGRES_SHARED_BUFFERS:-3GB}
 export EMBCACHE_POSTGRES_HUGE_PAGES=${EMBCACHE_POSTGRES_HUGE_PAGES:-1}
 EMBCACHE_POSTGRES_DURABLE=1 Scripts/with-postgres.sh \
-    .build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache "$@"
+    .build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache \
+    ${baseline[@]+"${baseline[@]}"} "$@"

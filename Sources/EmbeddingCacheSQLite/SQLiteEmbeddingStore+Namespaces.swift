@@ -30,6 +30,7 @@ extension SQLiteEmbeddingStore {
     ///
     /// The row is committed before any side file or entry refers to its id.
     func createNamespaceID(of namespace: Namespace) async throws -> Int64 {
+        if let id = namespaceIDs.withLock({ $0[namespace] }) { return id }
         if let id = try await pool.read({ try self.namespaceID(of: namespace, $0) }) { return id }
         return try await pool.write { db in
             let arguments: StatementArguments = [namespace.model, namespace.preprocessing, namespace.storage.rawValue]

@@ -62,7 +62,9 @@ extension SQLiteEmbeddingStore {
                     restored = try sideFiles.restoreIfMissing(entry.record.payload, as: name) || restored
                 }
                 if restored { try sideFiles.syncDirectory() }
-                return ((), try Self.upsert(unique, namespaceID: namespaceID, time: time, threshold: threshold, db))
+                let replaced = try Self.upsert(unique, namespaceID: namespaceID, time: time, threshold: threshold, db)
+                try Self.endLeases(of: unique, namespaceID: namespaceID, db)
+                return ((), replaced)
             }
         }
     }

@@ -25,7 +25,7 @@ internal import Darwin
 /// try await store.put([StoreEntry(digest: digest, record: sealed)], in: namespace)
 /// let found = try await store.records(for: [digest], in: namespace)
 /// ```
-public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup {
+public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup, EmbeddingStoreLeasing {
     /// The database file.
     public let path: String
     /// The configuration the store was opened with.
@@ -39,6 +39,8 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup {
     let pendingUses = Mutex<Set<Int64>>([])
     /// Namespace ids seen committed; namespace rows are never deleted, so an id never goes stale.
     let namespaceIDs = Mutex<[Namespace: Int64]>([:])
+    /// This instance's name in the `claim` table: 16 random bytes (see ``claim(_:in:for:)``).
+    let leaseHolder = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
 
     /// SQLite's process-wide settings, applied once, before the first store opens a connection:
     /// memory statistics off, so that lookups running on several threads do not queue on the

@@ -46,6 +46,19 @@ enum Schema {
         }
     }
 
+    /// The `claim` table: leases on missed keys, so processes sharing the file encode each once.
+    enum Claim {
+        static let table = "claim"
+        enum Columns {
+            static let namespaceID = "namespace_id"
+            static let digest = "digest"
+            /// The 16 random bytes naming the store instance that holds the lease.
+            static let holder = "holder"
+            /// Milliseconds since 1970 when the lease ends.
+            static let expires = "expires"
+        }
+    }
+
     /// The migrations, in order. Identifiers are permanent.
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
@@ -81,6 +94,20 @@ enum Schema {
         // are rewritten by `embcache migrate`; the version tells older embcache to refuse the store.
         migrator.registerMigration("v2-record-format") { db in
             try db.execute(sql: "PRAGMA user_version = 2")
+        }
+        migrator.registerMigration("leases") { db in
+            typealias C = Claim.Columns
+            try db.execute(
+                sql: """
+                    CREATE TABLE \(Claim.table) (
+                        \(C.namespaceID) INTEGER NOT NULL,
+                        \(C.digest) BLOB NOT NULL,
+                        \(C.holder) BLOB NOT NULL,
+                        \(C.expires) INTEGER NOT NULL,
+                        PRIMARY KEY (\(C.namespaceID), \(C.digest))
+                    ) WITHOUT ROWID
+                    """
+            )
         }
         return migrator
     }()

@@ -93,7 +93,7 @@ struct EmbedCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How long this process holds inputs it missed in a shared (PostgreSQL) store before others take them over.",
+            "How long this process holds inputs it missed before other processes on the same store take them over.",
             valueName: "seconds"
         )
     )

@@ -61,6 +61,23 @@ struct ConcurrentProcessTests {
         #expect(report["hits"] as? Int == 400 && report["encoded"] as? Int == 0 && report["corrupt"] as? Int == 0)
     }
 
+    /// Eight processes started together on the same new inputs share one cache file's leases:
+    /// each input is encoded about once, not once per process.
+    @Test func eightProcessesOnOneFileEncodeEachInputOnce() throws {
+        let cli = try CLIProcess()
+        _ = try Self.writeFiles(cli, folder: "shared", count: 200, tag: "eight")
+        let arguments = [
+            "embed", cli.path("shared"), "--encoder", "builtin:bytes?dim=64&cost-ms=2", "--batch-size", "8", "--json",
+        ]
+        let runs = try (0..<8).map { _ in try PostgresProcessTests.start(cli, arguments + ["--store", cli.storePath]) }
+        let reports = try runs.map { try $0.report() }
+        let encoded = reports.compactMap { $0["encoded"] as? Int }
+        #expect(encoded.count == 8)
+        #expect(encoded.reduce(0, +) <= 210, "encoded per process: \(encoded)")
+        #expect(reports.allSatisfy { $0["failed"] as? Int == 0 && $0["inputs"] as? Int == 200 })
+        #expect(try cli.storedEntries() == 200)
+    }
+
     /// Processes opening a store while others read it: the read-only compatibility check that
     /// opening starts with must wait for the others' locks like every other connection, not fail
     /// with SQLITE_BUSY (before it waited, a few openers in thirty failed here).

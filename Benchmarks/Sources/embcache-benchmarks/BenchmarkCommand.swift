@@ -28,14 +28,16 @@ struct BenchmarkCommand: AsyncParsableCommand {
             run without the cache), bitflips (seeded bit flips \
             in a SQLite store's header, table, index and namespace pages, side files and anywhere, each rebuilt; \
             --bitflip-trials per kind: records kept and dropped, wrong vectors served, stores that did not \
-            open). Build in release \
+            open), processes (eight embcache processes started together on the same 800 new inputs into \
+            one SQLite file: items encoded and lock errors; with --baseline-embcache, one process's cold run \
+            against that binary; the postgres suite runs the same on PostgreSQL). Build in release \
             mode: Scripts/benchmark.sh does it all.
             """
     )
 
     @Option(
         help:
-            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, kill, bitflips, or all."
+            "Comma-separated suites: lookup, cycle, shared, warm, cold, large, worker, precompute, export, postgres, images, near-duplicates, kill, bitflips, processes, or all."
     )
     var suites = "all"
 
@@ -56,6 +58,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @Option(help: "The embcache binary the postgres and kill suites run as separate processes.")
     var embcache = ".build/release/embcache"
+
+    @Option(
+        help:
+            "An embcache binary (e.g. the previous commit's) the processes suite compares one process's cold run against."
+    )
+    var baselineEmbcache: String?
 
     @Option(help: "Folder for scratch stores and files (deleted afterwards).")
     var scratch = FileManager.default.temporaryDirectory.path
@@ -105,6 +113,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         if all || selected.contains("bitflips") {
             try await BitFlipBenchmark(trials: bitflipTrials).run(context, into: &table)
+        }
+        if all || selected.contains("processes") {
+            let benchmark = SharedInputsBenchmark(kind: "sqlite", embcache: embcache, baseline: baselineEmbcache) {
+                context.path("\($0).sqlite")
+            }
+            try await benchmark.run(context, into: &table)
         }
         if all || selected.contains("postgres") {
             guard let postgresURL = postgresURL ?? ProcessInfo.processInfo.environment["EMBCACHE_TEST_POSTGRES_URL"]

@@ -1,28 +1,41 @@
 import Foundation
 
-/// A run of the release `embcache` binary next to this one, with `--json`.
+/// A run of an `embcache` binary (by default the release one next to this binary), with `--json`.
 struct EmbcacheProcess {
     private let process = Process()
     private let output = Pipe()
+    private let errors: URL
     private let command: String
 
-    /// Starts `embcache ARGUMENTS --json`.
-    init(_ arguments: [String]) throws {
+    /// Starts `embcache ARGUMENTS --json`; its standard error goes to a scratch file.
+    init(_ arguments: [String], binary: String? = nil) throws {
         command = arguments.first ?? ""
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        errors = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-bench-\(UUID()).err")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        process.executableURL =
+            binary.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("embcache")
         process.arguments = arguments + ["--json"]
         process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
+    }
+
+    /// Waits for the process: its JSON report (`nil` when it failed) and what it wrote to stderr.
+    func outcome() throws -> (report: [String: Any]?, stderr: String) {
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let stderr = String(decoding: (try? Data(contentsOf: errors)) ?? Data(), as: UTF8.self)
+        guard process.terminationStatus == 0 else { return (nil, stderr) }
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any], stderr)
     }
 
     /// Waits for the process and returns its JSON report; throws when it failed.
     func report() throws -> [String: Any] {
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-            let report = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { throw BenchmarkFailure("embcache \(command) exited with \(process.terminationStatus)") }
+        let (report, stderr) = try outcome()
+        guard let report else { throw BenchmarkFailure("embcache \(command) failed: \(stderr)") }
         return report
     }
 }

@@ -63,6 +63,10 @@ struct PostgresBenchmark {
             target: "≥ 20 000 records/s"
         )
         try await ProcessScaling(url: url, embcache: embcache).run(context, into: &table)
+        let schemaTag = UInt32.random(in: 0...UInt32.max)
+        try await SharedInputsBenchmark(kind: "postgres", embcache: embcache, baseline: nil) {
+            "\(url)?schema=\($0.replacingOccurrences(of: "-", with: "_"))_\(schemaTag)"
+        }.run(context, into: &table)
     }
 
     /// The digest of record `index`: SHA-256 of its 8 big-endian bytes.

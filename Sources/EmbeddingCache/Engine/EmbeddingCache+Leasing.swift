@@ -12,74 +12,47 @@ extension EmbeddingCache {
     /// Encodes misses across processes sharing `store`, each key once.
     ///
     /// Keys whose stored record is corrupt are encoded at once, without a lease (a store grants
-    /// none on a stored key). Absent keys are claimed a few encoder batches at a time; this caller
-    /// encodes and stores the keys granted to it, then releases them. Keys another process holds
-    /// are looked up again once every miss was tried; any still absent are claimed again, which
+    /// none on a stored key). Absent keys are claimed a few encoder batches at a time (see
+    /// ``encodeClaimed(_:_:_:)``); this caller encodes and stores the keys granted to it, then
+    /// releases them, renewing every key it holds while it works. Keys another process holds are
+    /// looked up again once every miss was tried; any still absent are claimed again, which
     /// succeeds once their holder released them without storing or let the lease expire, so
     /// nobody waits forever.
     func encodeLeased(_ misses: Misses, _ store: any EmbeddingStoreLeasing, _ run: inout BatchRun) async throws {
         try await encode(misses.corrupt, &run)
-        let chunkSize = effectiveBatchSize * max(Self.batchesPerLease, encoder.concurrentBatches)
-        var pending = misses.absent[...]
-        var waiting = [Int]()
-        while !pending.isEmpty || !waiting.isEmpty {
-            if pending.isEmpty {
+        let leases = HeldLeases(store: store, namespace: namespace, duration: configuration.leaseDuration)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await leases.renewUntilCancelled() }
+            defer { group.cancelAll() }
+            var waiting = try await encodeClaimed(misses.absent, leases, &run)
+            while !waiting.isEmpty {
                 try await Task.sleep(for: leasePollInterval)
                 let found = try await lookUp(waiting, &run, source: .encoder)
                 try await encode(found.corrupt, &run)
-                waiting = try await encodeClaimed(found.absent, store, &run)
-            } else {
-                let chunk = Array(pending.prefix(chunkSize))
-                pending = pending.dropFirst(chunk.count)
-                waiting += try await encodeClaimed(chunk, store, &run)
+                waiting = try await encodeClaimed(found.absent, leases, &run)
             }
         }
     }
 
-    /// Claims the slots' keys, encodes and stores those granted, and releases them.
+    /// Claims the slots' keys a chunk at a time, encodes and stores those granted, and releases
+    /// them. When encoding or storing throws, the keys still held are left to expire.
     ///
-    /// While they are encoded, the leases are renewed every third of their duration, so an encoder
-    /// slower than the lease keeps them and no other process encodes the same keys. When encoding
-    /// or storing throws, the leases are left to expire.
+    /// Claims and releases are write transactions on the store; running them while a chunk
+    /// encodes was measured slower on SQLite than running them in turn (they queue behind the
+    /// chunk's own writes), so a chunk's claim, encoding and release follow one another.
     ///
     /// - Returns: The slots whose keys another process holds.
-    private func encodeClaimed(
-        _ slots: [Int],
-        _ store: any EmbeddingStoreLeasing,
-        _ run: inout BatchRun
-    ) async throws
-        -> [Int]
-    {
-        guard !slots.isEmpty else { return [] }
-        let digests = slots.map { run.slots[$0].digest }
-        let granted = try await store.claim(digests, in: namespace, for: configuration.leaseDuration)
-        guard granted.count == slots.count else {
-            throw EmbeddingCacheError(
-                .storeFailed,
-                "the store answered \(granted.count) of \(slots.count) claims",
-                namespace: namespace
-            )
-        }
-        let mine = zip(slots, granted).filter(\.1).map(\.0)
-        guard !mine.isEmpty else { return slots }
-        let held = mine.map { run.slots[$0].digest }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await self.renew(held, store) }
+    private func encodeClaimed(_ slots: [Int], _ leases: HeldLeases, _ run: inout BatchRun) async throws -> [Int] {
+        let size = effectiveBatchSize * max(Self.batchesPerLease, encoder.concurrentBatches)
+        var waiting = [Int]()
+        for first in stride(from: 0, to: slots.count, by: size) {
+            let chunk = Array(slots[first..<min(first + size, slots.count)])
+            let granted = try await leases.claim(chunk.map { run.slots[$0].digest })
+            let mine = zip(chunk, granted).filter(\.1).map(\.0)
+            waiting += zip(chunk, granted).filter { !$0.1 }.map(\.0)
             try await encode(mine, &run)
-            group.cancelAll()
+            try await leases.release(mine.map { run.slots[$0].digest })
         }
-        try await store.release(held, in: namespace)
-        return zip(slots, granted).filter { !$0.1 }.map(\.0)
-    }
-
-    /// Claims `digests` again every third of the lease until cancelled. A renewal that fails is
-    /// not an error: the keys then stay claimed until the last renewal expires.
-    private func renew(_ digests: [ContentDigest], _ store: any EmbeddingStoreLeasing) async {
-        let interval = configuration.leaseDuration / 3
-        while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            guard !Task.isCancelled else { return }
-            _ = try? await store.claim(digests, in: namespace, for: configuration.leaseDuration)
-        }
+        return waiting
     }
 }
