@@ -1,12 +1,10 @@
 import EmbeddingCache
+import EmbeddingCacheDatasets
 
 /// What one `embed` run did: the `--json` object, also summarised for people on stderr.
 struct EmbedReport: Encodable {
     /// An input that failed, with the reason.
-    struct Failure: Encodable {
-        var path: String
-        var reason: String
-    }
+    typealias Failure = EmbedRun.Failure
 
     var inputs: Int
     var hits: Int
