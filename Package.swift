@@ -148,6 +148,12 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "EmbeddingCacheDatasetsTests",
+            dependencies: [
+                "EmbeddingCacheDatasets", "EmbeddingCache", "EmbeddingCacheEncoders", "EmbeddingCacheTesting",
+            ]
+        ),
+        .testTarget(
             name: "embcacheTests",
             dependencies: [
                 "embcache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheImages",
