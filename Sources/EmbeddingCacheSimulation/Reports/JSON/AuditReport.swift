@@ -17,28 +17,22 @@ public struct AuditReport: Encodable, Sendable {
     /// The output folder.
     public var out: String
 
-    /// One scenario, with `passed` spelled out.
+    /// One scenario: its row's fields, with `passed` spelled out.
     public struct Scenario: Encodable, Sendable {
-        /// The scenario's name.
-        public var scenario: String
-        /// Inputs embedded.
-        public var inputs: Int
-        /// Hits the scenario expects.
-        public var expectedHits: Int
-        /// Hits served.
-        public var hits: Int
-        /// Inputs the scenario expects encoded.
-        public var expectedEncoded: Int
-        /// Inputs encoded.
-        public var encoded: Int
-        /// Corrupt records the scenario expects.
-        public var expectedCorrupt: Int
-        /// Corrupt records found.
-        public var corrupt: Int
-        /// Served vectors that differ from a fresh encode.
-        public var wrongVectors: Int
-        /// Whether every scenario met its expectation.
-        public var passed: Bool
+        /// The scenario's row.
+        public var row: AuditRow
+
+        private enum Keys: String, CodingKey { case passed }
+
+        /// Encodes the row's fields and `passed`.
+        ///
+        /// - Parameter encoder: The encoder.
+        /// - Throws: What the encoder throws.
+        public func encode(to encoder: any Encoder) throws {
+            try row.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(row.passed, forKey: .passed)
+        }
     }
 
     /// The JSON object of a result.
@@ -52,20 +46,7 @@ public struct AuditReport: Encodable, Sendable {
         self.input = input
         namespace = result.namespace
         passed = result.passed
-        scenarios = result.rows.map { row in
-            Scenario(
-                scenario: row.scenario.rawValue,
-                inputs: row.inputs,
-                expectedHits: row.expectedHits,
-                hits: row.hits,
-                expectedEncoded: row.expectedEncoded,
-                encoded: row.encoded,
-                expectedCorrupt: row.expectedCorrupt,
-                corrupt: row.corrupt,
-                wrongVectors: row.wrongVectors,
-                passed: row.passed
-            )
-        }
+        scenarios = result.rows.map(Scenario.init)
         self.files = files
         self.out = out
     }
