@@ -93,14 +93,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     private func export(_ pattern: NamespacePattern) async throws {
         let exported = try await storeOptions.withExistingStore { store in
-            let matches = NamespacePattern.namespaces(matching: [pattern], in: try await store.statistics())
-            guard matches.count == 1 else {
-                throw EmbeddingCacheError(
-                    .invalidArgument,
-                    "--namespace '\(pattern)' matches \(matches.count) namespaces; name exactly one (see embcache stats)"
-                )
-            }
-            return try await NamespaceExport(store: store, namespace: matches[0], out: out).run()
+            let namespace = try await NamespaceExport.namespace(matching: pattern, in: store)
+            return try await NamespaceExport(store: store, namespace: namespace, out: out).run()
         }
         guard let report = exported else {
             throw EmbeddingCacheError(.invalidArgument, "there is no store at \(storeOptions.displayName)")

@@ -33,6 +33,30 @@ public struct NamespaceExport: Sendable {
         self.out = out
     }
 
+    /// The one namespace of `store` that `pattern` names: the namespace an export of it writes.
+    ///
+    /// - Parameters:
+    ///   - pattern: The pattern, such as `model|preprocessing|storage`.
+    ///   - store: The store to search.
+    /// - Returns: The namespace.
+    /// - Throws: ``EmbeddingCacheError`` `.invalidArgument` when the pattern names no namespace or
+    ///   several; the store's error.
+    public static func namespace(
+        matching pattern: NamespacePattern,
+        in store: any EmbeddingStore
+    ) async throws
+        -> Namespace
+    {
+        let matches = NamespacePattern.namespaces(matching: [pattern], in: try await store.statistics())
+        guard matches.count == 1 else {
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "--namespace '\(pattern)' matches \(matches.count) namespaces; name exactly one (see embcache stats)"
+            )
+        }
+        return matches[0]
+    }
+
     /// What the export wrote.
     public struct Report: Encodable, Sendable {
         /// The exported namespace.
