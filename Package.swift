@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "EmbeddingCachePostgres", targets: ["EmbeddingCachePostgres"]),
         .library(name: "EmbeddingCacheEncoders", targets: ["EmbeddingCacheEncoders"]),
         .library(name: "EmbeddingCacheImages", targets: ["EmbeddingCacheImages"]),
+        .library(name: "EmbeddingCacheDatasets", targets: ["EmbeddingCacheDatasets"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
         .library(name: "EmbeddingCacheSimulation", targets: ["EmbeddingCacheSimulation"]),
         .executable(name: "embcache", targets: ["embcache"]),
@@ -65,6 +66,10 @@ let package = Package(
             name: "EmbeddingCacheEncoders",
             dependencies: ["EmbeddingCache", "EmbeddingCacheImages", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(
+            name: "EmbeddingCacheDatasets",
+            dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders", "EmbeddingCacheImages"]
+        ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders"]),
         .target(
             name: "EmbeddingCacheSQLiteTesting",
@@ -85,6 +90,7 @@ let package = Package(
                 "EmbeddingCachePostgres",
                 "EmbeddingCacheEncoders",
                 "EmbeddingCacheImages",
+                "EmbeddingCacheDatasets",
                 "EmbeddingCacheSimulation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -153,8 +159,17 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "EmbeddingCacheDatasetsTests",
+            dependencies: [
+                "EmbeddingCacheDatasets", "EmbeddingCache", "EmbeddingCacheEncoders", "EmbeddingCacheTesting",
+            ]
+        ),
+        .testTarget(
             name: "embcacheTests",
-            dependencies: ["embcache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheImages"]
+            dependencies: [
+                "embcache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheImages",
+                "EmbeddingCacheDatasets",
+            ]
         ),
     ]
 )

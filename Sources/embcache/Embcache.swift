@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCache
+import EmbeddingCacheDatasets
 
 /// The `embcache` command: a content-addressed cache in front of any encoder.
 @main

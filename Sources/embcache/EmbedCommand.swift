@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCache
+import EmbeddingCacheDatasets
 import EmbeddingCacheEncoders
 import EmbeddingCacheImages
 
@@ -181,7 +182,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count) },
                 failFast: failFast
             )
-            let outcome = try await run.run()
+            let outcome = try await ProgressBar.showing(total: inputs.count) { try await run.run(progress: $0) }
             let report = EmbedReport(
                 counters: outcome.counters,
                 seconds: outcome.seconds,

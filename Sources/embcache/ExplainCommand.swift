@@ -49,16 +49,15 @@ struct ExplainCommand: AsyncParsableCommand {
         let digest = try ContentDigest(ofFileAt: path)
         let namespace = try await EncoderSpecification(parsing: encoder).withEncoder { $0.namespace }
             .storing(storagePolicy)
-        let found = try await storeOptions.withExistingStore { store -> (stored: [Namespace], holders: [Namespace]) in
-            let stored = try await store.statistics().namespaces.map(\.namespace)
-            var holders: [Namespace] = []
-            for candidate in stored where try await store.records(for: [digest], in: candidate)[0] != nil {
-                holders.append(candidate)
-            }
-            return (stored, holders)
-        }
+        let found = try await storeOptions.withExistingStore { try await CacheExplanation.holders(of: digest, in: $0) }
         let (stored, holders) = found ?? ([], [])
-        let report = ExplainReport(path: path, digest: digest, namespace: namespace, stored: stored, holders: holders)
+        let report = CacheExplanation(
+            path: path,
+            digest: digest,
+            namespace: namespace,
+            stored: stored,
+            holders: holders
+        )
         if json { try JSONReport.print(report) } else { print(report.text) }
     }
 }

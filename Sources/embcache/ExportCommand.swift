@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCache
+import EmbeddingCacheDatasets
 
 /// `embcache export`: a dataset's cached fields for a trainer, or a whole namespace to move a cache.
 struct ExportCommand: AsyncParsableCommand {
@@ -66,16 +67,21 @@ struct ExportCommand: AsyncParsableCommand {
         if let namespace { return try await export(namespace) }
         let plan = try PrecomputePlan(path: plan!)
         let manifest = try Manifest(path: manifest!)
+        var configuration = TrainingExport.Configuration()
+        configuration.onMiss = onMiss
+        configuration.shardSize = shardSize
         let report = try await storeOptions.withStore { store in
             try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
-                try await TrainingExport(
+                let export = TrainingExport(
                     plan: plan,
                     manifest: manifest,
                     caches: caches,
-                    onMiss: onMiss,
                     out: out,
-                    shardSize: shardSize
-                ).run()
+                    configuration: configuration
+                )
+                return try await ProgressBar.showing(total: manifest.samples.count) {
+                    try await export.run(progress: $0)
+                }
             }
         }
         for failure in report.failures {
@@ -87,14 +93,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     private func export(_ pattern: NamespacePattern) async throws {
         let exported = try await storeOptions.withExistingStore { store in
-            let matches = NamespacePattern.namespaces(matching: [pattern], in: try await store.statistics())
-            guard matches.count == 1 else {
-                throw EmbeddingCacheError(
-                    .invalidArgument,
-                    "--namespace '\(pattern)' matches \(matches.count) namespaces; name exactly one (see embcache stats)"
-                )
-            }
-            return try await NamespaceExport(store: store, namespace: matches[0], out: out).run()
+            let namespace = try await NamespaceExport.namespace(matching: pattern, in: store)
+            return try await NamespaceExport(store: store, namespace: namespace, out: out).run()
         }
         guard let report = exported else {
             throw EmbeddingCacheError(.invalidArgument, "there is no store at \(storeOptions.displayName)")

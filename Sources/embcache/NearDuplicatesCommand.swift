@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCache
+import EmbeddingCacheDatasets
 import EmbeddingCacheEncoders
 import EmbeddingCacheImages
 
@@ -80,44 +81,24 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let files = try InputExpansion.files(for: paths)
-        let hashStart = clock.now
-        let progress = ProgressBar(total: files.count)
-        let hashes = await NearDuplicatesHashing.hashes(of: files, algorithm: hash, progress: progress)
-        progress.finish()
-        let hashSeconds = (clock.now - hashStart).seconds
-        var hashed: [(path: String, hash: PerceptualHash)] = []
-        var failures: [EmbedReport.Failure] = []
-        for (path, result) in zip(files, hashes) {
-            switch result {
-            case .success(let hash): hashed.append((path, hash))
-            case .failure(let error): failures.append(EmbedReport.Failure(path: path, reason: error.message))
-            }
-        }
-        let searchStart = clock.now
-        let pairs = NearDuplicateIndex(hashed.map(\.hash)).pairs(maxDistance: maxDistance)
-        var report = NearDuplicatesReport(
-            images: files.count,
-            failures: failures,
-            hashed: hashed,
-            algorithm: hash,
-            maxDistance: maxDistance,
-            pairs: pairs
-        )
-        report.hashSeconds = hashSeconds
-        report.searchSeconds = (clock.now - searchStart).seconds
+        let start = ContinuousClock.now
+        let files = try InputExpansion.filesNamingLeftOut(for: paths)
+        let search = NearDuplicatesSearch(algorithm: hash, maxDistance: maxDistance)
+        var report = try await ProgressBar.showing(total: files.count) { await search.run(files: files, progress: $0) }
+        let unreadable = report.failures.count
         if verify, let encoder {
             let verification = NearDuplicatesVerification(
                 encoder: try EncoderSpecification(parsing: encoder),
-                workerConfiguration: workerOptions.configuration,
-                storeOptions: storeOptions
+                workerConfiguration: workerOptions.configuration
             )
-            let outcome = try await verification.verify(report.pairs.map { ($0.first, $0.second) })
-            report.add(outcome, minCosine: minCosine, store: StoreLocation.displayName(storeOptions.location))
+            let outcome = try await storeOptions.withStore { store in
+                try await ProgressBar.showing(total: NearDuplicatesVerification.images(in: report.pathPairs).count) {
+                    try await verification.verify(report.pathPairs, store: store, progress: $0)
+                }
+            }
+            report.add(outcome, minCosine: minCosine, store: storeOptions.displayName)
         }
-        report.seconds = (clock.now - start).seconds
+        report.seconds = (ContinuousClock.now - start).seconds
         for failure in report.failures { StandardError.print("embcache: failed: \(failure.path): \(failure.reason)") }
         if json {
             try JSONReport.print(report)
@@ -125,7 +106,8 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
             for line in report.lines { print(line) }
             StandardError.print(report.summary)
         }
-        let embeddingFailed = report.failures.count > failures.count
-        if embeddingFailed || (failOnUnreadable && !failures.isEmpty) { throw ExitCode.someInputsFailed }
+        if report.failures.count > unreadable || (failOnUnreadable && unreadable > 0) {
+            throw ExitCode.someInputsFailed
+        }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCache
+import EmbeddingCacheDatasets
 
 /// `embcache precompute`: caches every field of every sample of a dataset, as a training plan says.
 struct PrecomputeCommand: AsyncParsableCommand {
@@ -50,8 +51,10 @@ struct PrecomputeCommand: AsyncParsableCommand {
         let location = storeOptions.displayName
         let report = try await storeOptions.withStore { store in
             try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
-                try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
-                    .run(store: location)
+                let run = PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
+                return try await ProgressBar.showing(total: run.totalSteps) {
+                    try await run.run(store: location, progress: $0)
+                }
             }
         }
         for failure in report.failures {

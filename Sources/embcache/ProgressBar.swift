@@ -33,6 +33,16 @@ final class ProgressBar: Sendable {
         StandardError.write("\r[\(bar)] \(min(done, total))/\(total) \(permille / 10)%")
     }
 
+    /// Runs `body` with a bar for `total` items, cleared when `body` returns or throws.
+    static func showing<Result>(
+        total: Int,
+        _ body: (_ update: @escaping @Sendable (Int) -> Void) async throws -> Result
+    ) async throws -> Result {
+        let bar = ProgressBar(total: total)
+        defer { bar.finish() }
+        return try await body(bar.update)
+    }
+
     /// Clears the bar's line.
     func finish() {
         guard enabled else { return }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmbeddingCacheDatasets
 import EmbeddingCacheEncoders
 
 /// `--worker-timeout` and `--workers`, shared by every command that may start a `process:` worker.
@@ -24,7 +25,7 @@ struct WorkerOptions: ParsableArguments {
     var workers: Int?
 
     /// The most workers one encoder may run.
-    static let maximumWorkers = 64
+    static let maximumWorkers = PrecomputePlan.maximumWorkers
 
     /// The worker settings these options choose.
     var configuration: ProcessEncoder.Configuration {

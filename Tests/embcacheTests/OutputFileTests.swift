@@ -3,7 +3,7 @@ import EmbeddingCacheTesting
 import Foundation
 import Testing
 
-@testable import embcache
+@testable import EmbeddingCacheDatasets
 
 /// `OutputFile`'s gathering writes and `SafetensorsFile`'s concurrent writes, byte for byte.
 struct OutputFileTests {

@@ -2,7 +2,7 @@ import EmbeddingCacheTesting
 import Foundation
 import Testing
 
-@testable import embcache
+@testable import EmbeddingCacheDatasets
 
 /// What `embcache` writes is its owner's only, never written through a planted symbolic link, and
 /// never two samples in one file.

@@ -32,16 +32,11 @@ public struct PerceptualCollisionScan: Sendable {
     /// - Returns: The pairs and the rate. Files that cannot be read or decoded are left out and
     ///   named in ``CollisionResult/unreadable``.
     public func run(sources: [WorkloadSource], progress: (@Sendable (Int) -> Void)? = nil) async -> CollisionResult {
-        let hashes = await ConcurrentMap.map(
+        let hashes = await PerceptualHashScan().hashes(
             count: sources.count,
-            workers: ProcessInfo.processInfo.activeProcessorCount
-        ) {
-            index -> Result<PerceptualHash, EmbeddingCacheError> in
-            Result { () throws(EmbeddingCacheError) in
-                let bytes = try sources[index].loadBytes()
-                return PerceptualHash(of: try ImageDecoder().decode(bytes, label: sources[index].name))
-            }
-        }
+            label: { sources[$0].name },
+            bytes: { index throws(EmbeddingCacheError) in try sources[index].loadBytes() }
+        )
         progress?(sources.count)
         var images: [CollisionResult.Image] = []
         var unreadable: [String] = []

@@ -88,7 +88,7 @@ struct SimulateChurnCommand: AsyncParsableCommand {
             configuration.churn.fraction = churn
             configuration.churn.kind = kind
             configuration.churn.seed = input.seed
-            configuration.strategies = SimulationEncoder.strategies(strategies?.elements, for: encoder)
+            configuration.strategies = CacheStrategy.strategies(strategies?.elements, for: encoder)
             configuration.comparison = RecordComparison(tolerance: tolerance)
             let progress = ProgressBar(total: cycles * configuration.strategies.count * sources.count)
             let result = try await output.withWorkspace { scratch, stores in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmbeddingCacheDatasets
 import EmbeddingCacheSimulation
 
 /// `[PATH] [--synthetic] [--seed N]`: the files a simulation runs on.
@@ -30,7 +31,7 @@ struct SimulationInputOptions: ParsableArguments {
         guard let path else {
             return WorkloadSource.spread(SyntheticCorpus(seed: seed).sources(), count: count ?? SyntheticCorpus.count)
         }
-        let files = try InputExpansion.files(for: [path]).map { WorkloadSource.file($0, below: path) }
+        let files = try InputExpansion.filesNamingLeftOut(for: [path]).map { WorkloadSource.file($0, below: path) }
         guard !files.isEmpty else {
             throw ValidationError("'\(path)' holds no files to simulate with")
         }

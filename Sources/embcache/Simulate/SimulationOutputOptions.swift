@@ -24,19 +24,12 @@ struct SimulationOutputOptions: ParsableArguments {
         if store?.isEmpty == true { throw ValidationError("--store needs a folder") }
     }
 
-    /// Runs `body` with a temporary scratch folder and the stores' folder, removing the scratch
-    /// folder (and the stores, unless `--store` was given) afterwards, even when `body` throws.
+    /// Runs `body` with a temporary scratch folder and the stores' folder (`--store`, else a
+    /// temporary one); see ``ScratchStores/withWorkspace(keepingStoresIn:_:)``.
     func withWorkspace<Result>(
         _ body: (_ scratch: String, _ stores: ScratchStores) async throws -> Result
-    ) async throws
-        -> Result
-    {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "embcache-simulate-\(UUID().uuidString)"
-        )
-        .path
-        defer { try? FileManager.default.removeItem(atPath: scratch) }
-        return try await body(scratch + "/files", ScratchStores(folder: store ?? scratch + "/stores"))
+    ) async throws -> Result {
+        try await ScratchStores.withWorkspace(keepingStoresIn: store, body)
     }
 
     /// Writes `files` into `--out` and returns their paths.

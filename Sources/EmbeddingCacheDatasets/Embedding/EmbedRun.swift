@@ -1,0 +1,120 @@
+public import EmbeddingCache
+
+/// Embeds a list of inputs through a cache in chunks, so memory stays bounded on huge folders,
+/// writing each chunk's rows to the output as it completes.
+///
+/// ```swift
+/// let run = EmbedRun(cache: cache, inputs: try InputExpansion.inputs(for: ["photos/"]))
+/// let outcome = try await run.run()
+/// print(outcome.counters.hits, outcome.failures.count)
+/// ```
+public struct EmbedRun {
+    /// Inputs per `results(for:)` call.
+    public static let chunkSize = 4096
+
+    /// The cache to embed through.
+    public let cache: EmbeddingCache
+    /// The inputs, in output-row order.
+    public let inputs: [EmbeddingInput]
+    /// Encode everything without reading or writing the store (a baseline).
+    public let bypassingCache: Bool
+    /// Where the rows go, if anywhere.
+    public let output: (any EmbeddingOutput)?
+    /// Stop at the first failed input (`--fail-fast`): chunks are then one encoder batch long.
+    public let failFast: Bool
+
+    /// Prepares a run.
+    ///
+    /// - Parameters:
+    ///   - cache: The cache to embed through.
+    ///   - inputs: The inputs, in output-row order.
+    ///   - bypassingCache: Encode everything without reading or writing the store.
+    ///   - output: Where the rows go, if anywhere.
+    ///   - failFast: Stop at the first failed input.
+    public init(
+        cache: EmbeddingCache,
+        inputs: [EmbeddingInput],
+        bypassingCache: Bool = false,
+        output: (any EmbeddingOutput)? = nil,
+        failFast: Bool = false
+    ) {
+        self.cache = cache
+        self.inputs = inputs
+        self.bypassingCache = bypassingCache
+        self.output = output
+        self.failFast = failFast
+    }
+
+    /// An input that failed, with the reason (never its bytes).
+    public struct Failure: Encodable, Sendable {
+        /// The input's label: its path, or its line.
+        public var path: String
+        /// Why, for people.
+        public var reason: String
+
+        /// Describes a failed input.
+        ///
+        /// - Parameters:
+        ///   - path: The input's label.
+        ///   - reason: Why, for people.
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
+    /// What the run did.
+    public struct Outcome: Sendable {
+        /// The cache's counters over every chunk.
+        public var counters = CacheCounters()
+        /// The inputs that failed, in input order.
+        public var failures: [Failure] = []
+        /// Wall-clock seconds of the run.
+        public var seconds = 0.0
+    }
+
+    /// Runs every chunk and completes the output.
+    ///
+    /// - Parameter progress: Called with the number of inputs finished so far.
+    /// - Returns: The counters, the failures and the time taken.
+    /// - Throws: The store's or the output's error, or under `failFast` the first input's failure;
+    ///   the partial output file is then deleted.
+    public func run(progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Outcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var outcome = Outcome()
+        let chunkSize = failFast ? cache.configuration.batchSize ?? cache.encoder.preferredBatchSize : Self.chunkSize
+        do {
+            for chunkStart in stride(from: 0, to: inputs.count, by: chunkSize) {
+                let chunk = inputs[chunkStart..<min(chunkStart + chunkSize, inputs.count)]
+                let result = try await cache.results(
+                    for: Array(chunk),
+                    bypassingCache: bypassingCache,
+                    progress: { progress(chunkStart + $0) }
+                )
+                outcome.counters.add(result.counters)
+                for (input, result) in zip(chunk, result.results) {
+                    switch result {
+                    case .success(let record):
+                        try output?.append(record)
+                    case .failure(let error) where failFast:
+                        throw EmbeddingCacheError(
+                            error.code,
+                            "stopped at the first failed input (--fail-fast): \(input.label): \(error.message)",
+                            input: input.label
+                        )
+                    case .failure(let error):
+                        outcome.failures.append(.init(path: input.label, reason: error.message))
+                        try output?.append(nil)
+                    }
+                }
+            }
+            try output?.finish()
+        } catch {
+            output?.discard()
+            throw error
+        }
+        outcome.seconds = (clock.now - start).seconds
+        return outcome
+    }
+}

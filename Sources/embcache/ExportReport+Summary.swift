@@ -1,0 +1,10 @@
+import EmbeddingCacheDatasets
+
+extension ExportReport {
+    /// One line for people.
+    var summary: String {
+        let time = (seconds * 1000).rounded() / 1000
+        return "exported \(exported) of \(samples) samples (\(skipped.count) skipped, \(failed) failed) "
+            + "as \(files) files, \(tensorBytes) tensor bytes, in \(time) s to \(out)"
+    }
+}
