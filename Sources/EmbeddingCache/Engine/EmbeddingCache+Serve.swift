@@ -5,10 +5,8 @@ extension EmbeddingCache {
 
     /// Concurrent lookup requests per core for a large lookup. With more parts than cores, a core
     /// that other work slows down leaves its remaining parts to the others instead of holding up
-    /// the call, and each part's records are verified while they are still in the cache. On 800
-    /// keys and 2 cores, four per core (parts of 100 keys) took the warm 16 KB cycle from
-    /// 1.34–1.37× to 1.29–1.33× of read + SHA-256 in alternating runs on a busy machine, against
-    /// 1.32–1.34× for eight.
+    /// the call, and each part's records are verified while they are still in the cache. Four per
+    /// core measured faster than one or eight (`docs/benchmarks.md`).
     static let lookupPartsPerCore = 4
 
     /// The slots a lookup did not serve, each sorted.
@@ -44,7 +42,7 @@ extension EmbeddingCache {
         do {
             var misses = try await lookUpOwned(owned, pipelined, landedSince: landingsAtClaim != landings, &run)
             if let key = configuration.secondaryKey { misses = try await lookUpSecondary(misses, key, &run) }
-            if let leasing = store as? any EmbeddingStoreLeasing {
+            if let leasing = store.leasing {
                 try await encodeLeased(misses, leasing, &run)
             } else {
                 try await encode(misses.all, &run)
@@ -69,7 +67,7 @@ extension EmbeddingCache {
     /// - Throws: ``EmbeddingCacheError`` when the store fails.
     func digestAndLookUp(_ run: inout BatchRun) async throws -> (slots: Range<Int>, misses: Misses?) {
         let workers = configuration.digestConcurrency
-        guard let synchronous = store as? any EmbeddingStoreSynchronousLookup else {
+        guard let synchronous = store.synchronousLookup else {
             return (await run.load(run.inputs.indices, workers: workers, digesting: true), nil)
         }
         let namespace = self.namespace

@@ -111,6 +111,16 @@ public protocol EmbeddingStore: Sendable {
     /// - Returns: The number of files removed.
     /// - Throws: ``EmbeddingCacheError`` when the store cannot be read or written.
     func sweepOrphans() async throws -> Int
+
+    /// The store's leases when it hands them out to the processes sharing it (itself, for an
+    /// ``EmbeddingStoreLeasing`` store), else `nil`: the cache then claims the keys it missed
+    /// before encoding them, so that processes encode each key once.
+    var leasing: (any EmbeddingStoreLeasing)? { get }
+
+    /// The store's lookup on the calling thread (itself, for an
+    /// ``EmbeddingStoreSynchronousLookup`` store), else `nil`: the cache then looks keys up in the
+    /// same pass that digests them.
+    var synchronousLookup: (any EmbeddingStoreSynchronousLookup)? { get }
 }
 
 extension EmbeddingStore {
@@ -130,6 +140,12 @@ extension EmbeddingStore {
     /// Removes nothing: the store keeps no files beside its records; see
     /// ``EmbeddingStore/sweepOrphans()``.
     public func sweepOrphans() async throws -> Int { 0 }
+
+    /// No leases: see ``EmbeddingStore/leasing``.
+    public var leasing: (any EmbeddingStoreLeasing)? { nil }
+
+    /// No synchronous lookup: see ``EmbeddingStore/synchronousLookup``.
+    public var synchronousLookup: (any EmbeddingStoreSynchronousLookup)? { nil }
 }
 
 /// A record with the digest it is stored under.

@@ -35,3 +35,8 @@ public protocol EmbeddingStoreLeasing: EmbeddingStore {
     /// - Throws: ``EmbeddingCacheError`` when the store cannot be written.
     func release(_ digests: [ContentDigest], in namespace: Namespace) async throws
 }
+
+extension EmbeddingStoreLeasing {
+    /// The store itself: it hands out leases.
+    public var leasing: (any EmbeddingStoreLeasing)? { self }
+}

@@ -32,3 +32,8 @@ public protocol EmbeddingStoreSynchronousLookup: EmbeddingStore {
     /// reported, and a later read retries it.
     func recordPendingUses() async
 }
+
+extension EmbeddingStoreSynchronousLookup {
+    /// The store itself: it looks keys up on the calling thread.
+    public var synchronousLookup: (any EmbeddingStoreSynchronousLookup)? { self }
+}
