@@ -8,13 +8,9 @@ final class StderrRelay: Sendable {
     /// Bytes after which a line without a newline is relayed anyway, so memory stays bounded.
     static let longestLine = 16_384
 
-    private let state = Mutex(State())
+    private let lines = Mutex<[String]>([])
+    private let finished = Latch()
     private let prefix: String
-
-    private struct State {
-        var lines: [String] = []
-        var finished = false
-    }
 
     /// Starts a thread reading `descriptor` (the read end of the worker's stderr) until it closes.
     init(descriptor: Int32, prefix: String) {
@@ -25,11 +21,8 @@ final class StderrRelay: Sendable {
     /// The last lines the worker wrote, oldest first; waits up to `patience` for the stream to end
     /// so that the lines of a worker that just exited are all there.
     func lastLines(waitingUpTo patience: Duration) -> [String] {
-        let deadline = ContinuousClock.now + patience
-        while !state.withLock(\.finished) && ContinuousClock.now < deadline {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return state.withLock(\.lines)
+        _ = finished.wait(upTo: patience)
+        return lines.withLock { $0 }
     }
 
     private func relay(_ descriptor: Int32) {
@@ -51,15 +44,15 @@ final class StderrRelay: Sendable {
         }
         if !pending.isEmpty { emit(pending) }
         close(descriptor)
-        state.withLock { $0.finished = true }
+        finished.raise()
     }
 
     private func emit(_ bytes: Data) {
         let line = String(decoding: bytes, as: UTF8.self)
         FileHandle.standardError.write(Data("\(prefix)\(line)\n".utf8))
-        state.withLock {
-            $0.lines.append(line)
-            if $0.lines.count > Self.keptLines { $0.lines.removeFirst() }
+        lines.withLock { lines in
+            lines.append(line)
+            if lines.count > Self.keptLines { lines.removeFirst() }
         }
     }
 }

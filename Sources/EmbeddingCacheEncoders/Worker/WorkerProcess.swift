@@ -21,6 +21,8 @@ final class WorkerProcess: Sendable {
     private let input: WorkerPipe
     private let output: WorkerPipe
     private let stderr: StderrRelay
+    /// Raised by the process's termination handler.
+    private let exited: Latch
     /// How the process ended, once it has been stopped or killed.
     private let ending = Mutex<String?>(nil)
 
@@ -30,7 +32,8 @@ final class WorkerProcess: Sendable {
         process: Process,
         input: WorkerPipe,
         output: WorkerPipe,
-        stderr: StderrRelay
+        stderr: StderrRelay,
+        exited: Latch
     ) {
         self.command = command
         self.timeout = timeout
@@ -38,6 +41,7 @@ final class WorkerProcess: Sendable {
         self.input = input
         self.output = output
         self.stderr = stderr
+        self.exited = exited
     }
 
     /// Closes the pipes of a worker nobody stopped: it reads end-of-file and exits on its own.
@@ -66,6 +70,8 @@ final class WorkerProcess: Sendable {
         process.standardInput = childEnds[0]
         process.standardOutput = childEnds[1]
         process.standardError = childEnds[2]
+        let exited = Latch()
+        process.terminationHandler = { _ in exited.raise() }
         defer { for end in [stdin.read, stdout.write, stderr.write] { close(end) } }
         do {
             try process.run()
@@ -79,7 +85,8 @@ final class WorkerProcess: Sendable {
             process: process,
             input: WorkerPipe(stdin.write),
             output: WorkerPipe(stdout.read),
-            stderr: StderrRelay(descriptor: stderr.read, prefix: "[worker \(process.processIdentifier)] ")
+            stderr: StderrRelay(descriptor: stderr.read, prefix: "[worker \(process.processIdentifier)] "),
+            exited: exited
         )
     }
 
@@ -202,12 +209,7 @@ final class WorkerProcess: Sendable {
 
     /// Waits until the process has exited; `false` if it still runs after `patience`.
     private func waitForExit(upTo patience: Duration) -> Bool {
-        let deadline = ContinuousClock.now + patience
-        while process.isRunning {
-            guard ContinuousClock.now < deadline else { return false }
-            Thread.sleep(forTimeInterval: 0.002)
-        }
-        return true
+        exited.wait(upTo: patience)
     }
 
     private static func makePipe(_ command: WorkerCommand) throws(EmbeddingCacheError) -> (read: Int32, write: Int32) {
