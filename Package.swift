@@ -12,7 +12,6 @@ let package = Package(
         .library(name: "EmbeddingCacheImages", targets: ["EmbeddingCacheImages"]),
         .library(name: "EmbeddingCacheDatasets", targets: ["EmbeddingCacheDatasets"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
-        .library(name: "EmbeddingCacheSimulation", targets: ["EmbeddingCacheSimulation"]),
         .executable(name: "embcache", targets: ["embcache"]),
     ],
     dependencies: [
@@ -70,7 +69,7 @@ let package = Package(
             name: "EmbeddingCacheDatasets",
             dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders", "EmbeddingCacheImages"]
         ),
-        .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders"]),
+        .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
         .target(
             name: "EmbeddingCacheSQLiteTesting",
             dependencies: [

@@ -1,3 +1,4 @@
+internal import EmbeddingCache
 internal import Synchronization
 
 /// The pixel-projection encoder's matrix: built on first use, then shared by every copy of the

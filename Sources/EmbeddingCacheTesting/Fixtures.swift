@@ -1,5 +1,4 @@
 public import EmbeddingCache
-internal import EmbeddingCacheEncoders
 internal import FoundationEssentials
 
 /// Deterministic keys, namespaces and records for tests: the same seed always gives the same value.

@@ -1,4 +1,4 @@
-internal import EmbeddingCacheEncoders
+internal import EmbeddingCache
 internal import FoundationEssentials
 
 #if canImport(Glibc)

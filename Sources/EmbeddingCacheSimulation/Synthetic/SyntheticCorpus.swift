@@ -1,4 +1,4 @@
-import EmbeddingCacheEncoders
+import EmbeddingCache
 public import EmbeddingCacheImages
 import FoundationEssentials
 

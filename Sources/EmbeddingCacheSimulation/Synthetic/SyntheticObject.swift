@@ -1,4 +1,4 @@
-import EmbeddingCacheEncoders
+import EmbeddingCache
 import Foundation
 
 /// One object of the synthetic corpus: a shape with its colour, size, proportions and pose,
