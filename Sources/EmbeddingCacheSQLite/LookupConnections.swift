@@ -33,7 +33,7 @@ final class LookupConnections: Sendable {
     ///
     /// The transaction is begun and committed with prepared statements kept on the connection,
     /// rather than through `DatabaseQueue.read`, which compiles its transaction statements on every
-    /// call: in a warm 800-key pass, each part's transaction went from 70–100 µs to 32–45 µs. A
+    /// call, which measured at about twice the cost per warm pass (`docs/benchmarks.md`). A
     /// connection that is somehow still inside a transaction afterwards is closed, not reused.
     func read<Result>(_ body: (Database) throws -> Result) throws -> Result {
         let connection = try idle.withLock { $0.popLast() } ?? open()

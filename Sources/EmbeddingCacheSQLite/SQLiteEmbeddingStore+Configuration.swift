@@ -16,25 +16,24 @@ extension SQLiteEmbeddingStore {
         public var busyTimeout: Duration = .seconds(30)
         /// Payloads of at least this many bytes are kept in side files beside the database.
         ///
-        /// The default, 1 MiB, comes from `docs/storage-layout.md`: a 256 KiB record read faster
-        /// inline, a 1 MiB one faster from a mapped side file, and an 8.3 MB one at 44 GB/s from a
-        /// side file against 7.7 GB/s inline.
+        /// The default, 1 MiB, is where reading a record from a mapped side file starts to beat
+        /// reading it inline (measurements in `docs/storage-layout.md`).
         public var sideFileThreshold: Int = 1 << 20
         /// A read records an entry's last use only when the stored time is older than this; 1 hour
         /// by default, so warm reads never write.
         public var touchInterval: Duration = .seconds(3600)
         /// The page size of a new database file (`PRAGMA page_size`); an existing file keeps its own.
         ///
-        /// The default, 8192, comes from `docs/storage-layout.md`: with 1.5 KB records it took
-        /// 1.7 KB per entry where 4096 took 2.1 KB, and looked keys up fastest.
+        /// The default, 8192, took the least space per entry for embedding-sized records and looked
+        /// keys up fastest (measurements in `docs/storage-layout.md`).
         public var pageSize: Int = 8192
         /// The number of database bytes read through memory mapping (`PRAGMA mmap_size`); 0 reads
         /// every page with a system call.
         ///
         /// Lookups open the file through embcache's mapped VFS, which maps up to this many bytes.
-        /// The default, 1 TiB, maps any store whole: in a 10 M-entry store of 17 GB, single keys
-        /// were looked up in 10.7–13.6 µs at p50 where a 2 GiB mapping, SQLite's own limit, took
-        /// 16.2–22.4 µs (`docs/benchmarks.md`). Writes and scans go through SQLite's own VFS,
+        /// The default, 1 TiB, maps any store whole, which made single-key lookups in a 10 M-entry
+        /// store faster than SQLite's own 2 GiB limit (`docs/benchmarks.md`). Writes and scans go
+        /// through SQLite's own VFS,
         /// which maps at most its compile-time maximum (2 GiB on Debian).
         public var mmapSize: Int = 1 << 40
         /// The clock for creation and last-use times; the system clock by default.

@@ -10,8 +10,7 @@ extension SQLiteEmbeddingStore {
     // length, an integer, when it is inline and larger (reading it would make SQLite copy it when
     // the row is stepped, so it is read through a blob handle instead); NULL when it lives in a side
     // file. One expression rather than a separate side-file column: SQLite evaluates it only as far
-    // as the row needs; 800 warm lookups in C against this schema took about 12 % less time
-    // (1.02–1.13 ms against 1.16–1.29 ms) than with both.
+    // as the row needs, and warm lookups measured faster than with both (docs/benchmarks.md).
     private static let lookupSQL = """
         SELECT rowid,
             CASE WHEN \(Columns.size) < \(PayloadBlobReader.threshold) THEN \(Columns.payload)

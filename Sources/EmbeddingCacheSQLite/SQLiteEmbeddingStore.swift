@@ -106,8 +106,8 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup, Embedd
     /// A read-only connection closing last cannot do that, and the log outlives the process. Every
     /// later process then reads the records that the log holds from the log, page by page, and not
     /// through the lookups' mapping of the database file, until enough writes trigger a
-    /// checkpoint, which a warm run never makes: the 800 lookups of a warm 16 KB cycle took
-    /// 2.2–2.4 ms of CPU from the log against 1.7 ms from the mapped file.
+    /// checkpoint, which a warm run never makes; reading from the log measured slower than from
+    /// the mapped file (`docs/benchmarks.md`).
     deinit {
         lookupConnections.closeIdle()
     }

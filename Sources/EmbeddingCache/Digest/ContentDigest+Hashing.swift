@@ -5,7 +5,7 @@ extension ContentDigest {
     /// The SHA-256 of `bytes`, exactly what `sha256sum` prints for a file holding them.
     ///
     /// - Parameter bytes: The input's bytes.
-    /// - Complexity: O(n); about 1.5 GB/s per core with SHA-NI.
+    /// - Complexity: O(n); the speed per core is in `docs/benchmarks.md` (the `warm` suite).
     public init(of bytes: some DataProtocol) {
         self.init(sha256: SHA256.hash(data: bytes))
     }

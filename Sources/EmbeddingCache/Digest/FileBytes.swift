@@ -12,9 +12,9 @@ enum FileBytes {
     /// larger ones, empty ones (procfs files report a size of 0 and may fail to read), and anything
     /// else, through `Data(contentsOf:options: .mappedIfSafe)`.
     ///
-    /// A warm pass is reading and hashing, so the per-file cost of small inputs counts: on 800
-    /// files of 16 KB, Foundation's path checks (a `getcwd` and three `stat` calls per file) made
-    /// a warm pass 1.6× the time of reading and hashing the same files with plain system calls.
+    /// A warm pass is reading and hashing, so the per-file cost of small inputs counts:
+    /// Foundation's path checks (a `getcwd` and three `stat` calls per file) made a warm pass over
+    /// small files measurably slower than plain system calls (`docs/benchmarks.md`).
     static let directReadLimit = 1 << 20
 
     /// Reads the file at `path` into memory.
