@@ -1,7 +1,7 @@
 internal import CEmbeddingCacheSQLiteSettings
 public import EmbeddingCache
 internal import FoundationEssentials
-internal import GRDB
+public import GRDB
 internal import Synchronization
 
 #if canImport(Glibc)
@@ -73,15 +73,10 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup, Embedd
     /// - Throws: ``EmbeddingCacheError`` with code `.storeIncompatible` when the file is not an
     ///   SQLite database, belongs to another application, or was written by a newer embcache;
     ///   `.storeFailed` when it cannot be created or opened.
-    public init(path: String, configuration: Configuration = Configuration()) throws {
+    public convenience init(path: String, configuration: Configuration = Configuration()) throws {
         _ = Self.processSettings
-        self.path = path
-        self.configuration = configuration
-        self.sideFiles = SideFiles(directory: "\(path).blobs")
-        self.lookupConnections = LookupConnections(path: path, configuration: configuration)
         do {
             try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-            try PrivateFiles.createFolder(sideFiles.directory)
             try PrivateFiles.createFile(path)
         } catch {
             throw EmbeddingCacheError(
@@ -90,9 +85,61 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup, Embedd
                 underlying: error
             )
         }
+        let pool: DatabasePool
         do {
             try Schema.checkCompatibility(ofFileAt: path, busyTimeout: configuration.busyTimeout)
             pool = try Self.openPool(path: path, configuration: configuration)
+        } catch {
+            throw EmbeddingCacheError.store(error, path: path, while: "open")
+        }
+        try self.init(path: path, pool: pool, configuration: configuration)
+    }
+
+    /// Opens the store on a database pool the caller already has, creating or migrating the
+    /// store's tables in its file.
+    ///
+    /// The pool keeps its own settings: the configuration's page size, `synchronous` mode, busy
+    /// timeout and memory mapping apply only to the connections the store opens itself (its
+    /// lookups). Side files live beside the pool's file, as with ``init(path:configuration:)``.
+    ///
+    /// ```swift
+    /// let pool = try DatabasePool(path: "app.sqlite")
+    /// let store = try SQLiteEmbeddingStore(pool: pool)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - pool: An open pool on a new, empty file or on an embcache store.
+    ///   - configuration: Timeouts, the side-file threshold, the touch interval and the clock.
+    /// - Throws: ``EmbeddingCacheError`` `.storeIncompatible` when the file holds another
+    ///   application's tables or a store written by a newer embcache; `.storeFailed` when it cannot
+    ///   be written.
+    public convenience init(pool: DatabasePool, configuration: Configuration = Configuration()) throws {
+        _ = Self.processSettings
+        do {
+            try Schema.checkCompatibility(ofFileAt: pool.path, busyTimeout: configuration.busyTimeout)
+        } catch {
+            throw EmbeddingCacheError.store(error, path: pool.path, while: "open")
+        }
+        try self.init(path: pool.path, pool: pool, configuration: configuration)
+    }
+
+    /// Creates the side-file folder, migrates the schema and sets the store up over `pool`.
+    private init(path: String, pool: DatabasePool, configuration: Configuration) throws {
+        self.path = path
+        self.configuration = configuration
+        self.pool = pool
+        self.sideFiles = SideFiles(directory: "\(path).blobs")
+        self.lookupConnections = LookupConnections(path: path, configuration: configuration)
+        do {
+            try PrivateFiles.createFolder(sideFiles.directory)
+        } catch {
+            throw EmbeddingCacheError(
+                .storeFailed,
+                "cannot create the side-file folder of the embedding store at \(path)",
+                underlying: error
+            )
+        }
+        do {
             try Schema.migrate(pool)
         } catch {
             throw EmbeddingCacheError.store(error, path: path, while: "open")
