@@ -41,14 +41,14 @@ let package = Package(
             ]
         ),
         .target(
-            name: "CEmbeddingCacheSQLiteSettings",
+            name: "CEmbeddingCacheSQLiteVFS",
             dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")]
         ),
         .target(
             name: "EmbeddingCacheSQLite",
             dependencies: [
                 "EmbeddingCache",
-                "CEmbeddingCacheSQLiteSettings",
+                "CEmbeddingCacheSQLiteVFS",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
@@ -174,7 +174,7 @@ let package = Package(
 )
 
 let cTargets: Set = [
-    "CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheSQLiteSettings",
+    "CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheSQLiteVFS",
     "CEmbeddingCacheBenchmarkBaselines",
 ]
 for target in package.targets where target.type != .system && !cTargets.contains(target.name) {

@@ -1,4 +1,4 @@
-internal import CEmbeddingCacheSQLiteSettings
+internal import CEmbeddingCacheSQLiteVFS
 public import EmbeddingCache
 internal import FoundationEssentials
 public import GRDB

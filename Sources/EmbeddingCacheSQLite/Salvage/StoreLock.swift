@@ -1,4 +1,4 @@
-internal import CEmbeddingCacheSQLiteSettings
+internal import CEmbeddingCacheSQLiteVFS
 internal import EmbeddingCache
 
 #if canImport(Glibc)

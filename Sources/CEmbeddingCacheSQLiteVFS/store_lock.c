@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "CEmbeddingCacheSQLiteSettings.h"
+#include "CEmbeddingCacheSQLiteVFS.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "CEmbeddingCacheSQLiteSettings.h"
+#include "CEmbeddingCacheSQLiteVFS.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "CEmbeddingCacheSQLiteSettings.h"
+#include "CEmbeddingCacheSQLiteVFS.h"
 #include "shared_mappings.h"
 
 #include <pthread.h>
