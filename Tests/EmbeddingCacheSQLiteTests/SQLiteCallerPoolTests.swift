@@ -23,7 +23,9 @@ struct SQLiteCallerPoolTests {
         let byPath = try SQLiteEmbeddingStore(path: path)
         let found = try await byPath.records(for: entries.map(\.digest), in: Fixtures.namespace)
         #expect(found == entries.map(\.record))
-        let tables = try await pool.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") }
+        let tables = try await pool.read {
+            try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
         #expect(tables.contains("entry") && tables.contains("claim"))
     }
 
