@@ -45,13 +45,13 @@ struct BatchRun {
     ///
     /// - Returns: The slots this range created, in order.
     mutating func load(_ range: Range<Int>, workers: Int, digesting: Bool) async -> Range<Int> {
-        let clock = ContinuousClock()
-        let start = clock.now
         let inputs = self.inputs
-        let loads = await ConcurrentMap.map(count: range.count, workers: workers) { offset in
-            Self.load(inputs[range.lowerBound + offset], digesting: digesting)
+        let (loads, seconds) = await Timings.measure {
+            await ConcurrentMap.map(count: range.count, workers: workers) { offset in
+                Self.load(inputs[range.lowerBound + offset], digesting: digesting)
+            }
         }
-        counters.digestSeconds += (clock.now - start).seconds
+        counters.timings.digest += seconds
         return collapse(range, loads)
     }
 
@@ -67,19 +67,19 @@ struct BatchRun {
         workers: Int,
         lookUp: @escaping @Sendable ([ContentDigest]) throws -> [LookupFinding]
     ) async throws -> (slots: Range<Int>, findings: [LookupFinding]) {
-        let clock = ContinuousClock()
-        let start = clock.now
         let inputs = self.inputs
-        let pass = try await PipelinedLookup.run(
-            count: inputs.count,
-            workers: workers,
-            load: { index in
-                Self.load(inputs[index], digesting: true)
-            },
-            lookUp: lookUp
-        )
-        counters.digestSeconds += (clock.now - start).seconds
-        counters.lookupSeconds += pass.lookupSeconds
+        let (pass, seconds) = try await Timings.measure {
+            try await PipelinedLookup.run(
+                count: inputs.count,
+                workers: workers,
+                load: { index in
+                    Self.load(inputs[index], digesting: true)
+                },
+                lookUp: lookUp
+            )
+        }
+        counters.timings.digest += seconds
+        counters.timings.lookup += pass.lookupSeconds
         let newSlots = collapse(inputs.indices, pass.loads)
         // Every input that loaded was looked up; were one not, its key would be encoded, never served.
         return (newSlots, newSlots.map { pass.findings[slots[$0].input] ?? .absent })

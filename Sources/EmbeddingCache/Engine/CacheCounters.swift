@@ -20,17 +20,8 @@ public struct CacheCounters: Sendable, Hashable, Codable {
     public var encoded = 0
     /// Inputs that failed: unreadable, rejected by the encoder, or invalid encoder output.
     public var failed = 0
-    /// Seconds spent reading and digesting inputs (wall time, all cores).
-    public var digestSeconds = 0.0
-    /// Seconds spent looking keys up in the store. With a store that looks up during the digest
-    /// pass (``EmbeddingStoreSynchronousLookup``), those lookups' time is summed over the cores and
-    /// is also part of `digestSeconds`.
-    public var lookupSeconds = 0.0
-    /// Seconds spent waiting for the encoder, summed over the batches (which overlap when the
-    /// encoder serves several at once, see ``EmbeddingEncoder/concurrentBatches``).
-    public var encodeSeconds = 0.0
-    /// Seconds spent writing to the store (overlapping encoding where possible).
-    public var storeSeconds = 0.0
+    /// Where the time went: digesting, looking up, encoding, storing.
+    public var timings = Timings()
 
     /// Creates zero counters.
     public init() {}
@@ -48,10 +39,7 @@ public struct CacheCounters: Sendable, Hashable, Codable {
         secondaryDigests += other.secondaryDigests
         encoded += other.encoded
         failed += other.failed
-        digestSeconds += other.digestSeconds
-        lookupSeconds += other.lookupSeconds
-        encodeSeconds += other.encodeSeconds
-        storeSeconds += other.storeSeconds
+        timings.add(other.timings)
     }
 }
 

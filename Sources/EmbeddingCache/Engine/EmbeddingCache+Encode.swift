@@ -129,22 +129,23 @@ extension EmbeddingCache {
 
     /// Sends one batch to the encoder; touches no run state, so several can be in flight.
     private func call(_ ready: (slots: [Int], inputs: [EncoderInput])) async -> EncoderCall {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let outcome: Result<[Result<TensorRecord, EmbeddingCacheError>], any Error>
-        do {
-            outcome = .success(try await encoder.encode(ready.inputs))
-        } catch {
-            outcome = .failure(error)
+        let (outcome, seconds) = await Timings.measure {
+            do {
+                return Result<[Result<TensorRecord, EmbeddingCacheError>], any Error>.success(
+                    try await encoder.encode(ready.inputs)
+                )
+            } catch {
+                return .failure(error)
+            }
         }
-        return EncoderCall(slots: ready.slots, outcome: outcome, seconds: (clock.now - start).seconds)
+        return EncoderCall(slots: ready.slots, outcome: outcome, seconds: seconds)
     }
 
     /// Checks what the encoder returned for one batch against its schema.
     ///
     /// - Returns: The valid records with their slots; every other slot of the batch is failed.
     private func finish(_ call: EncoderCall, _ run: inout BatchRun) -> [(Int, TensorRecord)] {
-        run.counters.encodeSeconds += call.seconds
+        run.counters.timings.encode += call.seconds
         let batch = call.slots
         let results: [Result<TensorRecord, EmbeddingCacheError>]
         switch call.outcome {
@@ -194,15 +195,13 @@ extension EmbeddingCache {
     }
 
     private func write(_ items: [SealedItem]) async throws -> StoredBatch {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try await store.put(items.flatMap(\.entries), in: namespace)
+        let ((), seconds) = try await Timings.measure { try await store.put(items.flatMap(\.entries), in: namespace) }
         for item in items { flights.land(item.digest, .success((item.record, .encoder))) }
-        return StoredBatch(items: items, seconds: (clock.now - start).seconds)
+        return StoredBatch(items: items, seconds: seconds)
     }
 
     private func land(_ batch: StoredBatch, _ run: inout BatchRun) {
-        run.counters.storeSeconds += batch.seconds
+        run.counters.timings.store += batch.seconds
         for item in batch.items { run.resolve(item.slot, .success((item.record, .encoder))) }
     }
 
@@ -212,10 +211,9 @@ extension EmbeddingCache {
     ///
     /// - Returns: The slots that are ready, and their inputs, in order.
     func readyInputs(_ slots: [Int], _ run: inout BatchRun) async -> (slots: [Int], inputs: [EncoderInput]) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let loaded = await run.encoderInputs(slots, workers: configuration.digestConcurrency)
-        run.counters.digestSeconds += (clock.now - start).seconds
+        let workers = configuration.digestConcurrency
+        let (loaded, seconds) = await Timings.measure { await run.encoderInputs(slots, workers: workers) }
+        run.counters.timings.digest += seconds
         var ready = (slots: [Int](), inputs: [EncoderInput]())
         for (slot, input) in zip(slots, loaded) {
             switch input {

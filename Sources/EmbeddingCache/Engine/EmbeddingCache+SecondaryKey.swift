@@ -27,13 +27,14 @@ extension EmbeddingCache {
         let candidates = misses.all.filter { !run.isComposite($0) }
         guard !candidates.isEmpty else { return misses }
         let (readable, inputs) = await readyInputs(candidates, &run)
-        let clock = ContinuousClock()
-        let start = clock.now
-        let digests = await ConcurrentMap.map(count: inputs.count, workers: configuration.digestConcurrency) { index in
-            Result { () throws(EmbeddingCacheError) in try key.digest(of: inputs[index]) }
+        let workers = configuration.digestConcurrency
+        let (digests, seconds) = await Timings.measure {
+            await ConcurrentMap.map(count: inputs.count, workers: workers) { index in
+                Result { () throws(EmbeddingCacheError) in try key.digest(of: inputs[index]) }
+            }
         }
         run.counters.secondaryDigests += readable.count
-        run.counters.digestSeconds += (clock.now - start).seconds
+        run.counters.timings.digest += seconds
         var digested = [Int]()
         for (slot, digest) in zip(readable, digests) {
             switch digest {
@@ -57,11 +58,11 @@ extension EmbeddingCache {
     /// under its byte digest.
     private func serveSecondaryHits(_ slots: [Int], _ run: inout BatchRun) async throws {
         guard !slots.isEmpty else { return }
-        let clock = ContinuousClock()
-        let start = clock.now
         let secondary = slots.map { run.secondaryDigests[$0]! }
-        let found = try await store.records(for: secondary, in: namespace)
-        run.counters.lookupSeconds += (clock.now - start).seconds
+        let (found, lookupSeconds) = try await Timings.measure {
+            try await store.records(for: secondary, in: namespace)
+        }
+        run.counters.timings.lookup += lookupSeconds
         guard found.count == slots.count else {
             throw EmbeddingCacheError(
                 .storeFailed,
@@ -82,9 +83,8 @@ extension EmbeddingCache {
             flights.land(byteDigest, .success((record, .secondaryKey)))
         }
         if !aliases.isEmpty {
-            let writeStart = clock.now
-            try await store.put(aliases, in: namespace)
-            run.counters.storeSeconds += (clock.now - writeStart).seconds
+            let ((), storeSeconds) = try await Timings.measure { try await store.put(aliases, in: namespace) }
+            run.counters.timings.store += storeSeconds
         }
     }
 }

@@ -115,19 +115,19 @@ extension EmbeddingCache {
         let cores = configuration.digestConcurrency
         let parts = owned.count >= Self.parallelLookupThreshold && cores > 1 ? cores * Self.lookupPartsPerCore : 1
         let size = (owned.count + parts - 1) / parts
-        let clock = ContinuousClock()
-        let start = clock.now
         let slots = run.slots
-        let batches = try await withThrowingTaskGroup(of: LookupBatch.self) { group in
-            for first in stride(from: 0, to: owned.count, by: size) {
-                let part = Array(owned[first..<min(first + size, owned.count)])
-                group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }, source: source) }
+        let (batches, seconds) = try await Timings.measure {
+            try await withThrowingTaskGroup(of: LookupBatch.self) { group in
+                for first in stride(from: 0, to: owned.count, by: size) {
+                    let part = Array(owned[first..<min(first + size, owned.count)])
+                    group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }, source: source) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
             }
-            return try await group.reduce(into: []) { $0.append($1) }
         }
         var misses = Misses()
         for batch in batches { apply(zip(batch.slots, batch.findings), source: batch.source, &run, into: &misses) }
-        run.counters.lookupSeconds += (clock.now - start).seconds
+        run.counters.timings.lookup += seconds
         misses.absent.sort()
         misses.corrupt.sort()
         return misses

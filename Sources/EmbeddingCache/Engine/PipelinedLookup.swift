@@ -67,15 +67,16 @@ enum PipelinedLookup {
         nonisolated(unsafe) let findings = findingsBuffer
         let lookUpGroup = { @Sendable (group: [(input: Int, digest: ContentDigest)]) in
             guard !group.isEmpty else { return }
-            let clock = ContinuousClock()
-            let start = clock.now
-            var failure: (any Error)?
-            do {
-                for (entry, finding) in zip(group, try lookUp(group.map(\.digest))) { findings[entry.input] = finding }
-            } catch {
-                failure = error
+            let (failure, seconds) = Timings.measure { () -> (any Error)? in
+                do {
+                    for (entry, finding) in zip(group, try lookUp(group.map(\.digest))) {
+                        findings[entry.input] = finding
+                    }
+                    return nil
+                } catch {
+                    return error
+                }
             }
-            let seconds = (clock.now - start).seconds
             progress.withLock { progress in
                 progress.lookupSeconds += seconds
                 if progress.failure == nil { progress.failure = failure }

@@ -73,10 +73,10 @@ public struct EmbedReport: Encodable, Sendable {
         encoded = counters.encoded
         failed = counters.failed
         self.seconds = seconds
-        digestSeconds = counters.digestSeconds
-        lookupSeconds = counters.lookupSeconds
-        encodeSeconds = counters.encodeSeconds
-        storeSeconds = counters.storeSeconds
+        digestSeconds = counters.timings.digest
+        lookupSeconds = counters.timings.lookup
+        encodeSeconds = counters.timings.encode
+        storeSeconds = counters.timings.store
         self.namespace = NamespaceReport(namespace)
         self.store = store
         self.output = output

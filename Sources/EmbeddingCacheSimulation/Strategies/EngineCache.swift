@@ -12,8 +12,8 @@ struct EngineCache: SimulatedCache {
             results: batch.results,
             hits: batch.counters.hits,
             misses: bypassing ? inputs.count - batch.counters.failed : batch.counters.misses,
-            digestSeconds: batch.counters.digestSeconds,
-            lookupSeconds: batch.counters.lookupSeconds
+            digestSeconds: batch.counters.timings.digest,
+            lookupSeconds: batch.counters.timings.lookup
         )
     }
 }
