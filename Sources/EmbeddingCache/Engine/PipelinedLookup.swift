@@ -67,7 +67,7 @@ enum PipelinedLookup {
         nonisolated(unsafe) let findings = findingsBuffer
         let lookUpGroup = { @Sendable (group: [(input: Int, digest: ContentDigest)]) in
             guard !group.isEmpty else { return }
-            let (failure, seconds) = Timings.measure { () -> (any Error)? in
+            let (failure, seconds) = Timings.measureSynchronously { () -> (any Error)? in
                 do {
                     for (entry, finding) in zip(group, try lookUp(group.map(\.digest))) {
                         findings[entry.input] = finding

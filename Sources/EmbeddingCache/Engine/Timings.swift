@@ -29,8 +29,10 @@ public struct Timings: Sendable, Hashable, Codable {
         store += other.store
     }
 
-    /// Runs `body` and returns what it returns with the seconds it took.
-    static func measure<Result>(_ body: () throws -> Result) rethrows -> (result: Result, seconds: Double) {
+    /// Runs `body` on the calling thread and returns what it returns with the seconds it took.
+    static func measureSynchronously<Result>(
+        _ body: () throws -> Result
+    ) rethrows -> (result: Result, seconds: Double) {
         let clock = ContinuousClock()
         let start = clock.now
         let result = try body()
