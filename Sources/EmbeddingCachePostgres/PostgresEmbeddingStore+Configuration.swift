@@ -50,9 +50,9 @@ extension PostgresEmbeddingStore {
         public var rootCertificatePath: String?
         /// The most connections the store opens; 8 by default.
         public var maximumConnections: Int = 8
-        /// How many connections one large lookup is spread over: a batch of at least 2 × 256
-        /// distinct keys is split by digest range into up to this many statements that run at once;
-        /// 2 by default. 1 makes every lookup one statement.
+        /// How many connections one large lookup is spread over: a batch of at least
+        /// ``EmbeddingCache/LookupSplit/threshold`` distinct keys is split by digest range into this
+        /// many statements that run at once; 2 by default. 1 makes every lookup one statement.
         public var lookupConnections: Int = 2
         /// How long connecting may take before an operation fails; 10 s by default.
         public var connectTimeout: Duration = .seconds(10)

@@ -3,11 +3,8 @@ internal import FoundationEssentials
 internal import PostgresNIO
 
 extension PostgresEmbeddingStore {
-    /// A lookup is split across connections only when every part gets at least this many keys.
-    static let lookupPartMinimum = 256
-
     /// Looks up many keys with one prepared statement (`digest = ANY($2)`) per part: a batch of
-    /// fewer than 2 × 256 distinct keys is one statement, a larger one is split by digest range into
+    /// fewer than ``EmbeddingCache/LookupSplit/threshold`` distinct keys is one statement, a larger one is split by digest range into
     /// up to ``Configuration/lookupConnections`` statements that run at once on separate
     /// connections, so the server's backends and the client's event loops share the work.
     ///
@@ -30,11 +27,10 @@ extension PostgresEmbeddingStore {
                 return Array(repeating: nil, count: digests.count)
             }
             let distinct = Set(digests).sorted()
-            let parts = max(1, min(configuration.lookupConnections, distinct.count / Self.lookupPartMinimum))
-            let size = (distinct.count + parts - 1) / parts
+            let parts = LookupSplit.parts(count: distinct.count, concurrency: configuration.lookupConnections)
             let found = try await withThrowingTaskGroup(of: [ContentDigest: StoredRecord].self) { group in
-                for first in stride(from: 0, to: distinct.count, by: size) {
-                    let part = distinct[first..<min(first + size, distinct.count)]
+                for range in parts {
+                    let part = distinct[range]
                     group.addTask { try await self.records(for: part, namespaceID: namespaceID) }
                 }
                 return try await group.reduce(into: [ContentDigest: StoredRecord](minimumCapacity: distinct.count)) {

@@ -41,19 +41,19 @@ extension SQLiteEmbeddingStore {
     /// - Returns: One element per digest, in order: the stored record, or `nil` when absent.
     /// - Throws: ``EmbeddingCacheError`` `.storeFailed` when the database cannot be read.
     /// - Complexity: One index lookup per digest, a few microseconds each with memory mapping.
-    ///   Batches of ``parallelLookupThreshold`` keys or more are split across the cores, one read
-    ///   transaction per part.
+    ///   Batches of ``EmbeddingCache/LookupSplit/threshold`` keys or more are split across the
+    ///   cores, one read transaction per part.
     public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
-        guard digests.count >= Self.parallelLookupThreshold, Self.cores > 1 else {
+        let parts = LookupSplit.parts(count: digests.count, concurrency: Self.cores)
+        guard parts.count > 1 else {
             let records = try recordsSynchronously(for: digests, in: namespace)
             await recordPendingUses()
             return records
         }
-        let size = (digests.count + Self.cores - 1) / Self.cores
         let records = try await withThrowingTaskGroup(of: (Int, [StoredRecord?]).self) { group in
-            for first in stride(from: 0, to: digests.count, by: size) {
-                let part = Array(digests[first..<min(first + size, digests.count)])
-                group.addTask { (first, try self.recordsSynchronously(for: part, in: namespace)) }
+            for range in parts {
+                let part = Array(digests[range])
+                group.addTask { (range.lowerBound, try self.recordsSynchronously(for: part, in: namespace)) }
             }
             return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
@@ -103,8 +103,6 @@ extension SQLiteEmbeddingStore {
         _ = try? await pool.write { db in try Self.touch(rowids, at: now, staleBefore: staleBefore, db) }
     }
 
-    /// Lookups of at least this many keys are split across the cores.
-    static let parallelLookupThreshold = 512
     private static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// What one read transaction found, and which entries need a new last-use time.

@@ -28,7 +28,7 @@ struct EmbeddingCacheEngineTests {
         #expect(cache.counters.inputs == 80 && cache.counters.hits == 40)
     }
 
-    /// Past `parallelLookupThreshold` keys, a lookup runs as many concurrent parts; every input
+    /// Past `LookupSplit.threshold` keys, a lookup runs as many concurrent parts; every input
     /// must still get its own record, in order, with hits and misses counted once.
     @Test(arguments: LookupPath.allCases) func aLargeCallLookedUpInConcurrentPartsServesEveryInputItsOwnRecord(
         path: LookupPath

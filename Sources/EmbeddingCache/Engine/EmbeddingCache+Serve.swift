@@ -1,9 +1,7 @@
 extension EmbeddingCache {
-    /// Lookups of more keys than this are split into ``lookupPartsPerCore`` concurrent requests
-    /// per core, so the store's work and the checksum verification run on every core.
-    static let parallelLookupThreshold = 256
-
-    /// Concurrent lookup requests per core for a large lookup. With more parts than cores, a core
+    /// Concurrent lookup requests per core for a large lookup (one of at least
+    /// ``LookupSplit/threshold`` keys), so the store's work and the checksum verification run on
+    /// every core. With more parts than cores, a core
     /// that other work slows down leaves its remaining parts to the others instead of holding up
     /// the call, and each part's records are verified while they are still in the cache. Four per
     /// core measured faster than one or eight (`docs/benchmarks.md`).
@@ -113,13 +111,12 @@ extension EmbeddingCache {
     func lookUp(_ owned: [Int], _ run: inout BatchRun, source: RecordSource = .store) async throws -> Misses {
         guard !owned.isEmpty else { return Misses() }
         let cores = configuration.digestConcurrency
-        let parts = owned.count >= Self.parallelLookupThreshold && cores > 1 ? cores * Self.lookupPartsPerCore : 1
-        let size = (owned.count + parts - 1) / parts
+        let parts = LookupSplit.parts(count: owned.count, concurrency: cores > 1 ? cores * Self.lookupPartsPerCore : 1)
         let slots = run.slots
         let (batches, seconds) = try await Timings.measure {
             try await withThrowingTaskGroup(of: LookupBatch.self) { group in
-                for first in stride(from: 0, to: owned.count, by: size) {
-                    let part = Array(owned[first..<min(first + size, owned.count)])
+                for range in parts {
+                    let part = Array(owned[range])
                     group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }, source: source) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
