@@ -113,6 +113,7 @@ public struct PixelProjectionEncoder: EmbeddingEncoder {
             try await Task.sleep(for: .milliseconds(costMilliseconds * Double(batch.count)))
         }
         let matrix = projection.entries
+        // Each index is written by exactly one iteration and read after all of them return.
         nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Result<TensorRecord, EmbeddingCacheError>>
             .allocate(capacity: batch.count)
         defer { results.deallocate() }

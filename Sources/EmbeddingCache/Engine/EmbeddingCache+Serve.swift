@@ -117,7 +117,7 @@ extension EmbeddingCache {
             try await withThrowingTaskGroup(of: LookupBatch.self) { group in
                 for range in parts {
                     let part = Array(owned[range])
-                    group.addTask { try await self.lookUp(part, part.map { slots[$0].digest }, source: source) }
+                    group.addTask { try await self.lookUpPart(part, part.map { slots[$0].digest }, source: source) }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
             }
@@ -131,7 +131,11 @@ extension EmbeddingCache {
     }
 
     /// Looks keys up in one request, verifies every record found and lands the hits.
-    func lookUp(_ slots: [Int], _ digests: [ContentDigest], source: RecordSource = .store) async throws -> LookupBatch {
+    func lookUpPart(
+        _ slots: [Int],
+        _ digests: [ContentDigest],
+        source: RecordSource = .store
+    ) async throws -> LookupBatch {
         let findings = try findings(digests, try await store.records(for: digests, in: namespace))
         flights.land(
             zip(digests, findings).lazy.compactMap { digest, finding in

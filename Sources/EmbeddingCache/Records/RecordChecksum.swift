@@ -65,6 +65,7 @@ public struct RecordChecksum: Sendable {
                     sums[index] = embcache_crc32c_3lane(0, base.map { $0 + start }, count)
                 }
                 if chunks >= Self.parallelChunks {
+                    // Each iteration writes its own chunk's word of `sums`, read after all return.
                     nonisolated(unsafe) let sum = sum
                     DispatchQueue.concurrentPerform(iterations: chunks) { sum($0) }
                 } else {
