@@ -1,3 +1,4 @@
+internal import EmbeddingCache
 import Foundation
 public import FoundationEssentials
 
@@ -64,11 +65,22 @@ public struct KillTrial: Sendable {
 
     /// The seeded kill moment in milliseconds: SplitMix64 of the seed, uniform in the window.
     public var killMilliseconds: Int {
-        var state = seed &+ 0x9E37_79B9_7F4A_7C15
-        state = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        state = (state ^ (state >> 27)) &* 0x94D0_49BB_1331_11EB
-        state ^= state >> 31
-        return Int(state % UInt64(max(1, window / .milliseconds(1))))
+        var generator = SplitMix64(seed: seed)
+        return Int(generator.next() % UInt64(max(1, window / .milliseconds(1))))
+    }
+
+    /// How long this trial's run takes when nothing kills it, start-up included: a ``window`` of
+    /// this length puts nearly every kill in the middle of a run, whatever the machine's speed.
+    ///
+    /// - Returns: The run's wall time in milliseconds, at least 1.
+    /// - Throws: When a file cannot be written or the process cannot be started.
+    public func uninterruptedMilliseconds() throws -> Int {
+        let scratch = try ScratchDirectory(prefix: "embcache-kill")
+        let embed = try embedArguments(in: scratch)
+        let clock = ContinuousClock()
+        let start = clock.now
+        _ = try run(embed, in: scratch)
+        return max(1, Int((clock.now - start) / .milliseconds(1)))
     }
 
     /// Runs the trial in a scratch folder of its own, removed afterwards.
@@ -77,14 +89,7 @@ public struct KillTrial: Sendable {
     /// - Throws: When a file cannot be written or a process cannot be started.
     public func run() throws -> Outcome {
         let scratch = try ScratchDirectory(prefix: "embcache-kill")
-        let inputs = scratch.url.appendingPathComponent("inputs")
-        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
-        for index in 0..<files {
-            try Data("kill trial \(seed) file \(index)".utf8)
-                .write(to: inputs.appendingPathComponent(String(format: "%05d.bin", index)))
-        }
-        let encoder = "builtin:bytes?dim=\(dimension)"
-        let embed = ["embed", inputs.path, "--encoder", encoder, "--batch-size", "4"]
+        let embed = try embedArguments(in: scratch)
         let victim = try start(embed, in: scratch, stdout: FileHandle.nullDevice)
         let wait = killMilliseconds
         usleep(useconds_t(wait * 1000))
@@ -107,6 +112,17 @@ public struct KillTrial: Sendable {
             corrupt: report["corrupt"] as? Int ?? 0,
             wrongVectors: wrong
         )
+    }
+
+    /// Writes the trial's input files into `scratch` and returns the `embed` arguments over them.
+    private func embedArguments(in scratch: ScratchDirectory) throws -> [String] {
+        let inputs = scratch.url.appendingPathComponent("inputs")
+        try FileManager.default.createDirectory(at: inputs, withIntermediateDirectories: true)
+        for index in 0..<files {
+            try Data("kill trial \(seed) file \(index)".utf8)
+                .write(to: inputs.appendingPathComponent(String(format: "%05d.bin", index)))
+        }
+        return ["embed", inputs.path, "--encoder", "builtin:bytes?dim=\(dimension)", "--batch-size", "4"]
     }
 
     /// How many of the last `rows` equal-sized rows differ between two `.npy` files of one shape.
