@@ -30,6 +30,12 @@ struct RawStatement {
         sqlite3_bind_int64(handle, index, value)
     }
 
+    /// Binds a copy of `text`, as UTF-8, to parameter `index`.
+    func bind(_ text: String, at index: Int32) {
+        // SQLITE_TRANSIENT: SQLite copies the bytes before this call returns.
+        sqlite3_bind_text(handle, index, text, -1, unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+    }
+
     /// Binds `bytes` to parameter `index` without copying; valid until the next `reset()`.
     func bind(borrowing bytes: UnsafeRawBufferPointer, at index: Int32) {
         if let base = bytes.baseAddress {

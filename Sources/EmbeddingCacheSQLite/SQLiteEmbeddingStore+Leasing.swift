@@ -5,17 +5,22 @@ internal import GRDB
 extension SQLiteEmbeddingStore {
     private typealias Claim = Schema.Claim.Columns
 
-    /// Takes or renews the lease on one key when it is free or already this holder's and its record
-    /// is not stored, and returns a row when it did: `?1` namespace id, `?2` digest, `?3` holder,
-    /// `?4` expiry. Expired leases are deleted first (``deleteExpiredSQL``), so they count as free.
+    /// Takes or renews the lease on one key when it is free, already this holder's, or held by a
+    /// process of this host that died, and its record is not stored; returns a row when it did:
+    /// `?1` namespace id, `?2` digest, `?3` holder, `?4` expiry, `?5` host, `?6` process id.
+    /// Expired leases are deleted first (``deleteExpiredSQL``), so they count as free.
     private static let claimSQL = """
-        INSERT INTO \(Schema.Claim.table) (\(Claim.namespaceID), \(Claim.digest), \(Claim.holder), \(Claim.expires))
-        SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS (
+        INSERT INTO \(Schema.Claim.table) (\(Claim.namespaceID), \(Claim.digest), \(Claim.holder), \(Claim.expires), \
+        \(Claim.host), \(Claim.pid))
+        SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE NOT EXISTS (
             SELECT 1 FROM \(Schema.Entry.table)
             WHERE \(Schema.Entry.Columns.namespaceID) = ?1 AND \(Schema.Entry.Columns.digest) = ?2
         )
-        ON CONFLICT (\(Claim.namespaceID), \(Claim.digest)) DO UPDATE SET \(Claim.expires) = excluded.\(Claim.expires)
+        ON CONFLICT (\(Claim.namespaceID), \(Claim.digest)) DO UPDATE SET
+            \(Claim.holder) = excluded.\(Claim.holder), \(Claim.expires) = excluded.\(Claim.expires),
+            \(Claim.host) = excluded.\(Claim.host), \(Claim.pid) = excluded.\(Claim.pid)
         WHERE \(Claim.holder) = excluded.\(Claim.holder)
+            OR (\(Claim.host) = excluded.\(Claim.host) AND NOT \(LeaseHolder.processAlive.name)(\(Claim.pid)))
         RETURNING 1
         """
 
@@ -36,7 +41,8 @@ extension SQLiteEmbeddingStore {
     /// Claims keys for this store instance, in one write transaction on the `claim` table.
     ///
     /// A key is granted when it has no lease, its lease expired (its holder died or gave up), or
-    /// this instance holds it (which renews it); a key whose record is stored is not granted.
+    /// this instance holds it (which renews it), or its holder's process died on this host; a key
+    /// whose record is stored is not granted.
     /// Processes sharing the file therefore encode each missed key once; ``put(_:in:)`` ends the
     /// leases of the keys it stores. Expiry uses ``Configuration/now``, read under the write lock.
     ///
@@ -63,10 +69,14 @@ extension SQLiteEmbeddingStore {
                 let deleteExpired = try RawStatement(db, sql: Self.deleteExpiredSQL)
                 deleteExpired.bind(now, at: 1)
                 try deleteExpired.run()
+                db.add(function: LeaseHolder.processAlive)
                 let claim = try RawStatement(db, sql: Self.claimSQL)
+                let holder = self.leaseHolder
                 claim.bind(namespaceID, at: 1)
                 claim.bind(overflow ? .max : sum, at: 4)
-                return try self.leaseHolder.withUnsafeBytes { holder in
+                claim.bind(holder.host, at: 5)
+                claim.bind(holder.pid, at: 6)
+                return try holder.id.withUnsafeBytes { holder in
                     claim.bind(borrowing: holder, at: 3)
                     defer { claim.reset() }
                     var granted = Set<ContentDigest>()
@@ -97,7 +107,7 @@ extension SQLiteEmbeddingStore {
                 guard let namespaceID = try self.namespaceID(of: namespace, db) else { return }
                 let release = try RawStatement(db, sql: Self.releaseSQL)
                 release.bind(namespaceID, at: 1)
-                try self.leaseHolder.withUnsafeBytes { holder in
+                try self.leaseHolder.id.withUnsafeBytes { holder in
                     release.bind(borrowing: holder, at: 3)
                     defer { release.reset() }
                     for digest in Set(digests) { try release.with(digest, at: 2) { try release.run() } }

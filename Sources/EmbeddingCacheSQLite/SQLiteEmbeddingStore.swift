@@ -39,8 +39,9 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup, Embedd
     let pendingUses = Mutex<Set<Int64>>([])
     /// Namespace ids seen committed; namespace rows are never deleted, so an id never goes stale.
     let namespaceIDs = Mutex<[Namespace: Int64]>([:])
-    /// This instance's name in the `claim` table: 16 random bytes (see ``claim(_:in:for:)``).
-    let leaseHolder = Data((0..<16).map { _ in UInt8.random(in: 0...255) })
+    /// This instance, its host and its process, as the `claim` table names them (see
+    /// ``claim(_:in:for:)``).
+    let leaseHolder = LeaseHolder()
 
     /// SQLite's process-wide settings, applied once, before the first store opens a connection:
     /// memory statistics off, so that lookups running on several threads do not queue on the

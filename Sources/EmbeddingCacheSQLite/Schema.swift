@@ -56,6 +56,10 @@ enum Schema {
             static let holder = "holder"
             /// Milliseconds since 1970 when the lease ends.
             static let expires = "expires"
+            /// The host name of the holder's machine.
+            static let host = "host"
+            /// The holder's process id on that machine.
+            static let pid = "pid"
         }
     }
 
@@ -104,6 +108,8 @@ enum Schema {
                         \(C.digest) BLOB NOT NULL,
                         \(C.holder) BLOB NOT NULL,
                         \(C.expires) INTEGER NOT NULL,
+                        \(C.host) TEXT NOT NULL,
+                        \(C.pid) INTEGER NOT NULL,
                         PRIMARY KEY (\(C.namespaceID), \(C.digest))
                     ) WITHOUT ROWID
                     """
