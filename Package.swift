@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "EmbeddingCacheImages", targets: ["EmbeddingCacheImages"]),
         .library(name: "EmbeddingCacheDatasets", targets: ["EmbeddingCacheDatasets"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
+        .library(name: "EmbeddingCacheSQLiteTesting", targets: ["EmbeddingCacheSQLiteTesting"]),
         .executable(name: "embcache", targets: ["embcache"]),
     ],
     dependencies: [
@@ -94,32 +95,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(
-            name: "embcache-layout-probe",
-            dependencies: ["EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting"]
-        ),
-        .target(
-            name: "CEmbeddingCacheBenchmarkBaselines",
-            dependencies: ["CLibPNG"],
-            path: "Benchmarks/Sources/CEmbeddingCacheBenchmarkBaselines"
-        ),
-        .executableTarget(
-            name: "embcache-benchmarks",
-            dependencies: [
-                "EmbeddingCache",
-                "EmbeddingCacheImages",
-                "CEmbeddingCacheBenchmarkBaselines",
-                "EmbeddingCacheSQLite",
-                "EmbeddingCacheSQLiteTesting",
-                "EmbeddingCachePostgres",
-                "EmbeddingCacheEncoders",
-                "EmbeddingCacheTesting",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Benchmarks/Sources/embcache-benchmarks"
-        ),
         .testTarget(
             name: "EmbeddingCacheTests",
             dependencies: ["EmbeddingCache", "EmbeddingCacheTesting", "EmbeddingCacheEncoders"]
@@ -175,7 +150,6 @@ let package = Package(
 
 let cTargets: Set = [
     "CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheSQLiteVFS",
-    "CEmbeddingCacheBenchmarkBaselines",
 ]
 for target in package.targets where target.type != .system && !cTargets.contains(target.name) {
     var settings = target.swiftSettings ?? []

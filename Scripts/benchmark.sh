@@ -12,8 +12,11 @@ cd "$(dirname "$0")/.."
 python3 -c "import duckdb, safetensors, numpy, crc32c" 2>/dev/null || pip install --quiet duckdb safetensors numpy crc32c
 # The record checksum verified from Python (one core), against plain CRC32C of the same bytes.
 python3 Benchmarks/python/record_checksum.py
-swift build -c release --product embcache-benchmarks
-swift build -c release --product embcache   # the precompute, export and postgres suites drive the CLI
+# The CLI from this package; the benchmarks are their own package (Benchmarks/Package.swift), so
+# building the libraries and the CLI never builds them. The suites that run embcache as separate
+# processes get the CLI through --embcache.
+swift build -c release --product embcache
+swift build -c release --package-path Benchmarks --product embcache-benchmarks
 baseline=()
 if [ -n "${EMBCACHE_BASELINE_REF:-}" ]; then
     worktree=$(mktemp -d "${TMPDIR:-/tmp}/embcache-baseline.XXXXXX")
@@ -27,5 +30,5 @@ fi
 export EMBCACHE_POSTGRES_SHARED_BUFFERS=${EMBCACHE_POSTGRES_SHARED_BUFFERS:-3GB}
 export EMBCACHE_POSTGRES_HUGE_PAGES=${EMBCACHE_POSTGRES_HUGE_PAGES:-1}
 EMBCACHE_POSTGRES_DURABLE=1 Scripts/with-postgres.sh \
-    .build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache \
+    Benchmarks/.build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache \
     ${baseline[@]+"${baseline[@]}"} "$@"

@@ -3,5 +3,5 @@
 # Usage: Scripts/measure-sqlite-layout.sh [record count, default 100000] [scratch folder]
 set -eu
 cd "$(dirname "$0")/.."
-swift build -c release --product embcache-layout-probe
-exec .build/release/embcache-layout-probe "$@"
+swift build -c release --package-path Benchmarks --product embcache-layout-probe
+exec Benchmarks/.build/release/embcache-layout-probe "$@"

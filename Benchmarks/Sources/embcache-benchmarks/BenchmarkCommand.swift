@@ -18,7 +18,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             loader), worker (1 KB inputs in batches of 64 through the numpy worker's no-op mode versus \
             the same no-op encoder in-process), precompute (a warm `embcache precompute` of 1 000 samples \
             × 4 fields versus SHA-256 alone), export (`embcache export` of 1 000 samples in GB/s versus \
-            a plain write; both drive the release embcache binary next to this one), postgres (800-key \
+            a plain write; both drive the --embcache binary), postgres (800-key \
             batch get from a 1 M-entry table and 800-record put, next to SQLite; one, two and four \
             embcache processes on one database; needs --postgres-url or EMBCACHE_TEST_POSTGRES_URL and \
             the embcache binary), images (decode + pixel digest of a 224 × 224 RGB PNG versus libpng's own \
@@ -56,7 +56,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Trials per record kind for the kill suite.")
     var killTrials = 20
 
-    @Option(help: "The embcache binary the postgres and kill suites run as separate processes.")
+    @Option(
+        help:
+            "The embcache binary the shared, precompute, export, kill, processes and postgres suites run as separate processes; a relative path is relative to the current directory."
+    )
     var embcache = ".build/release/embcache"
 
     @Option(
@@ -94,13 +97,19 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("cycle") {
             for size in [16_000, 50_000] { try await CycleBenchmark(fileSize: size).run(context, into: &table) }
         }
-        if all || selected.contains("shared") { try await SharedFileBenchmark().run(context, into: &table) }
+        if all || selected.contains("shared") {
+            try await SharedFileBenchmark(embcache: embcache).run(context, into: &table)
+        }
         if all || selected.contains("warm") { try await WarmBenchmark().run(context, into: &table) }
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
         if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
-        if all || selected.contains("precompute") { try await PrecomputeBenchmark().run(context, into: &table) }
-        if all || selected.contains("export") { try await ExportBenchmark().run(context, into: &table) }
+        if all || selected.contains("precompute") {
+            try await PrecomputeBenchmark(embcache: embcache).run(context, into: &table)
+        }
+        if all || selected.contains("export") {
+            try await ExportBenchmark(embcache: embcache).run(context, into: &table)
+        }
         if all || selected.contains("images") {
             try await ImageBenchmark().run(context, into: &table)
             try await PixelKeyWarmBenchmark().run(context, into: &table)

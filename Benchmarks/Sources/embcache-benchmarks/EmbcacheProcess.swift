@@ -1,21 +1,19 @@
 import Foundation
 
-/// A run of an `embcache` binary (by default the release one next to this binary), with `--json`.
+/// A run of an `embcache` binary (the one `--embcache` names), with `--json`.
 struct EmbcacheProcess {
     private let process = Process()
     private let output = Pipe()
     private let errors: URL
     private let command: String
 
-    /// Starts `embcache ARGUMENTS --json`; its standard error goes to a scratch file.
-    init(_ arguments: [String], binary: String? = nil) throws {
+    /// Starts `BINARY ARGUMENTS --json`; its standard error goes to a scratch file. A relative
+    /// binary path is relative to the current directory.
+    init(_ arguments: [String], binary: String) throws {
         command = arguments.first ?? ""
         errors = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-bench-\(UUID()).err")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
-        process.executableURL =
-            binary.map { URL(fileURLWithPath: $0) }
-            ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("embcache")
+        process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--json"]
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errors)

@@ -7,6 +7,9 @@ import Foundation
 /// when it exists: on a disk, writeback throttling of the plain write (down to 0.06 GB/s in one
 /// run here) would make the comparison meaningless.
 struct ExportBenchmark {
+    /// The `embcache` binary measured.
+    let embcache: String
+
     func run(_ context: BenchmarkContext, into table: inout ResultTable) async throws {
         let memory = URL(fileURLWithPath: "/dev/shm/embcache-bench-export-\(UUID())")
         let folder =
@@ -18,7 +21,8 @@ struct ExportBenchmark {
             count: 1000,
             fileSize: 1000,
             vaeDim: 16384,
-            textDim: 8192
+            textDim: 8192,
+            embcache: embcache
         )
         _ = try dataset.precompute()
         var rates = [Double]()

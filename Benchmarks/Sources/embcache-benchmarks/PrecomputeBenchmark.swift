@@ -4,13 +4,17 @@ import Foundation
 /// SHA-256 alone of the same input bytes on all cores: the warm pass should be bounded by hashing
 /// and lookups, never by the encoders.
 struct PrecomputeBenchmark {
+    /// The `embcache` binary measured.
+    let embcache: String
+
     func run(_ context: BenchmarkContext, into table: inout ResultTable) async throws {
         let dataset = try TrainingDataset(
             in: context.scratch.appendingPathComponent("precompute"),
             count: 1000,
             fileSize: 50_000,
             vaeDim: 64,
-            textDim: 64
+            textDim: 64,
+            embcache: embcache
         )
         _ = try dataset.precompute()
         var warm = [Double]()

@@ -11,6 +11,8 @@ import Foundation
 /// so the small size shows that fixed cost and the large one amortises it.
 struct SharedFileBenchmark {
     static let filesPerPart = 4000
+    /// The `embcache` binary measured.
+    let embcache: String
 
     func run(_ context: BenchmarkContext, into table: inout ResultTable) async throws {
         let halves = try (0..<2).map { half in
@@ -22,7 +24,7 @@ struct SharedFileBenchmark {
             return folder
         }
         let store = context.path("shared.sqlite")
-        _ = try Self.embed(halves, store).report()
+        _ = try embed(halves, store).report()
         try measure(halves.map { ["\($0)/part-0"] }, filesPerProcess: Self.filesPerPart, store, into: &table)
         try measure(halves.map { [$0] }, filesPerProcess: 3 * Self.filesPerPart, store, into: &table)
     }
@@ -37,8 +39,8 @@ struct SharedFileBenchmark {
         var one = [Double]()
         var two = [Double]()
         for _ in 0..<7 {
-            one.append(try Self.warmSeconds([halves.flatMap { $0 }], store))
-            two.append(try Self.warmSeconds(halves, store))
+            one.append(try warmSeconds([halves.flatMap { $0 }], store))
+            two.append(try warmSeconds(halves, store))
         }
         let inputs = Double(2 * filesPerProcess)
         // Passes alternate, so load that drifts during the run slows both sides of a pair alike.
@@ -53,12 +55,15 @@ struct SharedFileBenchmark {
     }
 
     /// `embcache embed FOLDERS` on the shared store, started without waiting.
-    private static func embed(_ folders: [String], _ store: String) throws -> EmbcacheProcess {
-        try EmbcacheProcess(["embed"] + folders + ["--encoder", "builtin:bytes?dim=384", "--store", store])
+    private func embed(_ folders: [String], _ store: String) throws -> EmbcacheProcess {
+        try EmbcacheProcess(
+            ["embed"] + folders + ["--encoder", "builtin:bytes?dim=384", "--store", store],
+            binary: embcache
+        )
     }
 
     /// The wall seconds of running one process per folder list at once, every input a hit.
-    private static func warmSeconds(_ processes: [[String]], _ store: String) throws -> Double {
+    private func warmSeconds(_ processes: [[String]], _ store: String) throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
         let reports = try processes.map { try embed($0, store) }.map { try $0.report() }

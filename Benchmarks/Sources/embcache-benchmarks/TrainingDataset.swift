@@ -1,11 +1,13 @@
 import Foundation
 
-/// A generated training dataset for the precompute and export suites, driven through the release
-/// `embcache` binary next to this one: per sample an image, two controls and a prompt; a plan with
+/// A generated training dataset for the precompute and export suites, driven through the
+/// `embcache` binary `--embcache` names: per sample an image, two controls and a prompt; a plan with
 /// four fields over two in-process encoders.
 struct TrainingDataset {
     let folder: URL
     let count: Int
+    /// The `embcache` binary that precomputes and exports it.
+    let embcache: String
     /// Every input file's bytes and every prompt's, for the hashing baseline.
     let inputBytes: [Data]
 
@@ -14,10 +16,11 @@ struct TrainingDataset {
     var store: String { folder.appendingPathComponent("cache.sqlite").path }
 
     /// Writes `count` samples with files of `fileSize` bytes, and a plan whose vae gives `vaeDim`
-    /// floats and whose text encoder gives `textDim` floats.
-    init(in folder: URL, count: Int, fileSize: Int, vaeDim: Int, textDim: Int) throws {
+    /// floats and whose text encoder gives `textDim` floats; `embcache` runs over them.
+    init(in folder: URL, count: Int, fileSize: Int, vaeDim: Int, textDim: Int, embcache: String) throws {
         self.folder = folder
         self.count = count
+        self.embcache = embcache
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let files = Inputs.buffers(count: count * 3, size: fileSize, seed: 7)
         var lines = [String]()
@@ -49,7 +52,7 @@ struct TrainingDataset {
 
     /// Runs `embcache ARGUMENTS --store … --json` and returns its JSON report.
     func run(_ arguments: [String]) throws -> [String: Any] {
-        try EmbcacheProcess(arguments + ["--store", store]).report()
+        try EmbcacheProcess(arguments + ["--store", store], binary: embcache).report()
     }
 
     /// `embcache precompute` over the dataset.
