@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "EmbeddingCacheSQLiteTesting",
             dependencies: [
-                "EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting", "EmbeddingCacheEncoders",
+                "EmbeddingCache", "EmbeddingCacheSQLite", "EmbeddingCacheTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

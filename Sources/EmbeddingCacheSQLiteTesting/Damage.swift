@@ -1,5 +1,4 @@
 internal import EmbeddingCache
-internal import EmbeddingCacheEncoders
 internal import Foundation
 
 /// Bit flips in a closed store's files, remembering which pages and side files they hit.

@@ -1,5 +1,4 @@
 internal import EmbeddingCache
-internal import EmbeddingCacheEncoders
 internal import EmbeddingCacheSQLite
 internal import EmbeddingCacheTesting
 internal import FoundationEssentials
