@@ -148,10 +148,8 @@ let package = Package(
     ]
 )
 
-let cTargets: Set = [
-    "CEmbeddingCacheChecksum", "CEmbeddingCacheImageCodecs", "CEmbeddingCacheSQLiteVFS",
-]
-for target in package.targets where target.type != .system && !cTargets.contains(target.name) {
+// C targets, and only they, are named `C…`; Swift settings apply to every other target.
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     var settings = target.swiftSettings ?? []
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
