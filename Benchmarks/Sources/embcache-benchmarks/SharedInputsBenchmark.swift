@@ -79,8 +79,11 @@ struct SharedInputsBenchmark {
         var seconds: [[Double]] = [[], []]
         for _ in 0..<Self.singleRuns {
             for index in binaries.indices {
-                let report = try EmbcacheProcess(Self.arguments(folder, stores[index], cost: 0), binary: binaries[index])
-                    .report()
+                let report = try EmbcacheProcess(
+                    Self.arguments(folder, stores[index], cost: 0),
+                    binary: binaries[index]
+                )
+                .report()
                 guard report["hits"] as? Int == Self.inputs else {
                     throw BenchmarkFailure("\(binaries[index]) missed in a warm run")
                 }
