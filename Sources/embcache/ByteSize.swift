@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// A `--max-size` value such as `500MB`, `10GB`, `2GiB` or `123456` (bytes).
 ///
@@ -20,5 +21,10 @@ struct ByteSize: ExpressibleByArgument {
         let bytes = number * (unit?.factor ?? 1)
         guard bytes < Double(Int.max) else { return nil }
         self.bytes = Int(bytes)
+    }
+
+    /// `bytes` for people: `3.5 MB`, `999 KB`, `12 bytes`, in the powers of 1000 `--max-size` reads.
+    static func text(_ bytes: Int) -> String {
+        bytes == 0 ? "0 bytes" : ByteCountFormatter.string(fromByteCount: Int64(bytes), countStyle: .decimal)
     }
 }

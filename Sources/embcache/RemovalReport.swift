@@ -53,6 +53,6 @@ struct RemovalReport: Encodable {
     var summary: String {
         let verb = dryRun ? "would remove" : "removed"
         return
-            "\(store): \(verb) \(entriesRemoved) entries (\(bytesRemoved) bytes); \(entriesAfter) entries (\(bytesAfter) bytes) \(dryRun ? "would remain" : "remain")"
+            "\(store): \(verb) \(entriesRemoved) entries (\(ByteSize.text(bytesRemoved))); \(entriesAfter) entries (\(ByteSize.text(bytesAfter))) \(dryRun ? "would remain" : "remain")"
     }
 }

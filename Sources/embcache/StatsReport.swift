@@ -36,13 +36,13 @@ struct StatsReport: Encodable {
 
     /// A table for people: one line per namespace, then the totals.
     var table: String {
-        var lines = ["store: \(store) (\(diskBytes) bytes on disk)"]
+        var lines = ["store: \(store) (\(ByteSize.text(diskBytes)) on disk)"]
         for namespace in namespaces {
             lines.append(
-                "  \(namespace.model) | \(namespace.preprocessing) | \(namespace.storage): \(namespace.entries) entries, \(namespace.bytes) bytes"
+                "  \(namespace.model) | \(namespace.preprocessing) | \(namespace.storage): \(namespace.entries) entries, \(ByteSize.text(namespace.bytes))"
             )
         }
-        lines.append("total: \(entries) entries, \(bytes) bytes")
+        lines.append("total: \(entries) entries, \(ByteSize.text(bytes))")
         return lines.joined(separator: "\n")
     }
 }

@@ -41,3 +41,14 @@ struct ManagementParsingTests {
         #expect(NamespacePattern(argument: "|p") == nil)
     }
 }
+
+/// Sizes in text output read as people write them, in the units `--max-size` takes.
+struct ByteSizeTextTests {
+    @Test(arguments: [
+        (0, "0 bytes"), (12, "12 bytes"), (1000, "1 KB"), (2_137_184, "2.1 MB"), (3_489_872, "3.5 MB"),
+        (17_000_000_000, "17 GB"),
+    ])
+    func sizesReadAsPeopleWriteThem(bytes: Int, text: String) {
+        #expect(ByteSize.text(bytes) == text)
+    }
+}
