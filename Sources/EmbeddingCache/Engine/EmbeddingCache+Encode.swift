@@ -51,7 +51,7 @@ extension EmbeddingCache {
     /// Encodes the slots as ``encode(_:_:)`` describes; without `storing`, each valid record is
     /// returned as the encoder gave it, and nothing is sealed or written.
     private func encode(_ slots: [Int], storing: Bool, _ run: inout BatchRun) async throws {
-        var batches = batched(slots)[...]
+        var batches = Self.chunks(slots, of: effectiveBatchSize)[...]
         let width = max(1, encoder.concurrentBatches)
         try await withThrowingTaskGroup(of: Step.self) { group in
             var encoding = 0
@@ -89,10 +89,9 @@ extension EmbeddingCache {
     /// The batch size sent to the encoder: the configured one, else the encoder's preferred one.
     var effectiveBatchSize: Int { max(1, configuration.batchSize ?? encoder.preferredBatchSize) }
 
-    /// The slots cut into batches of ``effectiveBatchSize``, in order.
-    private func batched(_ slots: [Int]) -> [[Int]] {
-        let size = effectiveBatchSize
-        return stride(from: 0, to: slots.count, by: size).map { Array(slots[$0..<min($0 + size, slots.count)]) }
+    /// The slots cut into consecutive chunks of `size` (the last one shorter), in order.
+    static func chunks(_ slots: [Int], of size: Int) -> [[Int]] {
+        stride(from: 0, to: slots.count, by: size).map { Array(slots[$0..<min($0 + size, slots.count)]) }
     }
 
     /// Validates and seals every record of a batch; fails the slots it rejects.

@@ -39,14 +39,14 @@ extension EmbeddingCache {
     ///
     /// Claims and releases are write transactions on the store; running them while a chunk
     /// encodes was measured slower on SQLite than running them in turn (they queue behind the
-    /// chunk's own writes), so a chunk's claim, encoding and release follow one another.
+    /// chunk's own writes; `docs/reliability.md`), so a chunk's claim, encoding and release
+    /// follow one another.
     ///
     /// - Returns: The slots whose keys another process holds.
     private func encodeClaimed(_ slots: [Int], _ leases: HeldLeases, _ run: inout BatchRun) async throws -> [Int] {
         let size = effectiveBatchSize * max(Self.batchesPerLease, encoder.concurrentBatches)
         var waiting = [Int]()
-        for first in stride(from: 0, to: slots.count, by: size) {
-            let chunk = Array(slots[first..<min(first + size, slots.count)])
+        for chunk in Self.chunks(slots, of: size) {
             let granted = try await leases.claim(chunk.map { run.slots[$0].digest })
             let mine = zip(chunk, granted).filter(\.1).map(\.0)
             waiting += zip(chunk, granted).filter { !$0.1 }.map(\.0)
