@@ -1,3 +1,4 @@
+import EmbeddingCache
 import EmbeddingCacheImages
 import FoundationEssentials
 
@@ -5,12 +6,10 @@ import FoundationEssentials
 /// rebuilt byte for byte: a bilinear blend of three colours, rectangles and discs, and per-pixel
 /// noise, in integer arithmetic only. The test vectors are imagehash's hashes of these images.
 enum SyntheticImage {
-    /// SplitMix64's finaliser.
+    /// SplitMix64's first value for the seed `value`: a well-mixed function of it.
     static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var generator = SplitMix64(seed: value)
+        return generator.next()
     }
 
     /// The RGB samples of image `seed`, `height` rows of `width` pixels.
