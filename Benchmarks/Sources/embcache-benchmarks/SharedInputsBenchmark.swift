@@ -68,69 +68,78 @@ struct SharedInputsBenchmark {
     }
 
     /// One process's warm run (every input a hit) against the baseline's on a store each filled
-    /// once, alternating; timed by the run's own `seconds` (start-up left out), where the warm
-    /// path's reading, hashing and lookups are all there is.
+    /// once; timed by the run's own `seconds` (start-up left out), where the warm path's reading,
+    /// hashing and lookups are all there is.
     private func compareWarm(_ folder: String, against baseline: String, into table: inout ResultTable) throws {
-        let binaries = [embcache, baseline]
-        let stores = binaries.indices.map { store("\(kind)-warm-\($0)") }
-        for (binary, target) in zip(binaries, stores) {
+        let stores = [embcache: store("\(kind)-warm-measured"), baseline: store("\(kind)-warm-baseline")]
+        for (binary, target) in stores {
             _ = try EmbcacheProcess(Self.arguments(folder, target, cost: 0), binary: binary).report()
         }
-        var seconds: [[Double]] = [[], []]
-        for _ in 0..<Self.singleRuns {
-            for index in binaries.indices {
-                let report = try EmbcacheProcess(
-                    Self.arguments(folder, stores[index], cost: 0),
-                    binary: binaries[index]
-                )
-                .report()
-                guard report["hits"] as? Int == Self.inputs else {
-                    throw BenchmarkFailure("\(binaries[index]) missed in a warm run")
-                }
-                seconds[index].append(report["seconds"] as? Double ?? .nan)
+        try compareAlternating(
+            "one process, warm, \(Self.inputs) inputs of 2 KB, run time without start-up",
+            against: baseline,
+            digits: 2,
+            target: "≤ 1.05×",
+            into: &table
+        ) { binary, _ in
+            let report = try EmbcacheProcess(Self.arguments(folder, stores[binary]!, cost: 0), binary: binary).report()
+            guard report["hits"] as? Int == Self.inputs else {
+                throw BenchmarkFailure("\(binary) missed in a warm run")
             }
+            return report["seconds"] as? Double ?? .nan
         }
-        let ratio = Timing.percentile(zip(seconds[0], seconds[1]).map { $0 / $1 }, 0.5)
-        table.add(
-            "\(kind): one process, warm, \(Self.inputs) inputs of 2 KB, run time without start-up, median of \(Self.singleRuns) alternating pairs",
-            embcache: "\(Timing.format(Timing.percentile(seconds[0], 0.5) * 1000, 2)) ms",
-            baseline: "\(Timing.format(Timing.percentile(seconds[1], 0.5) * 1000, 2)) ms with \(baseline)",
-            ratio: "\(Timing.format(ratio, 3))×",
-            target: "≤ 1.05×"
-        )
     }
 
-    /// One process's cold run into a new store, alternating with the baseline: with the 1 ms/item
-    /// encoder of the shared runs, and with a free encoder, where the store's own work (leases
-    /// included) is all there is.
+    /// One process's cold run into a new store against the baseline's: with the 1 ms/item encoder
+    /// of the shared runs, and with a free encoder, where the store's own work (leases included) is
+    /// all there is.
     private func compareSingle(
         _ folder: String,
         cost: Int,
         against baseline: String,
         into table: inout ResultTable
     ) throws {
+        try compareAlternating(
+            "one process, cold, \(Self.inputs) inputs of 2 KB, \(cost == 0 ? "free encoder (store work only)" : "\(cost) ms/item encoder")",
+            against: baseline,
+            digits: 1,
+            target: cost == 0 ? "—" : "≤ 1.05×",
+            into: &table
+        ) { binary, run in
+            let target = store("\(kind)-single-\(cost)-\(binary == embcache ? "measured" : "baseline")-\(run)")
+            let clock = ContinuousClock()
+            let start = clock.now
+            let report = try EmbcacheProcess(Self.arguments(folder, target, cost: cost), binary: binary).report()
+            let seconds = (clock.now - start).seconds
+            guard report["encoded"] as? Int == Self.inputs else {
+                throw BenchmarkFailure("\(binary) did not encode every input")
+            }
+            return seconds
+        }
+    }
+
+    /// Measures the binary and the baseline in turn, ``singleRuns`` times each, and adds a row with
+    /// both medians in milliseconds and the median of the pairs' ratios.
+    private func compareAlternating(
+        _ label: String,
+        against baseline: String,
+        digits: Int,
+        target: String,
+        into table: inout ResultTable,
+        _ seconds: (_ binary: String, _ run: Int) throws -> Double
+    ) throws {
         var mine = [Double]()
         var theirs = [Double]()
-        for index in 0..<Self.singleRuns {
-            for binary in [embcache, baseline] {
-                let target = store("\(kind)-single-\(cost)-\(binary == embcache ? "measured" : "baseline")-\(index)")
-                let clock = ContinuousClock()
-                let start = clock.now
-                let report = try EmbcacheProcess(Self.arguments(folder, target, cost: cost), binary: binary).report()
-                let seconds = (clock.now - start).seconds
-                guard report["encoded"] as? Int == Self.inputs else {
-                    throw BenchmarkFailure("\(binary) did not encode every input")
-                }
-                if binary == embcache { mine.append(seconds) } else { theirs.append(seconds) }
-            }
+        for run in 0..<Self.singleRuns {
+            mine.append(try seconds(embcache, run))
+            theirs.append(try seconds(baseline, run))
         }
-        let ratio = Timing.percentile(zip(mine, theirs).map { $0 / $1 }, 0.5)
         table.add(
-            "\(kind): one process, cold, \(Self.inputs) inputs of 2 KB, \(cost == 0 ? "free encoder (store work only)" : "\(cost) ms/item encoder"), median of \(Self.singleRuns) alternating pairs",
-            embcache: "\(Timing.format(Timing.percentile(mine, 0.5) * 1000, 1)) ms",
-            baseline: "\(Timing.format(Timing.percentile(theirs, 0.5) * 1000, 1)) ms with \(baseline)",
-            ratio: "\(Timing.format(ratio, 3))×",
-            target: cost == 0 ? "—" : "≤ 1.05×"
+            "\(kind): \(label), median of \(Self.singleRuns) alternating pairs",
+            embcache: "\(Timing.format(Timing.percentile(mine, 0.5) * 1000, digits)) ms",
+            baseline: "\(Timing.format(Timing.percentile(theirs, 0.5) * 1000, digits)) ms with \(baseline)",
+            ratio: "\(Timing.format(Timing.percentile(zip(mine, theirs).map { $0 / $1 }, 0.5), 3))×",
+            target: target
         )
     }
 
