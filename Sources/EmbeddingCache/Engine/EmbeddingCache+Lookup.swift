@@ -22,12 +22,12 @@ extension EmbeddingCache {
     public func cachedRecords(for inputs: [EmbeddingInput]) async throws -> [TensorRecord?] {
         guard !inputs.isEmpty else { return [] }
         var run = BatchRun(inputs: inputs, progress: nil)
-        let (slots, pipelined) = try await digestAndLookUp(&run)
+        let (slots, pipelined) = try await lookup.digestAndLookUp(&run)
         if pipelined == nil {
             do {
-                _ = try await lookUp(Array(slots), &run)
+                _ = try await lookup.lookUp(Array(slots), &run)
             } catch {
-                throw storeFailure(error)
+                throw EmbeddingCacheError.storeFailure(error, in: namespace)
             }
         }
         return run.slotOfInput.map { slot in

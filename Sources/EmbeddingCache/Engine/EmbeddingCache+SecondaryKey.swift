@@ -26,7 +26,7 @@ extension EmbeddingCache {
     func lookUpSecondary(_ misses: Misses, _ key: any SecondaryKey, _ run: inout BatchRun) async throws -> Misses {
         let candidates = misses.all.filter { !run.isComposite($0) }
         guard !candidates.isEmpty else { return misses }
-        let (readable, inputs) = await readyInputs(candidates, &run)
+        let (readable, inputs) = await encoding.readyInputs(candidates, &run)
         let workers = configuration.digestConcurrency
         let (digests, seconds) = await Timings.measure {
             await ConcurrentMap.map(count: inputs.count, workers: workers) { index in
@@ -42,7 +42,7 @@ extension EmbeddingCache {
                 run.secondaryDigests[slot] = digest
                 digested.append(slot)
             case .failure(let error):
-                fail(slot, error, &run)
+                encoding.fail(slot, error, &run)
             }
         }
         try await serveSecondaryHits(digested, &run)
@@ -64,11 +64,7 @@ extension EmbeddingCache {
         }
         run.counters.timings.lookup += lookupSeconds
         guard found.count == slots.count else {
-            throw EmbeddingCacheError(
-                .storeFailed,
-                "the store answered \(found.count) of \(slots.count) lookups",
-                namespace: namespace
-            )
+            throw EmbeddingCacheError.miscounted(found.count, of: slots.count, "lookups", in: namespace)
         }
         var aliases = [StoreEntry]()
         for (slot, (digest, stored)) in zip(slots, zip(secondary, found)) {

@@ -26,7 +26,12 @@ public final class EmbeddingCache: Sendable {
     public let namespace: Namespace
 
     let checksum: RecordChecksum
+    /// The keys this cache's callers are looking up or encoding (the claim step within a process).
     let flights = SingleFlight()
+    /// The look-up step.
+    let lookup: StoreLookup
+    /// The encode-and-store step.
+    let encoding: BatchEncoding
     private let totals = Mutex(CacheCounters())
 
     /// Creates a cache in front of `encoder`, keeping records in `store`.
@@ -45,6 +50,21 @@ public final class EmbeddingCache: Sendable {
         self.configuration = configuration
         self.namespace = encoder.namespace.storing(configuration.storagePolicy)
         self.checksum = RecordChecksum(namespace: namespace)
+        self.lookup = StoreLookup(
+            store: store,
+            namespace: namespace,
+            checksum: checksum,
+            flights: flights,
+            concurrency: configuration.digestConcurrency
+        )
+        self.encoding = BatchEncoding(
+            encoder: encoder,
+            store: store,
+            namespace: namespace,
+            checksum: checksum,
+            flights: flights,
+            configuration: configuration
+        )
     }
 
     /// The counters summed over every call so far.
@@ -80,13 +100,67 @@ public final class EmbeddingCache: Sendable {
         try checkSecondaryKey()
         var run = BatchRun(inputs: inputs, progress: progress)
         if bypassingCache {
-            _ = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: false)
-            try await encodeWithoutCache(&run)
+            let slots = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: false)
+            try await encoding.encode(Array(slots), storing: false, &run)
         } else {
             try await serve(&run)
         }
         let result = run.finish()
         totals.withLock { $0.add(result.counters) }
         return result
+    }
+}
+
+extension EmbeddingCache {
+    /// The pipeline behind ``results(for:bypassingCache:progress:)``, step by step:
+    ///
+    /// 1. Digest every input and look the keys up, in one pass when the store can
+    ///    (``StoreLookup``); hits are served.
+    /// 2. Claim the keys that missed within this process (``SingleFlight``): a key another caller
+    ///    of this cache is already working on is awaited instead.
+    /// 3. Look the owned keys up (again, if another caller landed keys since the first lookup),
+    ///    and under the secondary key when one is configured.
+    /// 4. Encode the misses and store them (``BatchEncoding``), under leases when the store hands
+    ///    them out, so processes sharing it encode each key once (``LeasedEncoding``).
+    /// 5. Release: land every owned key, so the callers awaiting it get its outcome, then wait for
+    ///    the keys other callers own. Owned keys are always landed before waiting, so callers
+    ///    never deadlock.
+    func serve(_ run: inout BatchRun) async throws {
+        let landings = flights.landings
+        let (newSlots, pipelined) = try await lookup.digestAndLookUp(&run)
+        let pending = newSlots.filter { run.outcomes[$0] == nil }
+        let (claims, landingsAtClaim) = flights.claim(pending.map { run.slots[$0].digest })
+        let owned = zip(pending, claims).compactMap { slot, claim in
+            if case .owned = claim { slot } else { nil }
+        }
+        do {
+            var misses = try await lookup.misses(
+                owned: owned,
+                pipelined: pipelined,
+                landedSince: landingsAtClaim != landings,
+                &run
+            )
+            if let key = configuration.secondaryKey { misses = try await lookUpSecondary(misses, key, &run) }
+            if let leasing = store.leasing {
+                let leased = LeasedEncoding(
+                    leasing: leasing,
+                    lookup: lookup,
+                    encoding: encoding,
+                    duration: configuration.leaseDuration
+                )
+                try await leased.encode(misses, &run)
+            } else {
+                try await encoding.encode(misses.all, &run)
+            }
+        } catch {
+            let failure = EmbeddingCacheError.storeFailure(error, in: namespace)
+            for slot in owned where run.outcomes[slot] == nil {
+                flights.land(run.slots[slot].digest, .failure(failure))
+            }
+            throw failure
+        }
+        for (slot, claim) in zip(pending, claims) {
+            if case .awaiting(let flight) = claim { run.resolve(slot, await flight.wait()) }
+        }
     }
 }

@@ -1,4 +1,15 @@
-extension EmbeddingCache {
+/// The pipeline's encode-and-store step: sends misses to the encoder in batches, validates what
+/// comes back against the encoder's schema, seals each record with its checksum, stores each batch
+/// in one transaction, and lands the keys, releasing the callers of the same cache that wait for
+/// them.
+struct BatchEncoding: Sendable {
+    let encoder: any EmbeddingEncoder
+    let store: any EmbeddingStore
+    let namespace: Namespace
+    let checksum: RecordChecksum
+    let flights: SingleFlight
+    let configuration: EmbeddingCache.Configuration
+
     /// A validated, sealed record waiting to be stored.
     struct SealedItem: Sendable {
         let slot: Int
@@ -27,7 +38,7 @@ extension EmbeddingCache {
         let seconds: Double
     }
 
-    /// What a child task of ``encode(_:_:)`` finished.
+    /// What a child task of ``encode(_:storing:_:)`` finished.
     private enum Step: Sendable {
         case encoded(EncoderCall)
         case stored(StoredBatch)
@@ -35,23 +46,15 @@ extension EmbeddingCache {
 
     /// Encodes the slots in encoder-sized batches and stores each valid batch in one transaction.
     ///
+    /// Without `storing` (the no-cache baseline), each valid record is returned as the encoder
+    /// gave it, and nothing is sealed or written.
+    ///
     /// Up to ``EmbeddingEncoder/concurrentBatches`` batches are with the encoder at once, and
     /// storing a batch overlaps encoding the next ones. At most one write is outstanding (the others
     /// wait their turn, in the order their batches came back), so a failing store stops the run
     /// after one batch rather than after the whole input.
-    func encode(_ misses: [Int], _ run: inout BatchRun) async throws {
-        try await encode(misses, storing: true, &run)
-    }
-
-    /// Encodes the slots without touching the store: the no-cache baseline.
-    func encodeWithoutCache(_ run: inout BatchRun) async throws {
-        try await encode(Array(run.slots.indices), storing: false, &run)
-    }
-
-    /// Encodes the slots as ``encode(_:_:)`` describes; without `storing`, each valid record is
-    /// returned as the encoder gave it, and nothing is sealed or written.
-    private func encode(_ slots: [Int], storing: Bool, _ run: inout BatchRun) async throws {
-        var batches = Self.chunks(slots, of: effectiveBatchSize)[...]
+    func encode(_ slots: [Int], storing: Bool = true, _ run: inout BatchRun) async throws {
+        var batches = Self.chunks(slots, of: batchSize)[...]
         let width = max(1, encoder.concurrentBatches)
         try await withThrowingTaskGroup(of: Step.self) { group in
             var encoding = 0
@@ -87,7 +90,7 @@ extension EmbeddingCache {
     }
 
     /// The batch size sent to the encoder: the configured one, else the encoder's preferred one.
-    var effectiveBatchSize: Int { max(1, configuration.batchSize ?? encoder.preferredBatchSize) }
+    var batchSize: Int { max(1, configuration.batchSize ?? encoder.preferredBatchSize) }
 
     /// The slots cut into consecutive chunks of `size` (the last one shorter), in order.
     static func chunks(_ slots: [Int], of size: Int) -> [[Int]] {
