@@ -26,6 +26,9 @@ extension PostgresConnection {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 outcome.start(continuation) {
+                    // Unstructured on purpose: postgres-nio 1.33.2 writes statements with `promise: nil`
+                    // (PostgresConnection.execute), so a statement dropped by a closed channel never
+                    // returns, and a structured child would hold its caller forever.
                     Task {
                         do {
                             outcome.finish(.success(try await body(self)))

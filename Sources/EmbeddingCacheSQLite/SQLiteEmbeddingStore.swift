@@ -164,7 +164,10 @@ public final class SQLiteEmbeddingStore: EmbeddingStoreSynchronousLookup, Embedd
     ///
     /// SQLite answers `SQLITE_BUSY` at once, without waiting for the busy timeout, when two
     /// connections set `journal_mode = WAL` on a new file together; retrying within the busy
-    /// timeout lets several processes create one store at the same moment.
+    /// timeout lets several processes create one store at the same moment. This is the wait
+    /// SQLite's busy handler makes (sleep, then try again) for the one error it does not invoke it
+    /// for. Serializing opens with an `flock` instead was tried: openers then still failed while
+    /// other processes read and closed the store (`ConcurrentProcessTests`, 2 of 5 runs).
     private static func openPool(path: String, configuration: Configuration) throws -> DatabasePool {
         let deadline = ContinuousClock.now + configuration.busyTimeout
         while true {
