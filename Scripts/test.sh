@@ -4,16 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=()
-dpkg -s libsqlite3-dev >/dev/null 2>&1 || apt_packages+=(libsqlite3-dev)
-command -v sqlite3 >/dev/null 2>&1 || apt_packages+=(sqlite3)
-# EmbeddingCacheImages decodes and writes through libpng and libjpeg-turbo.
-dpkg -s libpng-dev >/dev/null 2>&1 || apt_packages+=(libpng-dev)
-dpkg -s libjpeg62-turbo-dev >/dev/null 2>&1 || apt_packages+=(libjpeg62-turbo-dev)
-if [ ${#apt_packages[@]} -gt 0 ]; then
-    echo "installing: ${apt_packages[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${apt_packages[@]}"
-fi
+Scripts/system-packages.sh
 
 # The worker tests run the reference workers in Examples/workers with python3.
 python3 -c "import numpy, safetensors, tokenizers" 2>/dev/null || pip install --quiet numpy safetensors tokenizers
