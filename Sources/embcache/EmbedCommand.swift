@@ -73,7 +73,7 @@ struct EmbedCommand: AsyncParsableCommand {
     @Option(help: "How float tensors are stored; part of the namespace. Lossless by default.")
     var storagePolicy: StoragePolicy?
 
-    @Option(help: "Down-cast float tensors to this dtype on write: --storage-policy under the issue's name.")
+    @Option(help: "Down-cast float tensors to this dtype on write: another name for a down-casting --storage-policy.")
     var storeDtype: StoreDType?
 
     @Option(help: "Inputs per encoder call; the encoder's preferred size by default.")

@@ -26,7 +26,9 @@ struct SimulateParsingTests {
         #expect(command.encoder == "builtin:pixel-projection")
         #expect(command.cycles == 30 && command.perCycle == 800 && command.churn == 0.2)
         #expect(command.kind == .lossless && command.strategies == nil && command.tolerance == 0)
-        #expect(command.output.out == "embcache-simulation" && command.output.store == nil && !command.output.json)
+        #expect(
+            command.output.out == "embcache-simulation" && command.output.storesFolder == nil && !command.output.json
+        )
     }
 
     @Test func churnParsesEveryOption() throws {
@@ -38,7 +40,14 @@ struct SimulateParsingTests {
         #expect(command.input.path == "photos" && command.input.seed == 9)
         #expect(command.cycles == 3 && command.perCycle == 100 && command.churn == 0.5 && command.kind == .mixed)
         #expect(command.strategies?.elements == [.none, .path, .sha] && command.tolerance == 0.001)
-        #expect(command.output.out == "o" && command.output.store == "s" && command.output.json)
+        #expect(command.output.out == "o" && command.output.storesFolder == "s" && command.output.json)
+    }
+
+    /// `--stores-dir` is the stores' folder; `--store`, its earlier name, still works, but not both.
+    @Test func storesDirAndItsOldNameChooseTheStoresFolder() throws {
+        #expect(try churn(["--synthetic", "--stores-dir", "d"]).output.storesFolder == "d")
+        #expect(try churn(["--synthetic", "--store", "d"]).output.storesFolder == "d")
+        expectUsageError(["simulate", "churn", "--stores-dir", "a", "--store", "b"], mentioning: "--stores-dir")
     }
 
     @Test func contradictionsAreUsageErrors() {

@@ -1,7 +1,7 @@
 public import EmbeddingCache
 import FoundationEssentials
 
-/// The first seed's invalidation audit, run on embcache: after each change to the model, the
+/// The study's invalidation audit, run on embcache: after each change to the model, the
 /// preprocessing, the files or a stored record, does the cache hit, miss, and serve the right
 /// vector? Each ``AuditRow`` sets what a correct cache must do beside what embcache did.
 ///
@@ -129,7 +129,7 @@ public struct InvalidationAudit: Sendable {
     }
 
     /// Overwrites the record stored for the file at `path` with zeros of the same shapes, keeping
-    /// its checksum: the seed's tampering test.
+    /// its checksum: the study's tampering test.
     private static func tamper(with path: String, in store: any EmbeddingStore, namespace: Namespace) async throws {
         let digest = try ContentDigest(ofFileAt: path)
         guard let stored = try await store.records(for: [digest], in: namespace).first ?? nil else {

@@ -2,13 +2,13 @@ public import EmbeddingCache
 import EmbeddingCacheEncoders
 import FoundationEssentials
 
-/// The first seed's batch-size sweep: throughput against batch size with no cache, with a cold
+/// The study's batch-size sweep: throughput against batch size with no cache, with a cold
 /// cache and with a warm one.
 ///
 /// For every batch size, the inputs go through the cache in calls of that many inputs, each call
 /// sending its misses to the encoder in one batch: with no cache (the engine bypassing its store),
 /// into an empty store (cold), and into a store already holding a fraction of them (warm, 90 % by
-/// default, as in the seed). Each run has a fresh store.
+/// default, as in the study). Each run has a fresh store.
 ///
 /// ```swift
 /// let sweep = BatchSweep(encoder: encoder)
@@ -22,7 +22,7 @@ public struct BatchSweep: Sendable {
         /// The fraction of inputs cached before a warm run, 0 to 1.
         public var warmHitRate = 0.9
 
-        /// The seed's sweep: 1 to 64, warm at 90 % hits.
+        /// The study's sweep: 1 to 64, warm at 90 % hits.
         public init() {}
     }
 

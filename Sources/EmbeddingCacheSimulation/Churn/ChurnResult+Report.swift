@@ -1,7 +1,7 @@
 import Foundation
 
 extension ChurnResult {
-    /// The seed's Table 1 as text: per strategy, encoder seconds over all cycles, the hit rate from
+    /// The study's Table 1 as text: per strategy, encoder seconds over all cycles, the hit rate from
     /// cycle 1, and the wrong vectors served.
     public var table: TextTable {
         let rows = summaries.map { summary in

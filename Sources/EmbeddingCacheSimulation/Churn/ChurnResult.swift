@@ -1,4 +1,4 @@
-/// Everything a churn simulation measured: one row per strategy and cycle, and the seed's Table 1.
+/// Everything a churn simulation measured: one row per strategy and cycle, and the study's Table 1.
 public struct ChurnResult: Sendable, Hashable, Codable {
     /// The encoder's namespace, as printed.
     public var namespace: String

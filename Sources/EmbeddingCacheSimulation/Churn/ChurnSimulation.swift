@@ -1,7 +1,7 @@
 public import EmbeddingCache
 import FoundationEssentials
 
-/// The first seed's 30-cycle churn simulation, on any files and any encoder.
+/// The study's 30-cycle churn simulation, on any files and any encoder.
 ///
 /// Every strategy sees the same workload: cycle 0 is the files as given (cold), and each later
 /// cycle churns a fraction of them (``WorkloadFolder``). Per cycle, every strategy serves every
@@ -27,7 +27,7 @@ public struct ChurnSimulation: Sendable {
         /// How served vectors are compared with fresh ones.
         public var comparison = RecordComparison()
 
-        /// The seed's settings: 30 cycles, 20 % lossless churn, every strategy.
+        /// The study's settings: 30 cycles, 20 % lossless churn, every strategy.
         public init() {}
     }
 

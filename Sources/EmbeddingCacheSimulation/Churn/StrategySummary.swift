@@ -1,4 +1,4 @@
-/// One strategy over a whole churn simulation: one row of the seed's Table 1.
+/// One strategy over a whole churn simulation: one row of the study's Table 1.
 public struct StrategySummary: Sendable, Hashable, Codable {
     /// The strategy.
     public var strategy: CacheStrategy

@@ -2,12 +2,12 @@ import EmbeddingCache
 import EmbeddingCacheImages
 import FoundationEssentials
 
-/// The first seed's pHash false-positive scan: every pair of images from different classes whose
+/// The study's pHash false-positive scan: every pair of images from different classes whose
 /// 64-bit pHashes are within a Hamming distance, and their rate among all cross-class pairs.
 ///
 /// Each such pair would be served one cached vector by a pHash-keyed cache. The pairs come from
 /// the near-duplicate index (multi-index hashing), not from comparing every pair, so the scan is
-/// complete at any corpus size rather than capped as the seed's was.
+/// complete at any corpus size rather than capped as the study's was.
 ///
 /// ```swift
 /// let scan = PerceptualCollisionScan(maximumDistance: 4)
@@ -15,7 +15,7 @@ import FoundationEssentials
 /// print(result.crossClassPairs.count, result.rate)
 /// ```
 public struct PerceptualCollisionScan: Sendable {
-    /// The largest Hamming distance counted as a collision (4 in the seed: the usual "duplicate"
+    /// The largest Hamming distance counted as a collision (4 in the study: the usual "duplicate"
     /// threshold).
     public let maximumDistance: Int
 

@@ -1,18 +1,18 @@
-/// A way of caching embeddings that the churn simulation compares, as in the first seed's Table 1.
+/// A way of caching embeddings that the churn simulation compares, as in the study's Table 1.
 ///
 /// `sha` and `pixel` are embcache itself; `none` is the no-cache baseline; `path` and `phash` are
-/// the seed's negative examples, keyed by what must never be a key, and exist only inside the
+/// the study's negative examples, keyed by what must never be a key, and exist only inside the
 /// simulation to show what they serve.
 public enum CacheStrategy: String, CaseIterable, Sendable, Codable, Comparable {
     /// No cache: every input is encoded every cycle.
     case none
-    /// A cache keyed by the file's path (the seed's broken pipeline).
+    /// A cache keyed by the file's path (the study's broken pipeline).
     case path
     /// embcache keyed by the SHA-256 of the bytes.
     case sha
     /// embcache with the second tier keyed by the decoded pixels (encoders that read pixels only).
     case pixel
-    /// A cache keyed by the 64-bit perceptual hash (the seed's colleague's proposal).
+    /// A cache keyed by the 64-bit perceptual hash (the study's colleague's proposal).
     case phash
 
     /// What the strategy keys on, for tables and help.

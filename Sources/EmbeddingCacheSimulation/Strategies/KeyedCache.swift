@@ -1,10 +1,10 @@
 import EmbeddingCache
 import FoundationEssentials
 
-/// The seed's negative examples: a get-or-compute cache keyed by something other than the
+/// The study's negative examples: a get-or-compute cache keyed by something other than the
 /// content's bytes (the file's path, the image's perceptual hash).
 ///
-/// It works like the seed's forty lines, batched: compute every input's key, look the distinct
+/// It works like the study's forty lines, batched: compute every input's key, look the distinct
 /// keys up in one round trip, encode one input per missed key, store what was encoded under that
 /// key, and serve every input the record stored under its key, whatever its content is now.
 /// Records are sealed and verified like embcache's, so only the key is wrong.

@@ -2,14 +2,14 @@ import EmbeddingCache
 import EmbeddingCacheImages
 import FoundationEssentials
 
-/// The keys of the seed's negative examples, as digests domain-separated from content digests.
+/// The keys of the study's negative examples, as digests domain-separated from content digests.
 enum NegativeKeys {
-    /// The input's path (its label): what the seed's inherited pipeline keyed on.
+    /// The input's path (its label): what the study's inherited pipeline keyed on.
     @Sendable static func path(_ input: EmbeddingInput) -> ContentDigest {
         ContentDigest(ofText: "embcache-simulation/path\u{0}" + input.label)
     }
 
-    /// The 64-bit pHash of the decoded image: what the seed's colleague proposed.
+    /// The 64-bit pHash of the decoded image: what the study's colleague proposed.
     ///
     /// - Throws: ``EmbeddingCacheError`` naming the input when it cannot be read or decoded.
     @Sendable static func perceptualHash(_ input: EmbeddingInput) throws(EmbeddingCacheError) -> ContentDigest {

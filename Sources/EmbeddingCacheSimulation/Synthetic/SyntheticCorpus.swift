@@ -2,7 +2,7 @@ import EmbeddingCache
 public import EmbeddingCacheImages
 import FoundationEssentials
 
-/// A stand-in for the first seed's corpus, generated: 10 classes × 20 objects × 8 views of
+/// A stand-in for the study's corpus, generated: 10 classes × 20 objects × 8 views of
 /// 224 × 224 PNG renders, flat shaded objects on white backgrounds, a quarter of them small.
 ///
 /// Every image is a pure function of the seed and its index, so any subset can be rendered alone

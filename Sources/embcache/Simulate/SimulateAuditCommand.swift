@@ -3,13 +3,13 @@ import EmbeddingCache
 import EmbeddingCacheEncoders
 import EmbeddingCacheSimulation
 
-/// `embcache simulate audit`: the seed's invalidation audit, expected versus observed.
+/// `embcache simulate audit`: the study's invalidation audit, expected versus observed.
 struct SimulateAuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
-        abstract: "Run the seed's invalidation audit: what must hit, what must miss, what must never be served.",
+        abstract: "Run the study's invalidation audit: what must hit, what must miss, what must never be served.",
         discussion: """
-            Caches --images files (64 by default, as in the seed), then looks them all up again after \
+            Caches --images files (64 by default, as in the study), then looks them all up again after \
             each change: none, a model change, a preprocessing change, one byte flipped in each file, \
             every file renamed, every file edited in place, and one stored record's vector \
             overwritten with zeros. Prints expected against observed hits, encoder calls and corrupt \

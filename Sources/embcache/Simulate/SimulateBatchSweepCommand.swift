@@ -12,7 +12,7 @@ struct SimulateBatchSweepCommand: AsyncParsableCommand {
             For each batch size, --images files go through the cache in calls of that many files, \
             each call's misses encoded in one batch: with no cache, into an empty store (cold), and \
             into a store already holding --warm-hit-rate of them (warm; 0.9 by default, as in the \
-            seed). Prints inputs per second per batch size and mode, and writes batch-sweep.csv and \
+            study). Prints inputs per second per batch size and mode, and writes batch-sweep.csv and \
             batch-sweep-throughput.svg. The built-in encoders cost almost nothing unless given \
             cost-ms; a real model (process:…) shows its own batching curve.
 

@@ -3,22 +3,22 @@ import EmbeddingCache
 import EmbeddingCacheEncoders
 import EmbeddingCacheSimulation
 
-/// `embcache simulate churn`: the seed's 30-cycle churn simulation and its Table 1.
+/// `embcache simulate churn`: the study's 30-cycle churn simulation and its Table 1.
 struct SimulateChurnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "churn",
-        abstract: "Run the seed's churn simulation: cycles of re-embedding with a fraction of files changed.",
+        abstract: "Run the study's churn simulation: cycles of re-embedding with a fraction of files changed.",
         discussion: """
             Cycle 0 embeds --per-cycle files (spread evenly over PATH or the synthetic corpus) into an \
             empty cache; each later cycle changes --churn of them (--kind: lossless re-save, lossy \
             JPEG re-save, rename, in-place edit, or a mix) and embeds them all again. Every strategy \
             sees the same files: none (no cache), path (keyed by file path) and phash (keyed by \
-            perceptual hash), the seed's negative examples, and embcache's sha (SHA-256 of the \
+            perceptual hash), the study's negative examples, and embcache's sha (SHA-256 of the \
             bytes) and pixel (then of the decoded pixels; only for encoders that read decoded \
             pixels). Every served vector is compared with a fresh encode of the file as it is now; \
             a difference is a wrong vector served.
 
-            Prints the seed's Table 1 (strategy, encoder seconds over all cycles, hit rate from cycle \
+            Prints the study's Table 1 (strategy, encoder seconds over all cycles, hit rate from cycle \
             1, wrong vectors served) and writes churn.csv, churn-summary.csv and three charts: \
             churn-encoder-seconds.svg, churn-hit-rate.svg and churn-wrong-vectors.svg.
 

@@ -1,15 +1,15 @@
 import ArgumentParser
 
-/// `embcache simulate`: the first seed's experiments, reproducible on any files.
+/// `embcache simulate`: the study's experiments, reproducible on any files.
 struct SimulateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
-        abstract: "Reproduce the seed's cache experiments on your files or a synthetic corpus.",
+        abstract: "Reproduce the study's cache experiments on your files or a synthetic corpus.",
         discussion: """
             Each subcommand runs one experiment of "Stop Re-Embedding the Same Images" against \
             embcache, prints its table, and writes CSV files and SVG charts into --out \
             (embcache-simulation by default). Without PATH, or with --synthetic, the files are a \
-            generated stand-in for the seed's corpus: 10 classes × 20 objects × 8 views, 224×224 PNG \
+            generated stand-in for the study's corpus: 10 classes × 20 objects × 8 views, 224×224 PNG \
             renders of objects on white backgrounds, some small.
 
             Stores are throwaway SQLite files in a temporary folder (or in --store DIR, kept); your \

@@ -1,7 +1,7 @@
 import ArgumentParser
 import EmbeddingCacheSimulation
 
-/// `embcache simulate phash-collisions`: the seed's pHash false-positive scan.
+/// `embcache simulate phash-collisions`: the study's pHash false-positive scan.
 struct SimulatePHashCollisionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "phash-collisions",

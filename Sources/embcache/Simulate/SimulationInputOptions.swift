@@ -12,7 +12,7 @@ struct SimulationInputOptions: ParsableArguments {
     )
     var path: String?
 
-    @Flag(help: "Use the generated stand-in for the seed's corpus (10 classes × 20 objects × 8 views, 224×224 PNG).")
+    @Flag(help: "Use the generated stand-in for the study's corpus (10 classes × 20 objects × 8 views, 224×224 PNG).")
     var synthetic = false
 
     @Option(help: "The seed of the synthetic corpus and of every random choice of the simulation.")

@@ -2,7 +2,7 @@ import ArgumentParser
 import EmbeddingCacheSimulation
 import Foundation
 
-/// `--out DIR`, `--store DIR` and `--json`, shared by every simulation.
+/// `--out DIR`, `--stores-dir DIR` and `--json`, shared by every simulation.
 struct SimulationOutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The folder the CSV files and SVG charts are written into.", valueName: "dir"))
     var out = "embcache-simulation"
@@ -14,22 +14,29 @@ struct SimulationOutputOptions: ParsableArguments {
             valueName: "dir"
         )
     )
-    var store: String?
+    var storesDir: String?
+
+    /// `--store DIR`, the earlier spelling of `--stores-dir`, still accepted.
+    @Option(help: .hidden) var store: String?
+
+    /// The stores' folder: `--stores-dir`, else `--store`.
+    var storesFolder: String? { storesDir ?? store }
 
     @Flag(help: "Print one JSON object with the results on stdout instead of the table.")
     var json = false
 
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder") }
-        if store?.isEmpty == true { throw ValidationError("--store needs a folder") }
+        if storesDir != nil, store != nil { throw ValidationError("give --stores-dir once (--store is its old name)") }
+        if storesFolder?.isEmpty == true { throw ValidationError("--stores-dir needs a folder") }
     }
 
-    /// Runs `body` with a temporary scratch folder and the stores' folder (`--store`, else a
+    /// Runs `body` with a temporary scratch folder and the stores' folder (`--stores-dir`, else a
     /// temporary one); see ``ScratchStores/withWorkspace(keepingStoresIn:_:)``.
     func withWorkspace<Result>(
         _ body: (_ scratch: String, _ stores: ScratchStores) async throws -> Result
     ) async throws -> Result {
-        try await ScratchStores.withWorkspace(keepingStoresIn: store, body)
+        try await ScratchStores.withWorkspace(keepingStoresIn: storesFolder, body)
     }
 
     /// Writes `files` into `--out` and returns their paths.
