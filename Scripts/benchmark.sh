@@ -2,7 +2,7 @@
 # Runs every benchmark in release mode, each next to a baseline measured in the same run, and
 # prints a Markdown table. Installs the Python baselines' packages when they are missing.
 # The postgres suite runs against a throwaway, durable PostgreSQL (Scripts/with-postgres.sh).
-# Usage: Scripts/benchmark.sh [--suites lookup,cycle,shared,warm,cold,large,worker,precompute,export,postgres,images,near-duplicates,kill,bitflips,processes]
+# Usage: Scripts/benchmark.sh [--suites lookup,statements,cycle,shared,warm,cold,large,worker,precompute,export,postgres,images,near-duplicates,kill,bitflips,processes]
 #                            [--entries 10000,1000000]   (10000,10000000 adds the 10 M store: ~35 GB of disk)
 # With EMBCACHE_BASELINE_REF=REF (a commit, e.g. HEAD~1), the processes suite also compares one
 # process's cold run with REF's release binary, built in a scratch worktree.

@@ -10,7 +10,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         discussion: """
             Suites: lookup (SQLite store, 10 K and 1 M entries by default, versus the seed's DuckDB cache; \
             --entries 10000,10000000 adds the 10 M store, about 17 GB for each of the two caches, built, \
-            measured and deleted), cycle (800 files of 16 KB and of 50 KB, cold and warm, versus the seed's DuckDB cache on the \
+            measured and deleted), statements (the SQLite store's 800-key lookup versus the same lookup \
+            through GRDB's DatabasePool.read and rows, on one file), cycle (800 files of 16 KB and of 50 KB, cold and warm, versus the seed's DuckDB cache on the \
             same files and versus reading and hashing them alone), shared (two embcache processes warm on \
             one cache file versus one process over both halves), warm \
             (800 × 50 KB get-or-compute versus SHA-256 alone on all cores), cold (800 inputs with a \
@@ -94,6 +95,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             let sizes = entries.split(separator: ",").compactMap { Int($0) }
             try await LookupBenchmark.runAll(sizes, context, into: &table)
         }
+        if all || selected.contains("statements") { try await StatementBenchmark().run(context, into: &table) }
         if all || selected.contains("cycle") {
             for size in [16_000, 50_000] { try await CycleBenchmark(fileSize: size).run(context, into: &table) }
         }

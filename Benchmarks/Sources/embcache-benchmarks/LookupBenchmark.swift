@@ -192,7 +192,7 @@ struct LookupBenchmark {
     /// The keys go in ascending order, so each insert lands at the right edge of the key index:
     /// a transaction writes only new pages. In random order, every transaction of a large store
     /// rewrites most of the index's leaf pages.
-    private func fill(_ path: String, _ checksum: RecordChecksum) async throws -> Double {
+    func fill(_ path: String, _ checksum: RecordChecksum) async throws -> Double {
         let clock = ContinuousClock()
         let start = clock.now
         let store = try SQLiteEmbeddingStore(path: path)
