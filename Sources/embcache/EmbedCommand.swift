@@ -114,6 +114,8 @@ struct EmbedCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object with the run's counts on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if lines != nil, !paths.isEmpty { throw ValidationError("give PATH arguments or --lines, not both") }
         if lines == nil, paths.isEmpty { throw ValidationError("give the paths to embed, or --lines FILE") }
@@ -182,7 +184,9 @@ struct EmbedCommand: AsyncParsableCommand {
                 output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count) },
                 failFast: failFast
             )
-            let outcome = try await ProgressBar.showing(total: inputs.count) { try await run.run(progress: $0) }
+            let outcome = try await ProgressBar.showing(total: inputs.count, progressOptions) {
+                try await run.run(progress: $0.update)
+            }
             let report = EmbedReport(
                 counters: outcome.counters,
                 seconds: outcome.seconds,
@@ -194,7 +198,7 @@ struct EmbedCommand: AsyncParsableCommand {
             for failure in outcome.failures {
                 StandardError.print("embcache: failed: \(failure.path): \(failure.reason)")
             }
-            if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }
+            if json { try JSONReport.print(report) } else { progressOptions.summary(report.summary) }
             if !outcome.failures.isEmpty { throw ExitCode.someInputsFailed }
         }
     }

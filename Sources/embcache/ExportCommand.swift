@@ -53,6 +53,8 @@ struct ExportCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         if namespace != nil, manifest != nil || plan != nil || shardSize != nil {
             throw ValidationError("--namespace exports a whole namespace: give no --manifest, --plan or --shard-size")
@@ -79,15 +81,15 @@ struct ExportCommand: AsyncParsableCommand {
                     out: out,
                     configuration: configuration
                 )
-                return try await ProgressBar.showing(total: manifest.samples.count) {
-                    try await export.run(progress: $0)
+                return try await ProgressBar.showing(total: manifest.samples.count, unit: "samples", progressOptions) {
+                    try await export.run(progress: $0.update)
                 }
             }
         }
         for failure in report.failures {
             StandardError.print("embcache: failed: sample \(failure.sample) field \(failure.field): \(failure.reason)")
         }
-        if json { try JSONReport.print(report) } else { StandardError.print(report.summary) }
+        if json { try JSONReport.print(report) } else { progressOptions.summary(report.summary) }
         if report.failed > 0 { throw ExitCode.someInputsFailed }
     }
 

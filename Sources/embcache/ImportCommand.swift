@@ -39,11 +39,13 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() async throws {
         let load = try NamespaceImport(folder: directory, expecting: namespace)
         let report = try await storeOptions.withStore { store in
-            try await ProgressBar.showing(total: load.index.records.count) { progress in
-                try await load.run(into: store, storeName: storeOptions.displayName, progress: progress) {
+            try await ProgressBar.showing(total: load.index.records.count, unit: "records", progressOptions) { bar in
+                try await load.run(into: store, storeName: storeOptions.displayName, progress: bar.update) {
                     StandardError.print("embcache: \($0)")
                 }
             }

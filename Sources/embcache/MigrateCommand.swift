@@ -29,13 +29,15 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() async throws {
         let report =
             try await storeOptions.withExistingStore { store in
                 let statistics = try await store.statistics()
-                let progress = ProgressBar(total: statistics.totalEntries)
-                defer { progress.finish() }
-                return try await RecordFormatMigration.run(on: store) { progress.update($0) }
+                return try await ProgressBar.showing(total: statistics.totalEntries, unit: "records", progressOptions) {
+                    try await RecordFormatMigration.run(on: store, progress: $0.update)
+                }
             } ?? RecordFormatMigration.Report()
         if json { try JSONReport.print(report) } else { print(Self.text(report, store: storeOptions.displayName)) }
     }

@@ -64,6 +64,8 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func validate() throws {
         guard (0...64).contains(maxDistance) else { throw ValidationError("--max-distance must be between 0 and 64") }
         guard (-1...1).contains(minCosine) else { throw ValidationError("--min-cosine must be between -1 and 1") }
@@ -84,7 +86,9 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
         let start = ContinuousClock.now
         let files = try InputExpansion.filesNamingLeftOut(for: paths)
         let search = NearDuplicatesSearch(algorithm: hash, maxDistance: maxDistance)
-        var report = try await ProgressBar.showing(total: files.count) { await search.run(files: files, progress: $0) }
+        var report = try await ProgressBar.showing(total: files.count, unit: "files", progressOptions) {
+            await search.run(files: files, progress: $0.update)
+        }
         let unreadable = report.failures.count
         if verify, let encoder {
             let verification = NearDuplicatesVerification(
@@ -92,8 +96,12 @@ struct NearDuplicatesCommand: AsyncParsableCommand {
                 workerConfiguration: workerOptions.configuration
             )
             let outcome = try await storeOptions.withStore { store in
-                try await ProgressBar.showing(total: NearDuplicatesVerification.images(in: report.pathPairs).count) {
-                    try await verification.verify(report.pathPairs, store: store, progress: $0)
+                try await ProgressBar.showing(
+                    total: NearDuplicatesVerification.images(in: report.pathPairs).count,
+                    unit: "images",
+                    progressOptions
+                ) {
+                    try await verification.verify(report.pathPairs, store: store, progress: $0.update)
                 }
             }
             report.add(outcome, minCosine: minCosine, store: storeOptions.displayName)

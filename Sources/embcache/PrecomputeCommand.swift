@@ -45,6 +45,8 @@ struct PrecomputeCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object with the per-field counts on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() async throws {
         let plan = try PrecomputePlan(path: plan)
         let manifest = try Manifest(path: manifest)
@@ -52,15 +54,15 @@ struct PrecomputeCommand: AsyncParsableCommand {
         let report = try await storeOptions.withStore { store in
             try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
                 let run = PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
-                return try await ProgressBar.showing(total: run.totalSteps) {
-                    try await run.run(store: location, progress: $0)
+                return try await ProgressBar.showing(total: run.totalSteps, unit: "steps", progressOptions) {
+                    try await run.run(store: location, progress: $0.update)
                 }
             }
         }
         for failure in report.failures {
             StandardError.print("embcache: failed: sample \(failure.sample) field \(failure.field): \(failure.reason)")
         }
-        if json { try JSONReport.print(report) } else { StandardError.print(report.table) }
+        if json { try JSONReport.print(report) } else { progressOptions.summary(report.table) }
         if report.failed > 0 || (check && report.completeSamples < report.samples) { throw ExitCode.someInputsFailed }
     }
 }

@@ -38,6 +38,8 @@ struct VerifyCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
     func run() async throws {
         var report: VerifyReport
         do {
@@ -62,7 +64,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func verify(_ store: any EmbeddingStore) async throws -> VerifyReport {
         var report = VerifyReport(store: storeOptions.displayName)
         let statistics = try await store.statistics()
-        let progress = ProgressBar(total: statistics.totalEntries)
+        let progress = ProgressBar(total: statistics.totalEntries, unit: "records", style: progressOptions.style)
         defer { progress.finish() }
         for figures in statistics.namespaces {
             try await verify(figures, of: store, into: &report) { progress.update($0) }

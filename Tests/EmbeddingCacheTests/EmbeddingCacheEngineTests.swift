@@ -210,15 +210,29 @@ struct EmbeddingCacheEngineTests {
         let seen = ProgressLog()
         let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: CountingEncoder(batchSize: 3))
         _ = try await cache.results(for: Self.inputs(10) + [.file("/nonexistent")]) { seen.append($0) }
-        #expect(seen.values.last == 11)
-        #expect(seen.values == seen.values.sorted())
+        #expect(seen.values.last?.finished == 11)
+        #expect(seen.values.map(\.finished) == seen.values.map(\.finished).sorted())
+    }
+
+    /// Progress splits the inputs finished into hits, misses and failures, a repeated input
+    /// counting as its first one did.
+    @Test func progressCountsHitsMissesAndFailures() async throws {
+        let seen = ProgressLog()
+        let cache = EmbeddingCache(store: InMemoryEmbeddingStore(), encoder: CountingEncoder(batchSize: 3))
+        let inputs = Self.inputs(10)
+        _ = try await cache.records(for: Array(inputs.prefix(4)))
+        let call = [inputs[0]] + inputs + [.file("/nonexistent")]
+        _ = try await cache.results(for: call) { seen.append($0) }
+        #expect(seen.values.last == CallProgress(finished: 12, hits: 5, misses: 6))
+        #expect(seen.values.last?.failed == 1)
+        #expect(zip(seen.values, seen.values.dropFirst()).allSatisfy { $0.hits <= $1.hits && $0.misses <= $1.misses })
     }
 }
 
 /// Collects progress callbacks.
 final class ProgressLog: @unchecked Sendable {
     private let lock = NSLock()
-    private var log: [Int] = []
-    var values: [Int] { lock.withLock { log } }
-    func append(_ value: Int) { lock.withLock { log.append(value) } }
+    private var log: [CallProgress] = []
+    var values: [CallProgress] { lock.withLock { log } }
+    func append(_ value: CallProgress) { lock.withLock { log.append(value) } }
 }

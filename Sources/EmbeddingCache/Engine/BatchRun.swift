@@ -4,7 +4,7 @@
 /// same bytes.
 struct BatchRun {
     let inputs: [EmbeddingInput]
-    let progress: (@Sendable (Int) -> Void)?
+    let progress: (@Sendable (CallProgress) -> Void)?
     var counters = CacheCounters()
 
     /// Per input: its bytes while they are kept, `.success(nil)` once read, digested and released
@@ -19,9 +19,10 @@ struct BatchRun {
     /// The secondary digests computed for slots whose byte digest missed.
     var secondaryDigests = [Int: ContentDigest]()
     private var slotOfDigest = [ContentDigest: Int]()
-    private var finishedInputs = 0
+    /// The inputs finished so far.
+    private var finished = CallProgress()
 
-    init(inputs: [EmbeddingInput], progress: (@Sendable (Int) -> Void)?) {
+    init(inputs: [EmbeddingInput], progress: (@Sendable (CallProgress) -> Void)?) {
         self.inputs = inputs
         self.progress = progress
         counters.inputs = inputs.count
@@ -118,7 +119,7 @@ struct BatchRun {
                 slots[slot].multiplicity += 1
                 counters.duplicates += 1
                 slotOfInput[index] = slot
-                if outcomes[slot] != nil { report(finished: 1) }
+                if let outcome = outcomes[slot] { report(1, outcome) }
                 continue
             }
             slotOfInput[index] = slots.count
@@ -126,7 +127,7 @@ struct BatchRun {
             slots.append((digest ?? ContentDigest.placeholder, index, 1))
             outcomes.append(nil)
         }
-        report(finished: failed)
+        report(failed, nil)
         return firstNewSlot..<slots.count
     }
 
@@ -173,12 +174,17 @@ struct BatchRun {
     /// Sets a slot's outcome and advances the progress by the inputs that share it.
     mutating func resolve(_ slot: Int, _ outcome: FlightOutcome) {
         outcomes[slot] = outcome
-        report(finished: slots[slot].multiplicity)
+        report(slots[slot].multiplicity, outcome)
     }
 
-    private mutating func report(finished count: Int) {
-        finishedInputs += count
-        if count > 0 { progress?(finishedInputs) }
+    /// Advances the progress by `count` inputs finished with `outcome` (`nil`: unreadable).
+    private mutating func report(_ count: Int, _ outcome: FlightOutcome?) {
+        guard count > 0 else { return }
+        finished.finished += count
+        if case .success(let (_, source))? = outcome {
+            if source.isHit { finished.hits += count } else { finished.misses += count }
+        }
+        progress?(finished)
     }
 
     /// The results in input order, and the counters.

@@ -88,14 +88,15 @@ public final class EmbeddingCache: Sendable {
     /// - Parameters:
     ///   - inputs: The inputs.
     ///   - bypassingCache: Encode every input without reading or writing the store (a baseline).
-    ///   - progress: Called with the number of inputs finished so far, as batches complete.
+    ///   - progress: Called with the inputs finished so far, and how many of them were hits and
+    ///     misses, as batches complete.
     /// - Returns: One result per input in input order, and the counters of this call.
     /// - Throws: ``EmbeddingCacheError`` when the store fails (batches stored before stay stored),
     ///   or when the configured ``Configuration/secondaryKey`` does not suit the encoder.
     public func results(
         for inputs: [EmbeddingInput],
         bypassingCache: Bool = false,
-        progress: (@Sendable (Int) -> Void)? = nil
+        progress: (@Sendable (CallProgress) -> Void)? = nil
     ) async throws -> BatchResult {
         try checkSecondaryKey()
         var run = BatchRun(inputs: inputs, progress: progress)

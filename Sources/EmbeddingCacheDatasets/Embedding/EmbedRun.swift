@@ -75,11 +75,11 @@ public struct EmbedRun {
 
     /// Runs every chunk and completes the output.
     ///
-    /// - Parameter progress: Called with the number of inputs finished so far.
+    /// - Parameter progress: Called with the inputs finished so far, with their hits and misses.
     /// - Returns: The counters, the failures and the time taken.
     /// - Throws: The store's or the output's error, or under `failFast` the first input's failure;
     ///   the partial output file is then deleted.
-    public func run(progress: @escaping @Sendable (Int) -> Void = { _ in }) async throws -> Outcome {
+    public func run(progress: @escaping @Sendable (CallProgress) -> Void = { _ in }) async throws -> Outcome {
         let clock = ContinuousClock()
         let start = clock.now
         var outcome = Outcome()
@@ -90,7 +90,9 @@ public struct EmbedRun {
                 let result = try await cache.results(
                     for: Array(chunk),
                     bypassingCache: bypassingCache,
-                    progress: { progress(chunkStart + $0) }
+                    progress: { [before = outcome.counters] in
+                        progress(CallProgress(finished: chunkStart, hits: before.hits, misses: before.misses) + $0)
+                    }
                 )
                 outcome.counters.add(result.counters)
                 for (input, result) in zip(chunk, result.results) {

@@ -66,7 +66,7 @@ public struct NearDuplicatesVerification: Sendable {
             let cache = EmbeddingCache(store: store, encoder: encoder)
             let records = RecordCollector()
             let run = EmbedRun(cache: cache, inputs: paths.map(EmbeddingInput.file), output: records)
-            let outcome = try await run.run(progress: progress)
+            let outcome = try await run.run { progress($0.finished) }
             let vectors = Dictionary(uniqueKeysWithValues: zip(paths, records.records.map { $0.map(Self.vector) }))
             let cosines = pairs.map { pair -> Double? in
                 guard let first = vectors[pair.first] ?? nil, let second = vectors[pair.second] ?? nil else {

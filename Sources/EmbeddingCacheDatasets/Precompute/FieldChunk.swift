@@ -37,7 +37,7 @@ struct FieldChunk {
         if computing {
             let result = try await cache.results(
                 for: inputs,
-                progress: { progress(resolved.count - usable.count + $0) }
+                progress: { progress(resolved.count - usable.count + $0.finished) }
             )
             for ((index, _), outcome) in zip(usable, result.results) {
                 records[index] = outcome.mapError { Self.named($0, field, samples[samples.startIndex + index]) }.map {

@@ -7,7 +7,7 @@ struct EngineCache: SimulatedCache {
     let bypassing: Bool
 
     func serve(_ inputs: [EmbeddingInput], progress: @escaping @Sendable (Int) -> Void) async throws -> ServedBatch {
-        let batch = try await cache.results(for: inputs, bypassingCache: bypassing, progress: progress)
+        let batch = try await cache.results(for: inputs, bypassingCache: bypassing) { progress($0.finished) }
         return ServedBatch(
             results: batch.results,
             hits: batch.counters.hits,

@@ -54,8 +54,9 @@ struct SimulateBatchSweepCommand: AsyncParsableCommand {
         var configuration = BatchSweep.Configuration()
         configuration.batchSizes = batchSizes.elements
         configuration.warmHitRate = warmHitRate
-        let progress = ProgressBar(
-            total: batchSizes.elements.count * BatchSweepPoint.Mode.allCases.count * sources.count
+        let progress = output.progress(
+            total: batchSizes.elements.count * BatchSweepPoint.Mode.allCases.count * sources.count,
+            unit: "inputs"
         )
         let result = try await specification.withEncoder(configuration: workerOptions.configuration) { encoder in
             try await output.withWorkspace { scratch, stores in

@@ -90,7 +90,10 @@ struct SimulateChurnCommand: AsyncParsableCommand {
             configuration.churn.seed = input.seed
             configuration.strategies = CacheStrategy.strategies(strategies?.elements, for: encoder)
             configuration.comparison = RecordComparison(tolerance: tolerance)
-            let progress = ProgressBar(total: cycles * configuration.strategies.count * sources.count)
+            let progress = output.progress(
+                total: cycles * configuration.strategies.count * sources.count,
+                unit: "inputs"
+            )
             let result = try await output.withWorkspace { scratch, stores in
                 try await ChurnSimulation(encoder: encoder, configuration: configuration).run(
                     sources: sources,

@@ -37,7 +37,7 @@ struct SimulatePHashCollisionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let sources = try input.sources(count: nil)
-        let progress = ProgressBar(total: sources.count)
+        let progress = output.progress(total: sources.count, unit: "images")
         let result = await PerceptualCollisionScan(maximumDistance: maxDistance).run(sources: sources) {
             progress.update($0)
         }

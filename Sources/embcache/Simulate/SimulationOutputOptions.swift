@@ -25,6 +25,13 @@ struct SimulationOutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON object with the results on stdout instead of the table.")
     var json = false
 
+    @OptionGroup var progressOptions: ProgressOptions
+
+    /// The progress of `total` servings or files, shown as the options ask.
+    func progress(total: Int, unit: String) -> ProgressBar {
+        ProgressBar(total: total, unit: unit, style: progressOptions.style)
+    }
+
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a folder") }
         if storesDir != nil, store != nil { throw ValidationError("give --stores-dir once (--store is its old name)") }
