@@ -3,6 +3,7 @@ import EmbeddingCache
 import EmbeddingCacheDatasets
 import EmbeddingCacheEncoders
 import EmbeddingCacheImages
+import Foundation
 
 /// `embcache embed`: embeds files and folders through the cache.
 struct EmbedCommand: AsyncParsableCommand {
@@ -108,6 +109,15 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var pixelKey = false
 
+    @Flag(
+        help: """
+            Do not read files whose device, inode, size, modification and change times are what they \
+            were when they were hashed: take their digests from a memo private to this user and \
+            machine. Faster than hashing; the exact risk is in docs/cli.md.
+            """
+    )
+    var trustStat = false
+
     @Flag(help: "Encode everything without reading or writing the cache (a baseline).")
     var noCache = false
 
@@ -151,6 +161,8 @@ struct EmbedCommand: AsyncParsableCommand {
         configuration.storagePolicy = effectiveStoragePolicy
         configuration.leaseDuration = .milliseconds(Int64(leaseSeconds * 1000))
         if pixelKey { configuration.secondaryKey = PixelKey() }
+        if trustStat { configuration.statMemo = StatMemo(path: Self.statMemoPath) }
+        defer { Self.save(configuration.statMemo) }
         let location = noCache ? nil : StoreLocation.displayName(storeOptions.location)
         let workerConfiguration = workerOptions.configuration
         let specification = try specification()
@@ -187,7 +199,7 @@ struct EmbedCommand: AsyncParsableCommand {
             let outcome = try await ProgressBar.showing(total: inputs.count, progressOptions) {
                 try await run.run(progress: $0.update)
             }
-            let report = EmbedReport(
+            var report = EmbedReport(
                 counters: outcome.counters,
                 seconds: outcome.seconds,
                 namespace: cache.namespace,
@@ -195,6 +207,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 output: output,
                 failures: outcome.failures
             )
+            report.statMemoDigests = configuration.statMemo?.servedCount
             for failure in outcome.failures {
                 StandardError.print("embcache: failed: \(failure.path): \(failure.reason)")
             }
@@ -208,6 +221,25 @@ struct EmbedCommand: AsyncParsableCommand {
         _ body: (any EmbeddingStore) async throws -> Result
     ) async throws -> Result {
         noCache ? try await body(InMemoryEmbeddingStore()) : try await storeOptions.withStore(body)
+    }
+
+    /// Where `--trust-stat` keeps its memo: beside the default store, in this user's cache folder
+    /// on this machine, whatever `--store` names.
+    static var statMemoPath: String {
+        URL(fileURLWithPath: StoreLocation.defaultLocation).deletingLastPathComponent().appendingPathComponent(
+            "stat-memo"
+        )
+        .path
+    }
+
+    /// Saves the memo, if any; a memo that cannot be saved costs only speed, so it is reported, not
+    /// fatal.
+    private static func save(_ memo: StatMemo?) {
+        do {
+            try memo?.save()
+        } catch {
+            StandardError.print("embcache: \(error.message)")
+        }
     }
 
     /// The parsed `--encoder`.

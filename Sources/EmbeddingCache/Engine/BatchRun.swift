@@ -5,6 +5,8 @@
 struct BatchRun {
     let inputs: [EmbeddingInput]
     let progress: (@Sendable (CallProgress) -> Void)?
+    /// Remembered digests of unchanged files, consulted before reading a file input.
+    let statMemo: StatMemo?
     var counters = CacheCounters()
 
     /// Per input: its bytes while they are kept, `.success(nil)` once read, digested and released
@@ -22,9 +24,10 @@ struct BatchRun {
     /// The inputs finished so far.
     private var finished = CallProgress()
 
-    init(inputs: [EmbeddingInput], progress: (@Sendable (CallProgress) -> Void)?) {
+    init(inputs: [EmbeddingInput], progress: (@Sendable (CallProgress) -> Void)?, statMemo: StatMemo? = nil) {
         self.inputs = inputs
         self.progress = progress
+        self.statMemo = statMemo
         counters.inputs = inputs.count
         loaded = Array(repeating: nil, count: inputs.count)
         slotOfInput = Array(repeating: nil, count: inputs.count)
@@ -46,10 +49,10 @@ struct BatchRun {
     ///
     /// - Returns: The slots this range created, in order.
     mutating func load(_ range: Range<Int>, workers: Int, digesting: Bool) async -> Range<Int> {
-        let inputs = self.inputs
+        let (inputs, memo) = (self.inputs, statMemo)
         let (loads, seconds) = await Timings.measure {
             await ConcurrentMap.map(count: range.count, workers: workers) { offset in
-                Self.load(inputs[range.lowerBound + offset], digesting: digesting)
+                Self.load(inputs[range.lowerBound + offset], digesting: digesting, memo: memo)
             }
         }
         counters.timings.digest += seconds
@@ -68,13 +71,13 @@ struct BatchRun {
         workers: Int,
         lookUp: @escaping @Sendable ([ContentDigest]) throws -> [LookupFinding]
     ) async throws -> (slots: Range<Int>, findings: [LookupFinding]) {
-        let inputs = self.inputs
+        let (inputs, memo) = (self.inputs, statMemo)
         let (pass, seconds) = try await Timings.measure {
             try await PipelinedLookup.run(
                 count: inputs.count,
                 workers: workers,
                 load: { index in
-                    Self.load(inputs[index], digesting: true)
+                    Self.load(inputs[index], digesting: true, memo: memo)
                 },
                 lookUp: lookUp
             )
@@ -86,12 +89,21 @@ struct BatchRun {
         return (newSlots, newSlots.map { pass.findings[slots[$0].input] ?? .absent })
     }
 
-    /// Reads one input and, when `digesting`, digests it, releasing the bytes of files.
-    private static func load(_ input: EmbeddingInput, digesting: Bool) -> Load {
+    /// Reads one input and, when `digesting`, digests it, releasing the bytes of files. A single
+    /// file that `memo` remembers unchanged is not read at all; one it does not is remembered once
+    /// digested.
+    private static func load(_ input: EmbeddingInput, digesting: Bool, memo: StatMemo?) -> Load {
         Result { () throws(EmbeddingCacheError) in
-            let loaded = try input.load()
-            guard digesting else { return (loaded, nil) }
-            return (input.isReadFromFiles ? nil : loaded, input.digest(of: loaded))
+            guard digesting else { return (try input.load(), nil) }
+            guard let memo, let path = input.singleFile else {
+                let loaded = try input.load()
+                return (input.isReadFromFiles ? nil : loaded, input.digest(of: loaded))
+            }
+            if let digest = memo.digest(ofFileAt: path) { return (nil, digest) }
+            let identity = FileIdentity(ofFileAt: path)
+            let digest = input.digest(of: try input.load())
+            if let identity { memo.remember(digest, of: identity, at: path) }
+            return (nil, digest)
         }
     }
 

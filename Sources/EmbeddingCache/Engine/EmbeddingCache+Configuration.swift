@@ -21,6 +21,11 @@ extension EmbeddingCache {
         /// others encode its keys after at most this long.
         public var leaseDuration: Duration = .seconds(60)
 
+        /// Remembered digests of unchanged files (see ``StatMemo``): a file input whose identity
+        /// (device, inode, size, modification and change times) is what it was when it was
+        /// hashed is not read again. None by default: every input is read and hashed.
+        public var statMemo: StatMemo?
+
         /// A second key looked up when an input's byte digest misses (see ``SecondaryKey``); none by
         /// default. Its input view must be the encoder's.
         public var secondaryKey: (any SecondaryKey)?

@@ -21,7 +21,7 @@ extension EmbeddingCache {
     ///   (several concurrent ones for a large call).
     public func cachedRecords(for inputs: [EmbeddingInput]) async throws -> [TensorRecord?] {
         guard !inputs.isEmpty else { return [] }
-        var run = BatchRun(inputs: inputs, progress: nil)
+        var run = BatchRun(inputs: inputs, progress: nil, statMemo: configuration.statMemo)
         let (slots, pipelined) = try await lookup.digestAndLookUp(&run)
         if pipelined == nil {
             do {

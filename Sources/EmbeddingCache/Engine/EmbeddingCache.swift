@@ -99,7 +99,7 @@ public final class EmbeddingCache: Sendable {
         progress: (@Sendable (CallProgress) -> Void)? = nil
     ) async throws -> BatchResult {
         try checkSecondaryKey()
-        var run = BatchRun(inputs: inputs, progress: progress)
+        var run = BatchRun(inputs: inputs, progress: progress, statMemo: configuration.statMemo)
         if bypassingCache {
             let slots = await run.load(inputs.indices, workers: configuration.digestConcurrency, digesting: false)
             try await encoding.encode(Array(slots), storing: false, &run)

@@ -86,6 +86,12 @@ public struct EmbeddingInput: Sendable {
         }
     }
 
+    /// The path of a single (not composite) file input; `nil` for any other input.
+    var singleFile: String? {
+        guard !isComposite, parts.count == 1, case .file(let path) = parts[0] else { return nil }
+        return path
+    }
+
     /// Whether any part is read from a file, and so can be read again rather than kept in memory.
     var isReadFromFiles: Bool {
         parts.contains { part in

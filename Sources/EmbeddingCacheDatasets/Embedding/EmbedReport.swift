@@ -45,6 +45,9 @@ public struct EmbedReport: Encodable, Sendable {
     public var output: String?
     /// The inputs that failed, in input order.
     public var failures: [EmbedRun.Failure]
+    /// File digests taken from the stat memo instead of reading the files; `nil` (and left out of
+    /// the JSON) when no memo was used.
+    public var statMemoDigests: Int?
 
     /// Flattens a run's outcome.
     ///
