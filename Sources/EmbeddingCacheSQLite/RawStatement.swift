@@ -11,8 +11,8 @@ internal import SQLite3
 /// A prepared GRDB statement driven through the sqlite3 C API, without GRDB's row decoding.
 ///
 /// The hot paths bind digests and payloads in place and read blobs straight from SQLite's buffer.
-/// The store's lookup through it takes about a third of the time of the same lookup through
-/// GRDB's `Row.fetchOne` (the `statements` benchmark suite, `docs/benchmarks.md`).
+/// The store's lookup through it measured faster than the same lookup through GRDB's
+/// `Row.fetchOne` (the `statements` benchmark suite; figures in `docs/benchmarks.md`).
 /// Every use starts from a reset statement and resets it when done, so no statement keeps a
 /// transaction's snapshot alive.
 struct RawStatement {
