@@ -37,15 +37,7 @@ struct CycleBenchmark {
             store: try SQLiteEmbeddingStore(path: context.path("\(name)-0.sqlite")),
             encoder: encoder
         )
-        var warm = [Double]()
-        var floor = [Double]()
-        for _ in 0..<Self.warmPairs {
-            warm += try await Timing.seconds(repeats: 1) {
-                let result = try await cache.results(for: inputs)
-                guard result.counters.hits == Self.fileCount else { throw BenchmarkFailure("the warm pass missed") }
-            }
-            floor += await Timing.seconds(repeats: 1) { Self.readAndHash(folder.files) }
-        }
+        let (warm, floor) = try await Self.pairs(cache, folder.files)
         let memo = try await memoPairs(folder.files, store: context.path("\(name)-0.sqlite"), writtenAt: written)
         struct SeedCycle: Decodable {
             let cold_seconds: Double
@@ -114,20 +106,30 @@ struct CycleBenchmark {
             encoder: BytesEncoder(dimension: 384),
             configuration: configuration
         )
-        let inputs = files.map(EmbeddingInput.file)
-        _ = try await cache.results(for: inputs)
+        _ = try await cache.results(for: files.map(EmbeddingInput.file))
         guard configuration.statMemo?.count == files.count else { throw BenchmarkFailure("the memo missed files") }
-        var warm = [Double]()
-        var floor = [Double]()
-        for _ in 0..<Self.warmPairs {
-            warm += try await Timing.seconds(repeats: 1) {
-                let result = try await cache.results(for: inputs)
-                guard result.counters.hits == Self.fileCount else { throw BenchmarkFailure("the memo pass missed") }
-            }
-            floor += await Timing.seconds(repeats: 1) { Self.readAndHash(files) }
-        }
+        let pairs = try await Self.pairs(cache, files)
         guard configuration.statMemo?.servedCount == files.count * Self.warmPairs else {
             throw BenchmarkFailure("the memo did not serve every warm pass")
+        }
+        return pairs
+    }
+
+    /// ``warmPairs`` warm passes through `cache`, each followed by a pass that reads and hashes the
+    /// files alone, so load that drifts during the run slows both sides of a pair alike.
+    private static func pairs(
+        _ cache: EmbeddingCache,
+        _ files: [String]
+    ) async throws -> (warm: [Double], floor: [Double]) {
+        let inputs = files.map(EmbeddingInput.file)
+        var warm = [Double]()
+        var floor = [Double]()
+        for _ in 0..<warmPairs {
+            warm += try await Timing.seconds(repeats: 1) {
+                let result = try await cache.results(for: inputs)
+                guard result.counters.hits == fileCount else { throw BenchmarkFailure("a warm pass missed") }
+            }
+            floor += await Timing.seconds(repeats: 1) { readAndHash(files) }
         }
         return (warm, floor)
     }
