@@ -23,8 +23,8 @@ struct ExportCommand: AsyncParsableCommand {
             --on-miss error, a namespace that matches nothing); 2 usage error; 3 some samples failed.
 
             Example:
-              embcache export --manifest train.jsonl --plan plan.json --out cache-export --on-miss skip
-              embcache export --namespace 'builtin:bytes/v1?dim=64|raw-bytes|lossless' --out moved
+              embcache export --manifest train.jsonl --plan plan.json --output cache-export --on-miss skip
+              embcache export --namespace 'builtin:bytes/v1?dim=64|raw-bytes|lossless' --output moved
             """
     )
 
@@ -38,7 +38,13 @@ struct ExportCommand: AsyncParsableCommand {
     var namespace: NamespacePattern?
 
     @Option(help: ArgumentHelp("The folder to write.", valueName: "dir"))
-    var out: String
+    var output: String?
+
+    /// `--out DIR`, the earlier spelling of `--output`, still accepted.
+    @Option(name: .customLong("out"), help: .hidden) var outFolder: String?
+
+    /// The folder to write: `--output`, else `--out`.
+    var out: String { output ?? outFolder ?? "" }
 
     @Option(help: "What to do with a sample that is not cached yet.")
     var onMiss: TrainingExport.OnMiss = .compute
@@ -56,6 +62,8 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
+        if output != nil, outFolder != nil { throw ValidationError("give --output once (--out is its old name)") }
+        if out.isEmpty { throw ValidationError("give the folder to write: --output DIR") }
         if namespace != nil, manifest != nil || plan != nil || shardSize != nil {
             throw ValidationError("--namespace exports a whole namespace: give no --manifest, --plan or --shard-size")
         }

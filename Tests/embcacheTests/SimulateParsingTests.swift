@@ -50,6 +50,21 @@ struct SimulateParsingTests {
         expectUsageError(["simulate", "churn", "--stores-dir", "a", "--store", "b"], mentioning: "--stores-dir")
     }
 
+    /// `--output` names the files' folder in `simulate` and `export`; `--out`, its earlier name,
+    /// still works, but not both.
+    @Test func outputAndItsOldNameChooseTheFolder() throws {
+        #expect(try churn(["--synthetic", "--output", "o"]).output.out == "o")
+        #expect(try churn(["--synthetic", "--out", "o"]).output.out == "o")
+        expectUsageError(["simulate", "churn", "--output", "a", "--out", "b"], mentioning: "--output")
+        let export = { (arguments: [String]) in
+            try #require(try Embcache.parseAsRoot(["export", "--namespace", "m"] + arguments) as? ExportCommand)
+        }
+        #expect(try export(["--output", "d"]).out == "d")
+        #expect(try export(["--out", "d"]).out == "d")
+        expectUsageError(["export", "--namespace", "m", "--output", "a", "--out", "b"], mentioning: "--output")
+        expectUsageError(["export", "--namespace", "m"], mentioning: "--output")
+    }
+
     @Test func contradictionsAreUsageErrors() {
         expectUsageError(["simulate", "churn", "photos", "--synthetic"], mentioning: "PATH or --synthetic")
         expectUsageError(

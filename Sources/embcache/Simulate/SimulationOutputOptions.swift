@@ -2,10 +2,21 @@ import ArgumentParser
 import EmbeddingCacheSimulation
 import Foundation
 
-/// `--out DIR`, `--stores-dir DIR` and `--json`, shared by every simulation.
+/// `--output DIR`, `--stores-dir DIR`, `--json` and the progress options, shared by every simulation.
 struct SimulationOutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The folder the CSV files and SVG charts are written into.", valueName: "dir"))
-    var out = "embcache-simulation"
+    @Option(
+        help: ArgumentHelp(
+            "The folder the CSV files and SVG charts are written into (default: embcache-simulation).",
+            valueName: "dir"
+        )
+    )
+    var output: String?
+
+    /// `--out DIR`, the earlier spelling of `--output`, still accepted.
+    @Option(name: .customLong("out"), help: .hidden) var outFolder: String?
+
+    /// The folder the files go into: `--output`, else `--out`, else `embcache-simulation`.
+    var out: String { output ?? outFolder ?? "embcache-simulation" }
 
     @Option(
         help: ArgumentHelp(
@@ -33,7 +44,8 @@ struct SimulationOutputOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if out.isEmpty { throw ValidationError("--out needs a folder") }
+        if output != nil, outFolder != nil { throw ValidationError("give --output once (--out is its old name)") }
+        if out.isEmpty { throw ValidationError("--output needs a folder") }
         if storesDir != nil, store != nil { throw ValidationError("give --stores-dir once (--store is its old name)") }
         if storesFolder?.isEmpty == true { throw ValidationError("--stores-dir needs a folder") }
     }
