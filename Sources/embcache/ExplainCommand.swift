@@ -34,6 +34,8 @@ struct ExplainCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
+    @OptionGroup var workerOptions: WorkerOptions
+
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
@@ -47,8 +49,12 @@ struct ExplainCommand: AsyncParsableCommand {
 
     func run() async throws {
         let digest = try ContentDigest(ofFileAt: path)
-        let namespace = try await EncoderSpecification(parsing: encoder).withEncoder { $0.namespace }
-            .storing(storagePolicy)
+        let namespace = try await EncoderSpecification(parsing: encoder).withEncoder(
+            configuration: workerOptions.configuration
+        ) {
+            $0.namespace
+        }
+        .storing(storagePolicy)
         let found = try await storeOptions.withExistingStore { try await CacheExplanation.holders(of: digest, in: $0) }
         let (stored, holders) = found ?? ([], [])
         let report = CacheExplanation(

@@ -29,4 +29,16 @@ struct ExplainCommandTests {
         #expect(near.first?["differs_in"] as? String == "preprocessing" && near.first?["holds_input"] as? Bool == true)
         #expect((changed["verdict"] as? String)?.contains("differs only in preprocessing") == true)
     }
+
+    /// `explain` takes `--worker-timeout` as `embed` does: a worker that never answers its
+    /// handshake is stopped after it, and the run fails naming the handshake.
+    @Test func aSilentWorkerIsStoppedAfterTheWorkerTimeout() throws {
+        let cli = try CLIProcess()
+        let input = try cli.write("input.txt", "an input")
+        let started = Date()
+        let run = try cli.run(["explain", input, "--encoder", "process:sleep 30", "--worker-timeout", "1"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("handshake"), "\(run.stderr)")
+        #expect(Date().timeIntervalSince(started) < 20)
+    }
 }
