@@ -194,6 +194,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 inputs: inputs,
                 bypassingCache: noCache,
                 output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count) },
+                rowMap: try output.map(RowMapOutput.init(outputPath:)),
                 failFast: failFast
             )
             let outcome = try await ProgressBar.showing(total: inputs.count, progressOptions) {

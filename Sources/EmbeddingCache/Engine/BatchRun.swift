@@ -222,7 +222,13 @@ struct BatchRun {
                 )
             }
         }
-        return BatchResult(results: results, counters: counters)
+        let digests = slotOfInput.map { slot in slot.map { slots[$0].digest }.flatMap { $0 == .placeholder ? nil : $0 }
+        }
+        let hits = slotOfInput.map { slot -> Bool in
+            guard let slot, case .success(let (_, source))? = outcomes[slot] else { return false }
+            return source.isHit
+        }
+        return BatchResult(results: results, counters: counters, digests: digests, hits: hits)
     }
 }
 

@@ -49,6 +49,11 @@ public struct BatchResult: Sendable {
     public var results: [Result<TensorRecord, EmbeddingCacheError>]
     /// The counters of this call alone.
     public var counters: CacheCounters
+    /// Per input, in input order: the content digest it was looked up under; `nil` for an input
+    /// that could not be read, and for every input when the cache was bypassed.
+    public var digests: [ContentDigest?]
+    /// Per input, in input order: whether its record was served from the store.
+    public var hits: [Bool]
 }
 
 extension Duration {

@@ -20,6 +20,8 @@ public struct EmbedRun {
     public let bypassingCache: Bool
     /// Where the rows go, if anywhere.
     public let output: (any EmbeddingOutput)?
+    /// Which input each output row holds (`FILE.ids.jsonl`), if written.
+    public let rowMap: RowMapOutput?
     /// Stop at the first failed input (`--fail-fast`): chunks are then one encoder batch long.
     public let failFast: Bool
 
@@ -30,18 +32,21 @@ public struct EmbedRun {
     ///   - inputs: The inputs, in output-row order.
     ///   - bypassingCache: Encode everything without reading or writing the store.
     ///   - output: Where the rows go, if anywhere.
+    ///   - rowMap: Which input each row holds, if written.
     ///   - failFast: Stop at the first failed input.
     public init(
         cache: EmbeddingCache,
         inputs: [EmbeddingInput],
         bypassingCache: Bool = false,
         output: (any EmbeddingOutput)? = nil,
+        rowMap: RowMapOutput? = nil,
         failFast: Bool = false
     ) {
         self.cache = cache
         self.inputs = inputs
         self.bypassingCache = bypassingCache
         self.output = output
+        self.rowMap = rowMap
         self.failFast = failFast
     }
 
@@ -95,8 +100,9 @@ public struct EmbedRun {
                     }
                 )
                 outcome.counters.add(result.counters)
-                for (input, result) in zip(chunk, result.results) {
-                    switch result {
+                for (offset, (input, served)) in zip(chunk, result.results).enumerated() {
+                    try rowMap?.append(id: input.label, digest: result.digests[offset], hit: result.hits[offset])
+                    switch served {
                     case .success(let record):
                         try output?.append(record)
                     case .failure(let error) where failFast:
@@ -112,8 +118,10 @@ public struct EmbedRun {
                 }
             }
             try output?.finish()
+            try rowMap?.finish()
         } catch {
             output?.discard()
+            rowMap?.discard()
             throw error
         }
         outcome.seconds = (clock.now - start).seconds

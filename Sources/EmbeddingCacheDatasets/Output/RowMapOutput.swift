@@ -1,0 +1,87 @@
+public import EmbeddingCache
+import Foundation
+
+/// `FILE.ids.jsonl` beside an `--output FILE`: which input each row of the output holds.
+///
+/// One JSON object per row, in row order: `row` (from 0), `id` (the input's path, or its id under
+/// `--jsonl`, or `line N`), `digest` (the hex SHA-256 key it was looked up under; `null` for an
+/// input that could not be read, and under `--no-cache`), and `hit` (whether its record came from
+/// the cache). Written beside the output and moved into place with it.
+///
+/// ```swift
+/// let map = try RowMapOutput(outputPath: "vectors.npy")   // writes vectors.npy.ids.jsonl
+/// ```
+public final class RowMapOutput {
+    /// One line of the file.
+    struct Row: Encodable {
+        let row: Int
+        let id: String
+        let digest: String?
+        let hit: Bool
+
+        /// Every key on every line, `digest` as `null` when there is none.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(row, forKey: .row)
+            try container.encode(id, forKey: .id)
+            try container.encode(digest, forKey: .digest)
+            try container.encode(hit, forKey: .hit)
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case row, id, digest, hit
+        }
+    }
+
+    private let file: OutputFile
+    private let encoder = JSONEncoder()
+    private var row = 0
+    /// Lines not written yet: written a megabyte at a time, not a system call per row.
+    private var pending = Data()
+
+    /// The row map's path for the output at `outputPath`.
+    ///
+    /// - Parameter outputPath: The `--output` file.
+    /// - Returns: `outputPath` followed by `.ids.jsonl`.
+    public static func path(for outputPath: String) -> String { outputPath + ".ids.jsonl" }
+
+    /// Creates the row map of the output at `outputPath`.
+    ///
+    /// - Parameter outputPath: The `--output` file.
+    /// - Throws: ``OutputError`` when the file cannot be created.
+    public init(outputPath: String) throws {
+        file = try OutputFile(path: Self.path(for: outputPath))
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+    }
+
+    /// Appends the next row.
+    ///
+    /// - Parameters:
+    ///   - id: The input's name: its path, its id or its line.
+    ///   - digest: The key's content digest, if the input was digested.
+    ///   - hit: Whether its record came from the cache.
+    /// - Throws: ``OutputError`` when the file cannot be written.
+    public func append(id: String, digest: ContentDigest?, hit: Bool) throws {
+        defer { row += 1 }
+        pending.append(try encoder.encode(Row(row: row, id: id, digest: digest?.description, hit: hit)))
+        pending.append(UInt8(ascii: "\n"))
+        if pending.count >= 1 << 20 { try flush() }
+    }
+
+    /// Writes the last lines and moves the file into place.
+    ///
+    /// - Throws: ``OutputError`` when the file cannot be completed.
+    public func finish() throws {
+        try flush()
+        try file.commit()
+    }
+
+    private func flush() throws {
+        guard !pending.isEmpty else { return }
+        try file.write(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Deletes the incomplete file.
+    public func discard() { file.discard() }
+}
