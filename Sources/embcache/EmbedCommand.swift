@@ -88,6 +88,14 @@ struct EmbedCommand: AsyncParsableCommand {
     )
     var output: String?
 
+    @Option(
+        help: """
+            With .safetensors --output: rows (each record's tensors as <row>/<name>, the default) or \
+            stacked (one tensor per field, [inputs, …]; every record alike).
+            """
+    )
+    var layout: OutputFormat.Layout?
+
     @OptionGroup var workerOptions: WorkerOptions
 
     @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
@@ -136,6 +144,9 @@ struct EmbedCommand: AsyncParsableCommand {
         if pixelKey, lines != nil { throw ValidationError("--pixel-key keys images; --lines inputs are texts") }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
+        }
+        if layout != nil, output.flatMap(OutputFormat.init(path:)) != .safetensors {
+            throw ValidationError("--layout applies to a .safetensors --output")
         }
         if let storeDtype, let storagePolicy, storagePolicy != storeDtype.policy {
             throw ValidationError("--store-dtype \(storeDtype.rawValue) contradicts --storage-policy \(storagePolicy)")
@@ -193,7 +204,9 @@ struct EmbedCommand: AsyncParsableCommand {
                 cache: cache,
                 inputs: inputs,
                 bypassingCache: noCache,
-                output: try output.map { try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count) },
+                output: try output.map {
+                    try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count, layout: layout ?? .rows)
+                },
                 rowMap: try output.map(RowMapOutput.init(outputPath:)),
                 failFast: failFast
             )

@@ -36,7 +36,10 @@ struct RowMapTests {
         let cli = try CLIProcess()
         let input = try cli.write("in/a.txt", "alpha")
         let output = cli.path("vectors.npy")
-        #expect(try cli.run(["embed", input, "--encoder", "builtin:bytes?dim=8", "--no-cache", "--output", output]).status == 0)
+        #expect(
+            try cli.run(["embed", input, "--encoder", "builtin:bytes?dim=8", "--no-cache", "--output", output]).status
+                == 0
+        )
         let row = try #require(
             JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output + ".ids.jsonl")))
                 as? [String: Any]

@@ -69,13 +69,7 @@ public struct NPYWriter {
     /// - Throws: ``EmbeddingCacheError/Code/unsupported`` when the dtype is not a float type (it
     ///   has no NaN), or what `sink` throws.
     public mutating func appendMissingRow() throws {
-        let elements = rowShape.reduce(1, *)
-        let nan: Data
-        switch dtype {
-        case .float32: nan = Self.repeated(Float.nan.bitPattern, elements)
-        case .float64: nan = Self.repeated(Double.nan.bitPattern, elements)
-        case .float16: nan = Self.repeated(Float16.nan.bitPattern, elements)
-        default:
+        guard let nan = dtype.missingValues(count: rowShape.reduce(1, *)) else {
             throw EmbeddingCacheError(
                 .unsupported,
                 "row \(rowsWritten) has no record and \(dtype) has no NaN to mark it"
@@ -117,9 +111,5 @@ public struct NPYWriter {
         bytes.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         bytes.append(contentsOf: Array(dictionary.utf8))
         return bytes
-    }
-
-    private static func repeated<T: FixedWidthInteger>(_ bits: T, _ count: Int) -> Data {
-        [T](repeating: bits.littleEndian, count: count).withUnsafeBytes { Data($0) }
     }
 }

@@ -89,6 +89,22 @@ public final class OutputFile {
         }
     }
 
+    /// Appends the whole of `spool` (committed first), 8 MiB at a time, then deletes it.
+    ///
+    /// - Parameter spool: A file written beside this one, such as a data spool.
+    /// - Throws: ``OutputError`` when the spool cannot be completed, read or copied.
+    public func append(spool: OutputFile) throws {
+        try spool.commit()
+        defer { try? FileManager.default.removeItem(atPath: spool.path) }
+        guard let reader = FileHandle(forReadingAtPath: spool.path) else {
+            throw OutputError(path: path, reason: "cannot reopen its data spool \(spool.path)")
+        }
+        defer { try? reader.close() }
+        while let chunk = try reader.read(upToCount: 8 << 20), !chunk.isEmpty {
+            try write(chunk)
+        }
+    }
+
     /// Closes the file and moves it to its final path, replacing any file there.
     ///
     /// - Throws: ``OutputError`` when the data cannot be flushed or the file cannot be moved.

@@ -19,17 +19,27 @@ public enum OutputFormat: String, Sendable {
         self = format
     }
 
+    /// How a `.safetensors` output lays its rows out.
+    public enum Layout: String, Sendable, CaseIterable {
+        /// Every tensor of every record, named `<row>/<tensor name>` (``SafetensorsOutput``).
+        case rows
+        /// One tensor per field, the rows stacked (``StackedSafetensorsOutput``).
+        case stacked
+    }
+
     /// Creates the output for `rowCount` inputs.
     ///
     /// - Parameters:
     ///   - path: The output path.
     ///   - rowCount: How many rows (inputs) it will hold.
+    ///   - layout: How a `.safetensors` output lays out its rows; `.npy` is always stacked.
     /// - Returns: The output.
     /// - Throws: ``OutputError`` when the file cannot be created.
-    public func makeOutput(path: String, rowCount: Int) throws -> any EmbeddingOutput {
-        switch self {
-        case .npy: NPYOutput(path: path, rowCount: rowCount)
-        case .safetensors: try SafetensorsOutput(path: path, rowCount: rowCount)
+    public func makeOutput(path: String, rowCount: Int, layout: Layout = .rows) throws -> any EmbeddingOutput {
+        switch (self, layout) {
+        case (.npy, _): NPYOutput(path: path, rowCount: rowCount)
+        case (.safetensors, .rows): try SafetensorsOutput(path: path, rowCount: rowCount)
+        case (.safetensors, .stacked): try StackedSafetensorsOutput(path: path, rowCount: rowCount)
         }
     }
 }

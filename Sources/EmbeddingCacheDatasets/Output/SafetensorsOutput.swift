@@ -53,15 +53,7 @@ public final class SafetensorsOutput: EmbeddingOutput {
     public func finish() throws {
         layout.metadata = ["rows": "\(rowCount)", "failed_rows": failedRows.map(String.init).joined(separator: ",")]
         try file.write(layout.header())
-        try spool.commit()
-        defer { try? FileManager.default.removeItem(atPath: spool.path) }
-        guard let reader = FileHandle(forReadingAtPath: spool.path) else {
-            throw OutputError(path: file.path, reason: "cannot reopen its data spool \(spool.path)")
-        }
-        defer { try? reader.close() }
-        while let chunk = try reader.read(upToCount: 8 << 20), !chunk.isEmpty {
-            try file.write(chunk)
-        }
+        try file.append(spool: spool)
         try file.commit()
     }
 
