@@ -8,7 +8,8 @@ import Testing
 struct StackedSafetensorsOutputTests {
     private func output() throws -> (ScratchDirectory, StackedSafetensorsOutput) {
         let scratch = try ScratchDirectory(prefix: "embcache-stacked")
-        return (scratch, try StackedSafetensorsOutput(path: scratch.url.appendingPathComponent("o.safetensors").path, rowCount: 3))
+        let path = scratch.url.appendingPathComponent("o.safetensors").path
+        return (scratch, try StackedSafetensorsOutput(path: path, rowCount: 3))
     }
 
     @Test func aRaggedFieldIsRefusedByName() throws {

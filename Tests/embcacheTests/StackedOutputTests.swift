@@ -29,7 +29,10 @@ struct StackedOutputTests {
         #expect(try cli.run(embed + ["--output", cli.path("rows.npy")]).status == 3)
         let stacked = try cli.run(embed + ["--output", cli.path("stacked.safetensors"), "--layout", "stacked"])
         #expect(stacked.status == 3, "\(stacked.stderr)")
-        let (status, output) = try ExportTests.python(Self.readBack, [cli.path("stacked.safetensors"), cli.path("rows.npy")])
+        let (status, output) = try ExportTests.python(
+            Self.readBack,
+            [cli.path("stacked.safetensors"), cli.path("rows.npy")]
+        )
         #expect(status == 0, "\(output)")
         let report = try #require(JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(report["shape"] as? [Int] == [3, 16] && report["dtype"] as? String == "float32")
@@ -41,7 +44,9 @@ struct StackedOutputTests {
     @Test func layoutNeedsASafetensorsOutput() throws {
         let cli = try CLIProcess()
         let input = try cli.write("a.txt", "a")
-        let run = try cli.run(["embed", input, "--encoder", "builtin:bytes", "--output", cli.path("x.npy"), "--layout", "stacked"])
+        let run = try cli.run([
+            "embed", input, "--encoder", "builtin:bytes", "--output", cli.path("x.npy"), "--layout", "stacked",
+        ])
         #expect(run.status == 2 && run.stderr.contains("--layout"), "\(run.stderr)")
     }
 }

@@ -56,11 +56,18 @@ public final class StackedSafetensorsOutput: EmbeddingOutput {
         }
         let fields = try self.fields ?? start(record)
         guard record.names == fields.map(\.name) else {
-            throw ragged("row \(row) holds the fields \(record.names.joined(separator: ", ")) where row \(fields[0].firstRow) held \(fields.map(\.name).joined(separator: ", "))")
+            let names = { (names: [String]) in names.joined(separator: ", ") }
+            throw ragged(
+                "row \(row) holds the fields \(names(record.names)) where row \(fields[0].firstRow) held "
+                    + names(fields.map(\.name))
+            )
         }
         for (field, (_, tensor)) in zip(fields, record.tensors) {
             guard tensor.dtype == field.dtype, tensor.shape == field.shape else {
-                throw ragged("field '\(field.name)' is \(tensor.dtype) \(tensor.shape) in row \(row) but \(field.dtype) \(field.shape) in row \(field.firstRow)")
+                throw ragged(
+                    "field '\(field.name)' is \(tensor.dtype) \(tensor.shape) in row \(row) "
+                        + "but \(field.dtype) \(field.shape) in row \(field.firstRow)"
+                )
             }
             try field.spool.write(tensor.data)
         }
@@ -112,6 +119,9 @@ public final class StackedSafetensorsOutput: EmbeddingOutput {
     }
 
     private func ragged(_ detail: String) -> OutputError {
-        OutputError(path: file.path, reason: "--layout stacked needs every record alike: \(detail); use the default layout")
+        OutputError(
+            path: file.path,
+            reason: "--layout stacked needs every record alike: \(detail); use the default layout"
+        )
     }
 }
