@@ -125,17 +125,3 @@ extension ContentDigest {
     /// The 32 digest bytes as a bound `bytea`.
     var buffer: ByteBuffer { withUnsafeBytes { ByteBuffer(bytes: $0) } }
 }
-
-extension Duration {
-    /// The duration in whole milliseconds.
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}
-
-extension Date {
-    /// Milliseconds since 1970, as stored in the `created` and `last_used` columns.
-    var storedMilliseconds: Int64 {
-        Int64((timeIntervalSince1970 * 1000).rounded(.down))
-    }
-}
