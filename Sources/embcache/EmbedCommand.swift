@@ -64,6 +64,22 @@ struct EmbedCommand: AsyncParsableCommand {
     var lines: String?
 
     @Option(
+        help: ArgumentHelp(
+            "Embed the --text-field of each JSON object of FILE (- for stdin), one object per line, instead of PATH arguments.",
+            valueName: "file"
+        )
+    )
+    var jsonl: String?
+
+    @Option(help: ArgumentHelp("With --jsonl: the field holding each text.", valueName: "name"))
+    var textField = "text"
+
+    @Option(
+        help: ArgumentHelp("With --jsonl: the field naming each input in errors and the row map.", valueName: "name")
+    )
+    var idField: String?
+
+    @Option(
         help:
             "The encoder: builtin:bytes[?dim=N&batch=N&cost-ms=N], builtin:pixel-projection[?size=N&dim=N&seed=N…] (images) or process:'COMMAND …' (a worker)."
     )
@@ -135,13 +151,17 @@ struct EmbedCommand: AsyncParsableCommand {
     @OptionGroup var progressOptions: ProgressOptions
 
     func validate() throws {
-        if lines != nil, !paths.isEmpty { throw ValidationError("give PATH arguments or --lines, not both") }
-        if lines == nil, paths.isEmpty { throw ValidationError("give the paths to embed, or --lines FILE") }
+        let sources = [!paths.isEmpty, lines != nil, jsonl != nil].filter { $0 }.count
+        if sources > 1 { throw ValidationError("give one of PATH arguments, --lines or --jsonl") }
+        if sources == 0 { throw ValidationError("give the paths to embed, or --lines FILE, or --jsonl FILE") }
+        if idField != nil, jsonl == nil { throw ValidationError("--id-field goes with --jsonl") }
         if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
         if !(leaseSeconds > 0 && leaseSeconds <= Self.maximumLeaseSeconds) {
             throw ValidationError("--lease-seconds must be a number of seconds above 0 and at most 1000000")
         }
-        if pixelKey, lines != nil { throw ValidationError("--pixel-key keys images; --lines inputs are texts") }
+        if pixelKey, lines != nil || jsonl != nil {
+            throw ValidationError("--pixel-key keys images; --lines and --jsonl inputs are texts")
+        }
         if let output, OutputFormat(path: output) == nil {
             throw ValidationError("--output '\(output)' must end in .npy or .safetensors")
         }
@@ -166,7 +186,9 @@ struct EmbedCommand: AsyncParsableCommand {
 
     func run() async throws {
         let inputs =
-            try lines.map(LineInputs.inputs(from:)) ?? InputExpansion.inputs(for: paths)
+            try lines.map(LineInputs.inputs(from:))
+            ?? jsonl.map { try JSONLInputs.inputs(from: $0, textField: textField, idField: idField) }
+            ?? InputExpansion.inputs(for: paths)
         var configuration = EmbeddingCache.Configuration()
         configuration.batchSize = batchSize
         configuration.storagePolicy = effectiveStoragePolicy

@@ -18,17 +18,31 @@ public enum LineInputs {
     /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` when the file cannot be read,
     ///   ``EmbeddingCacheError/Code/invalidInput`` naming the first line that is not UTF-8.
     public static func inputs(from source: String) throws -> [EmbeddingInput] {
-        let data: Data
-        if source == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: source))
-            } catch {
-                throw EmbeddingCacheError(.inputUnreadable, "cannot read --lines '\(source)'", underlying: error)
-            }
+        try inputs(in: read(source, option: "--lines"), source: source)
+    }
+
+    /// The bytes of `source`, a file path or `-` for stdin.
+    ///
+    /// - Parameters:
+    ///   - source: A file path, or `-` for standard input.
+    ///   - option: The option that named it, for error messages.
+    /// - Returns: The bytes.
+    /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` when the file cannot be read.
+    static func read(_ source: String, option: String) throws -> Data {
+        guard source != "-" else { return FileHandle.standardInput.readDataToEndOfFile() }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: source))
+        } catch {
+            throw EmbeddingCacheError(.inputUnreadable, "cannot read \(option) '\(source)'", underlying: error)
         }
-        return try inputs(in: data, source: source)
+    }
+
+    /// The lines of `data`, split at `\n`, a trailing `\r` stripped, without the empty line after
+    /// a final newline.
+    static func lines(of data: Data) -> [Data] {
+        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if data.last == 0x0A || data.isEmpty { lines.removeLast() }
+        return lines.map { line in Data(line.last == 0x0D ? line.dropLast() : line) }
     }
 
     /// The inputs of a file's bytes.
@@ -39,12 +53,9 @@ public enum LineInputs {
     /// - Returns: One text input per line.
     /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` naming the first line that is not UTF-8.
     public static func inputs(in data: Data, source: String) throws -> [EmbeddingInput] {
-        var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-        if data.last == 0x0A || data.isEmpty { lines.removeLast() }
-        return try lines.enumerated().map { index, line in
+        try lines(of: data).enumerated().map { index, line in
             let label = "line \(index + 1)"
-            let content = line.last == 0x0D ? line.dropLast() : line
-            guard let text = String(data: Data(content), encoding: .utf8) else {
+            guard let text = String(data: line, encoding: .utf8) else {
                 throw EmbeddingCacheError(.invalidInput, "\(label) of --lines '\(source)' is not valid UTF-8")
             }
             return EmbeddingInput.text(text, label: label)

@@ -1,0 +1,64 @@
+public import EmbeddingCache
+public import Foundation
+
+/// Turns `embed --jsonl FILE|- --text-field NAME [--id-field NAME]` into inputs: each JSON object
+/// of the file (or stdin) is one UTF-8 text, its `NAME` field, so a text may hold newlines.
+///
+/// Lines end at `\n` (a trailing `\r` is stripped); blank lines are skipped. Each input is
+/// labelled by its id field (a string or an integer) when one is named, else `line N`, counting from
+/// 1. A line that is not a JSON object, or lacks a string text field, is an error naming the line.
+///
+/// ```swift
+/// let inputs = try JSONLInputs.inputs(from: "chunks.jsonl", textField: "text", idField: "id")
+/// ```
+public enum JSONLInputs {
+    /// The inputs of `source`, a file path or `-` for stdin.
+    ///
+    /// - Parameters:
+    ///   - source: A file path, or `-` for standard input.
+    ///   - textField: The field holding each object's text.
+    ///   - idField: The field naming each object, if any.
+    /// - Returns: One text input per object, in file order.
+    /// - Throws: ``EmbeddingCacheError/Code/inputUnreadable`` when the file cannot be read,
+    ///   ``EmbeddingCacheError/Code/invalidInput`` naming the first line that is not an object
+    ///   with a string text field.
+    public static func inputs(from source: String, textField: String, idField: String?) throws -> [EmbeddingInput] {
+        try inputs(in: LineInputs.read(source, option: "--jsonl"), source: source, textField: textField, idField: idField)
+    }
+
+    /// The inputs of a file's bytes; see ``inputs(from:textField:idField:)``.
+    ///
+    /// - Parameters:
+    ///   - data: The file's bytes.
+    ///   - source: The file's name, for error messages.
+    ///   - textField: The field holding each object's text.
+    ///   - idField: The field naming each object, if any.
+    /// - Returns: One text input per object.
+    /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` naming the first bad line.
+    public static func inputs(in data: Data, source: String, textField: String, idField: String?) throws
+        -> [EmbeddingInput]
+    {
+        var inputs = [EmbeddingInput]()
+        for (index, line) in LineInputs.lines(of: data).enumerated() {
+            guard line.contains(where: { !Self.isWhitespace($0) }) else { continue }
+            let place = "line \(index + 1) of --jsonl '\(source)'"
+            guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
+                throw EmbeddingCacheError(.invalidInput, "\(place) is not a JSON object")
+            }
+            guard let text = object[textField] as? String else {
+                throw EmbeddingCacheError(.invalidInput, "\(place) has no string field '\(textField)' (--text-field)")
+            }
+            let label = try idField.map { field in
+                switch object[field] {
+                case let id as String: id
+                case let id as Int: String(id)
+                default: throw EmbeddingCacheError(.invalidInput, "\(place) has no string or integer field '\(field)' (--id-field)")
+                }
+            }
+            inputs.append(.text(text, label: label ?? "line \(index + 1)"))
+        }
+        return inputs
+    }
+
+    private static func isWhitespace(_ byte: UInt8) -> Bool { [0x20, 0x09, 0x0D].contains(byte) }
+}
