@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import sqlite3
+import sys
 from typing import Any
 
 import ml_dtypes
@@ -15,7 +16,7 @@ import pytest
 import embcache
 from embcache import _checksum, _codec, _sidefiles
 
-from .conftest import ramp
+from .conftest import REPOSITORY, ramp
 
 NUMPY = {
     "float32": np.float32, "float16": np.float16, "bfloat16": ml_dtypes.bfloat16, "float64": np.float64,
@@ -140,3 +141,20 @@ def test_vector_records_read_back_from_a_store_laid_out_by_hand(
     with caplog.at_level(logging.WARNING, logger="embcache"):
         assert embcache.open(path).get(namespace(first), [first["digest"]]) == [None]
     assert "fails its checksum" in caplog.text
+
+
+def test_batched_and_single_checksums_agree_with_the_definition() -> None:
+    """Sizes around the lane groups and the small-payload paths, against the vectors' generator."""
+    sys.path.insert(0, str(REPOSITORY / "Tests" / "Vectors"))
+    import make_format_vectors as definition
+
+    ns = embcache.Namespace("m", "p")
+    summer = _checksum.RecordChecksum(ns)
+    for size in (0, 4, 23, 24, 25, 47, 100, 1568, 70_000):
+        payloads = [(b"ECR1" if index % 2 else b"ECR2") + ramp(size + index)[4:] for index in range(3)] * 4
+        payloads = [payload[:size] for payload in payloads]
+        digests = [embcache.digest(bytes([index])) for index in range(len(payloads))]
+        expected = [definition.checksum(p, d, {"model": "m", "preprocessing": "p", "storage": "lossless"})
+                    for p, d in zip(payloads, digests)]
+        assert [summer.checksum(p, d) for p, d in zip(payloads, digests)] == expected, size
+        assert summer.checksums(payloads, digests) == expected, size

@@ -142,7 +142,6 @@ class Cache:
         self._local = threading.local()
         self._namespace_ids: dict[Namespace, int] = {}
         self._checksums: dict[Namespace, RecordChecksum] = {}
-        self._layouts: dict[bytes, list[tuple[str, np.dtype, tuple[int, ...], int, int]]] = {}
         self._holder: Optional[tuple[int, bytes]] = None
         if writable:
             self._create()
@@ -310,7 +309,7 @@ class Cache:
             if namespace_id is None:
                 return [None] * len(keys), False
             unique = list(dict.fromkeys(keys))
-            rows: dict[bytes, tuple[Optional[bytes], int, int, int]] = {}
+            rows: list[tuple[bytes, Optional[bytes], int, int, int]] = []
             several = len(unique) > _LOOKUP_CHUNK
             if several:
                 connection.execute("BEGIN")
@@ -321,49 +320,64 @@ class Cache:
                         "SELECT digest, payload, checksum, rowid, last_used FROM entry "
                         f"WHERE namespace_id = ? AND digest IN ({','.join('?' * len(chunk))})"
                     )
-                    for key, payload, checksum, rowid, last_used in connection.execute(sql, (namespace_id, *chunk)):
-                        rows[key] = (payload, checksum & 0xFFFFFFFF, rowid, last_used)
+                    rows += connection.execute(sql, (namespace_id, *chunk)).fetchall()
             finally:
                 if several:
                     connection.execute("COMMIT")
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
         checksum = self._checksum(ns)
+        decoder = self._decoder()
         opened: dict[bytes, Any] = {}
-        stale: list[int] = []
         stale_before = _now_ms() - _TOUCH_INTERVAL_MS
-        for key, (payload, expected, rowid, last_used) in rows.items():
-            if payload is None:
-                path = os.path.join(self.side_file_folder, _sidefiles.name(namespace_id, key, expected))
-                view = _sidefiles.read(path)
-                if view is None:
-                    logger.warning(
-                        "embcache: the side file of the record %s in namespace %s is missing or unreadable; "
-                        "treated as a miss",
-                        key.hex(),
-                        _description(ns),
-                    )
-                    opened[key] = _CORRUPT
-                    continue
-                payload = view
-            opened[key] = self._open(ns, checksum, payload, key, expected)
-            if last_used < stale_before:
-                stale.append(rowid)
+        stale = [rowid for _, _, _, rowid, last_used in rows if last_used < stale_before]
+        inline = [row for row in rows if row[1] is not None]
+        sums = checksum.checksums([row[1] for row in inline], [row[0] for row in inline])
+        for (key, payload, expected, _, _), value in zip(inline, sums):
+            opened[key] = self._open(ns, decoder, payload, key, value, expected & 0xFFFFFFFF)
+        for key, payload, expected, _, _ in rows:
+            if payload is not None:
+                continue
+            expected &= 0xFFFFFFFF
+            view = _sidefiles.read(os.path.join(self.side_file_folder, _sidefiles.name(namespace_id, key, expected)))
+            if view is None:
+                logger.warning(
+                    "embcache: the side file of the record %s in namespace %s is missing or unreadable; "
+                    "treated as a miss",
+                    key.hex(),
+                    _description(ns),
+                )
+                opened[key] = _CORRUPT
+                continue
+            opened[key] = self._open(ns, decoder, view, key, checksum.checksum(view, key), expected)
         if stale and self.writable:
             self._touch(stale)
         return [opened.get(key) for key in keys], True
 
+    def _decoder(self) -> _codec.Decoder:
+        decoder = getattr(self._local, "decoder", None)
+        if decoder is None:
+            decoder = self._local.decoder = _codec.Decoder()
+        return decoder
+
     def _open(
-        self, ns: Namespace, checksum: RecordChecksum, payload: Union[bytes, memoryview], key: bytes, expected: int
+        self,
+        ns: Namespace,
+        decoder: _codec.Decoder,
+        payload: Union[bytes, memoryview],
+        key: bytes,
+        value: int,
+        expected: int,
     ) -> Any:
-        if checksum.checksum(payload, key) != expected:
+        """The record's tensors, or ``_CORRUPT`` (logged) when its checksum or encoding is wrong."""
+        if value != expected:
             logger.warning(
                 "embcache: the record %s in namespace %s fails its checksum; treated as a miss",
                 key.hex(),
                 _description(ns),
             )
             return _CORRUPT
-        tensors = self._decode(payload)
+        tensors = decoder.decode(payload)
         if tensors is None:
             version = bytes(payload[:4])
             newer = version[:3] == b"ECR" and version[3:].isdigit() and int(version[3:]) > 2
@@ -375,36 +389,6 @@ class Cache:
             )
             return _CORRUPT
         return tensors
-
-    def _decode(self, payload: Union[bytes, memoryview]) -> Optional[Tensors]:
-        """Decodes through a cached layout when the payload's header is one seen before."""
-        size = len(payload)
-        for header, layout in self._layouts.items():
-            if _fits(layout, size) and payload[: len(header)] == header:
-                view = memoryview(payload) if not isinstance(payload, memoryview) else payload
-                tensors = {}
-                for name, dtype, shape, offset, count in layout:
-                    array = np.frombuffer(view, dtype=dtype, count=count, offset=offset).reshape(shape)
-                    array.flags.writeable = False
-                    tensors[name] = array
-                return tensors
-        tensors = _codec.decode(payload)
-        if tensors is not None and len(self._layouts) < 16 and all(a.size for a in tensors.values()):
-            self._remember_layout(payload, tensors)
-        return tensors
-
-    def _remember_layout(self, payload: Union[bytes, memoryview], tensors: Tensors) -> None:
-        base = np.frombuffer(payload, dtype=np.uint8).__array_interface__["data"][0]
-        layout = []
-        header_end = None
-        for name, array in tensors.items():
-            offset = array.__array_interface__["data"][0] - base
-            header_end = offset if header_end is None else header_end
-            layout.append((name, array.dtype, array.shape, offset, array.size))
-        last = layout[-1]
-        layout_end = last[3] + _codec._padded(last[4] * last[1].itemsize)
-        if header_end is not None and layout_end == len(payload):
-            self._layouts[bytes(payload[:header_end])] = layout
 
     def _touch(self, rowids: list[int]) -> None:
         """Gives entries read with an old last use the current time; best effort, as in Swift."""
@@ -750,11 +734,6 @@ class _WriteTransaction:
         self.connection.execute("ROLLBACK")
         if isinstance(error, sqlite3.Error):
             raise StoreFailedError(f"cannot write the embcache store at {self.path}: {error}") from error
-
-
-def _fits(layout: list[tuple[str, np.dtype, tuple[int, ...], int, int]], size: int) -> bool:
-    last = layout[-1]
-    return last[3] + _codec._padded(last[4] * last[1].itemsize) == size
 
 
 def _process_alive(pid: Any) -> bool:

@@ -142,15 +142,18 @@ def encode(tensors: Mapping[str, Any], magic: bytes = MAGIC) -> bytes:
     return bytes(payload)
 
 
-def decode(payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]:
-    """Decodes a payload into read-only arrays that share its memory, or ``None`` when malformed.
+Layout = tuple[tuple[str, np.dtype, tuple[int, ...], int], ...]
+
+
+def parse(payload: Union[bytes, memoryview]) -> Optional[tuple[Layout, int]]:
+    """Parses a payload's header, checking that its tensors fill the payload exactly.
 
     Args:
-        payload: A record payload (``bytes``, or a ``memoryview`` of a mapped side file).
+        payload: A record payload.
 
     Returns:
-        The tensors by name, in record order; ``None`` when the payload does not parse, an
-        array would run past its end, or bytes are left over.
+        Each tensor's name, dtype, shape and byte offset, and the header's length (where the
+        first tensor starts); ``None`` when the payload is malformed.
     """
     view = memoryview(payload).cast("B")
     size = len(view)
@@ -177,8 +180,8 @@ def decode(payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]
             entries.append((name, dtype, shape))
     except struct.error:
         return None
-    offset = _padded(offset)
-    tensors: dict[str, np.ndarray] = {}
+    header_end = offset = _padded(offset)
+    layout = []
     for name, dtype, shape in entries:
         elements = 1
         for dimension in shape:
@@ -186,11 +189,68 @@ def decode(payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]
         byte_count = elements * dtype.itemsize
         if byte_count > size - offset:
             return None
-        array = np.frombuffer(view, dtype=dtype, count=elements, offset=offset) if elements else np.empty(0, dtype)
-        array = array.reshape(shape)
-        array.flags.writeable = False
-        tensors[name] = array
+        layout.append((name, dtype, shape, offset))
         offset += _padded(byte_count)
-    if offset != size or len(tensors) != len(entries):
+    if offset != size or len({name for name, *_ in layout}) != len(layout):
         return None
-    return tensors
+    return tuple(layout), header_end
+
+
+def arrays(payload: Union[bytes, memoryview], layout: Layout) -> dict[str, np.ndarray]:
+    """The payload's tensors as arrays sharing its memory (read-only when the payload is).
+
+    Args:
+        payload: A record payload.
+        layout: Its layout, from :func:`parse`.
+
+    Returns:
+        The tensors by name, in record order.
+    """
+    return {name: np.ndarray(shape, dtype, payload, offset) for name, dtype, shape, offset in layout}
+
+
+def decode(payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]:
+    """Decodes a payload into arrays that share its memory, or ``None`` when malformed.
+
+    Args:
+        payload: A record payload (``bytes``, or a ``memoryview`` of a mapped side file).
+
+    Returns:
+        The tensors by name, in record order; ``None`` when the payload does not parse, an
+        array would run past its end, a name repeats, or bytes are left over.
+    """
+    parsed = parse(payload)
+    return None if parsed is None else arrays(payload, parsed[0])
+
+
+class Decoder:
+    """Decodes payloads, remembering the layouts of recent headers.
+
+    A batch of embeddings shares one header (names, dtypes, shapes), so each record after the
+    first is decoded by comparing its header's bytes instead of parsing them.
+    """
+
+    def __init__(self) -> None:
+        self._layouts: dict[bytes, tuple[Layout, int]] = {}
+
+    def decode(self, payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]:
+        """As :func:`decode`.
+
+        Args:
+            payload: A record payload.
+
+        Returns:
+            The tensors by name, or ``None`` when the payload is malformed.
+        """
+        size = len(payload)
+        for header, (layout, layout_size) in list(self._layouts.items()):
+            if layout_size == size and payload[: len(header)] == header:
+                return arrays(payload, layout)
+        parsed = parse(payload)
+        if parsed is None:
+            return None
+        layout, header_end = parsed
+        if len(self._layouts) >= 8:
+            self._layouts.pop(next(iter(self._layouts)))
+        self._layouts[bytes(payload[:header_end])] = (layout, size)
+        return arrays(payload, layout)
