@@ -7,6 +7,7 @@ import pathlib
 from typing import Any
 
 import numpy as np
+import pytest
 from safetensors.numpy import load_file
 
 import embcache
@@ -60,6 +61,8 @@ def test_samples_equal_what_export_writes(cli: pathlib.Path, tmp_path: pathlib.P
     run_cli(cli, "export", "--manifest", str(manifest), "--plan", str(plan), "--out", str(tmp_path / "out"),
             "--on-miss", "error", "--store", str(store))
     dataset = PrecomputedDataset(embcache.open(store), manifest, plan, namespaces(cli, tmp_path), as_numpy=True)
+    recorded = PrecomputedDataset(embcache.open(store), manifest, plan, as_numpy=True)
+    assert recorded.fields == dataset.fields
     assert len(dataset) == 4
     for index in range(4):
         exported = load_file(str(tmp_path / "out" / f"s{index}.safetensors"))
@@ -92,3 +95,9 @@ def test_a_missing_field_is_computed_stored_and_then_read(cli: pathlib.Path, tmp
         assert "s0" in str(error) and "image_latents" in str(error)
     else:
         raise AssertionError("a missing field without a fallback must raise KeyError")
+
+
+def test_without_a_precompute_run_the_namespaces_must_be_given(tmp_path: pathlib.Path) -> None:
+    manifest, plan = make_dataset(tmp_path / "data", 1)
+    with pytest.raises(embcache.InvalidArgumentError, match="records no namespace for the encoder"):
+        PrecomputedDataset(embcache.open(tmp_path / "c.sqlite", writable=True), manifest, plan)

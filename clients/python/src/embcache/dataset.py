@@ -41,8 +41,9 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         cache: The cache ``precompute`` filled (writable when ``fallback`` is given).
         manifest: The manifest (JSON lines, one object with a unique ``id`` per sample).
         plan: The precompute plan (a path to its JSON, or the parsed object).
-        namespaces: The namespace of each of the plan's encoders, by encoder name (as
-            ``embcache stats`` lists them), including the plan's ``store_dtype``.
+        namespaces: The namespace of each of the plan's encoders, by encoder name; those not
+            given are read from the store, where ``embcache precompute`` records the namespace
+            each encoder resolved to (docs/format.md, "Encoder namespace records").
         fallback: Computes a field that is not cached; its record is stored, so the next epoch
             reads it. Without it, a missing field raises ``KeyError`` naming sample and field.
         as_numpy: Return numpy arrays even when PyTorch is installed.
@@ -57,7 +58,7 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         cache: Cache,
         manifest: Union[str, os.PathLike[str]],
         plan: Union[str, os.PathLike[str], Mapping[str, Any]],
-        namespaces: Mapping[str, Namespace],
+        namespaces: Optional[Mapping[str, Namespace]] = None,
         fallback: Optional[Fallback] = None,
         as_numpy: bool = False,
     ) -> None:
@@ -67,13 +68,15 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         manifest_path = pathlib.Path(manifest)
         self.samples = [json.loads(line) for line in manifest_path.read_text().splitlines() if line.strip()]
         plan = plan if isinstance(plan, Mapping) else json.loads(pathlib.Path(plan).read_text())
+        resolved = dict(namespaces or {})
+        storage = plan.get("store_dtype") or "lossless"
         self.fields = []
         for field in plan.get("fields", []):
             names = field["names"] if "names" in field else [field["name"]]
             encoder = field["encoder"]
-            if encoder not in namespaces:
-                raise InvalidArgumentError(f"the plan's encoder {encoder!r} has no namespace in namespaces")
-            self.fields.append((names, namespaces[encoder], field["inputs"]))
+            if encoder not in resolved:
+                resolved[encoder] = recorded_namespace(cache, plan["encoders"][encoder], storage)
+            self.fields.append((names, resolved[encoder], field["inputs"]))
         folder = manifest_path.parent
         # Digest every input once: epochs then only look keys up.
         self.keys = [[_key(inputs, sample, folder) for _, _, inputs in self.fields] for sample in self.samples]
@@ -121,6 +124,38 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         self.cache.put(namespace, key, record)
         [stored] = self.cache.get(namespace, [key])
         return stored
+
+
+#: The namespace of the records naming the namespace each encoder specification resolved to.
+ENCODER_NAMESPACES = Namespace("embcache/encoder-namespaces", "v1")
+
+
+def recorded_namespace(cache: Cache, specification: str, storage: str = "lossless") -> Namespace:
+    """The namespace ``embcache precompute`` recorded for an encoder specification.
+
+    Args:
+        cache: The store precompute filled.
+        specification: The encoder specification as the plan writes it (``builtin:bytes?dim=64``).
+        storage: The plan's storage policy (its ``store_dtype``, else ``lossless``).
+
+    Returns:
+        The namespace the last precompute run of that specification used.
+
+    Raises:
+        InvalidArgumentError: None is recorded (precompute never ran the specification here).
+    """
+    key = composite_digest([b"embcache/encoder-namespace/v1", specification.encode(), storage.encode()])
+    try:
+        [record] = cache.get(ENCODER_NAMESPACES, [key])
+    except UnknownNamespaceError:
+        record = None
+    if record is None:
+        raise InvalidArgumentError(
+            f"the store at {cache.path} records no namespace for the encoder {specification!r} ({storage}); "
+            "run embcache precompute with this plan, or pass namespaces"
+        )
+    fields = {name: bytes(record[name]).decode() for name in ("model", "preprocessing", "storage")}
+    return Namespace(**fields)
 
 
 def _tensor(array: np.ndarray) -> Any:
