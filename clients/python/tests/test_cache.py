@@ -245,3 +245,12 @@ def test_stats_counts_entries_per_namespace(store: pathlib.Path) -> None:
     assert stats["entries"] == 2
     assert [(n["model"], n["entries"]) for n in stats["namespaces"]] == [("a", 1), ("test/model@1", 1)]
     assert stats["bytes"] == sum(n["bytes"] for n in stats["namespaces"]) and stats["disk_bytes"] > 0
+
+
+def test_a_store_file_not_yet_migrated_reads_as_empty(store: pathlib.Path) -> None:
+    """A writer creates the file before its tables: a reader opening it then sees an empty store."""
+    store.touch()
+    reader = embcache.open(store)
+    assert reader.stats()["entries"] == 0 and reader.namespaces() == []
+    with pytest.raises(embcache.UnknownNamespaceError):
+        reader.get(NS, [embcache.digest(b"x")])

@@ -162,3 +162,41 @@ def test_both_languages_writing_one_store_encode_each_input_once(cli: pathlib.Pa
     assert report["encoded"] + len(encoded_by_python) == len(texts)
     verified = run_cli(cli, "verify", "--store", str(store))
     assert (verified["records"], verified["corrupt"]) == (len(texts), 0)
+
+
+def test_a_read_only_cache_reads_while_the_command_line_writes(cli: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    """Every record a reader sees mid-run verifies and equals what the run finally outputs."""
+    store = tmp_path / "cache.sqlite"
+    texts = [f"line {index}" for index in range(2000)]
+    lines = tmp_path / "lines.txt"
+    lines.write_text("\n".join(texts) + "\n")
+    out = tmp_path / "out.npy"
+    ns = namespace_of(run_cli(cli, "embed", "--lines", str(lines), "--encoder", BYTES, "--no-cache"))
+    run_cli(cli, "embed", "--lines", str(lines), "--encoder", BYTES, "--store", str(store), "--output", str(tmp_path / "x.npy"))
+    store.unlink()
+    for side in (tmp_path / "cache.sqlite-wal", tmp_path / "cache.sqlite-shm"):
+        side.unlink(missing_ok=True)
+    command = [
+        str(cli), "embed", "--lines", str(lines), "--encoder", f"{BYTES}&cost-ms=1&batch=16", "--store", str(store),
+        "--output", str(out), "--json",
+    ]
+    swift = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    keys = [embcache.digest(text.encode()) for text in texts]
+    seen: dict[int, np.ndarray] = {}
+    reader = None
+    while swift.poll() is None:
+        try:
+            reader = reader or embcache.open(store)
+            found = reader.get(ns, keys)
+        except (embcache.StoreNotFoundError, embcache.UnknownNamespaceError, embcache.StoreIncompatibleError):
+            time.sleep(0.01)
+            continue
+        for index, record in enumerate(found):
+            if record is not None:
+                seen[index] = np.array(record["embedding"])
+    _, stderr = swift.communicate(timeout=600)
+    assert swift.returncode == 0, stderr
+    expected = np.load(out)
+    assert seen, "the reader saw no record while the run wrote"
+    for index, vector in seen.items():
+        assert np.array_equal(vector, expected[index])

@@ -230,10 +230,15 @@ class Cache:
         if found is None:
             if not isinstance(namespace, Namespace):
                 raise InvalidArgumentError("a namespace is an embcache.Namespace, never joined text")
-            row = connection.execute(
-                "SELECT id FROM namespace WHERE model = ? AND preprocessing = ? AND storage = ?",
-                (namespace.model, namespace.preprocessing, namespace.storage),
-            ).fetchone()
+            try:
+                row = connection.execute(
+                    "SELECT id FROM namespace WHERE model = ? AND preprocessing = ? AND storage = ?",
+                    (namespace.model, namespace.preprocessing, namespace.storage),
+                ).fetchone()
+            except sqlite3.OperationalError as error:
+                if not _not_created_yet(error):
+                    raise
+                return None
             if row is None:
                 return None
             found = self._namespace_ids[namespace] = row[0]
@@ -259,7 +264,12 @@ class Cache:
         Returns:
             The namespaces.
         """
-        rows = self._connection().execute("SELECT model, preprocessing, storage FROM namespace").fetchall()
+        try:
+            rows = self._connection().execute("SELECT model, preprocessing, storage FROM namespace").fetchall()
+        except sqlite3.OperationalError as error:
+            if not _not_created_yet(error):
+                raise
+            rows = []
         return sorted((Namespace(*row) for row in rows), key=_description)
 
     def _checksum(self, namespace: Namespace) -> RecordChecksum:
@@ -419,6 +429,10 @@ class Cache:
                 " SELECT namespace_id AS id, count(*) AS count, sum(size) AS bytes FROM entry GROUP BY namespace_id"
                 ") AS e JOIN namespace AS n ON n.id = e.id"
             ).fetchall()
+        except sqlite3.OperationalError as error:
+            if not _not_created_yet(error):
+                raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
+            rows = []
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
         namespaces = sorted(
@@ -734,6 +748,11 @@ class _WriteTransaction:
         self.connection.execute("ROLLBACK")
         if isinstance(error, sqlite3.Error):
             raise StoreFailedError(f"cannot write the embcache store at {self.path}: {error}") from error
+
+
+def _not_created_yet(error: sqlite3.OperationalError) -> bool:
+    """Whether a read failed because the store's tables are not created yet (a new, empty file)."""
+    return "no such table" in str(error)
 
 
 def _process_alive(pid: Any) -> bool:
