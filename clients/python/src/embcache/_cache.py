@@ -24,7 +24,6 @@ from .errors import (
     InvalidArgumentError,
     ReadOnlyError,
     StoreFailedError,
-    StoreIncompatibleError,
     StoreNotFoundError,
     UnknownNamespaceError,
 )
@@ -319,7 +318,7 @@ class Cache:
             if namespace_id is None:
                 return [None] * len(keys), False
             unique = list(dict.fromkeys(keys))
-            rows: list[tuple[bytes, Optional[bytes], int, int, int]] = []
+            rows: list[tuple[bytes, Optional[bytes], int, int, int]] = []  # digest, payload, checksum, rowid, last use
             several = len(unique) > _LOOKUP_CHUNK
             if several:
                 connection.execute("BEGIN")
@@ -341,14 +340,11 @@ class Cache:
         opened: dict[bytes, Any] = {}
         stale_before = _now_ms() - _TOUCH_INTERVAL_MS
         stale = [rowid for _, _, _, rowid, last_used in rows if last_used < stale_before]
-        inline = [row for row in rows if row[1] is not None]
-        sums = checksum.checksums([row[1] for row in inline], [row[0] for row in inline])
-        for (key, payload, expected, _, _), value in zip(inline, sums):
+        inline = [(key, payload, expected) for key, payload, expected, _, _ in rows if payload is not None]
+        sums = checksum.checksums([payload for _, payload, _ in inline], [key for key, _, _ in inline])
+        for (key, payload, expected), value in zip(inline, sums):
             opened[key] = self._open(ns, decoder, payload, key, value, expected & 0xFFFFFFFF)
-        for key, payload, expected, _, _ in rows:
-            if payload is not None:
-                continue
-            expected &= 0xFFFFFFFF
+        for key, expected in ((row[0], row[2] & 0xFFFFFFFF) for row in rows if row[1] is None):
             view = _sidefiles.read(os.path.join(self.side_file_folder, _sidefiles.name(namespace_id, key, expected)))
             if view is None:
                 logger.warning(

@@ -161,7 +161,7 @@ class RecordChecksum:
         groups = size // 24
         stacked = np.frombuffer(b"".join(payloads), dtype=np.uint8).reshape(len(payloads), size)
         lanes = np.ascontiguousarray(stacked[:, : groups * 24].view("<u8").reshape(-1, groups, 3).transpose(0, 2, 1))
-        view = memoryview(lanes).cast("B")
+        view = lanes.data.cast("B")
         lane, record, tail = groups * 8, groups * 24, groups * 24
         sums = []
         crc, pack_summary, pack_final, seed, legacy = _crc, _pack_summary, _pack_final, self._seed, self._legacy_seed

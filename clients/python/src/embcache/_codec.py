@@ -136,7 +136,7 @@ def encode(tensors: Mapping[str, Any], magic: bytes = MAGIC) -> bytes:
     view = memoryview(payload)
     offset = _padded(len(header))
     for array, size in zip(arrays, sizes):
-        view[offset : offset + array.nbytes] = array.reshape(-1).view(np.uint8)
+        view[offset : offset + array.nbytes] = array.reshape(-1).view(np.uint8).data
         offset += size
     view.release()
     return bytes(payload)

@@ -73,7 +73,7 @@ class CachedEmbeddings(Embeddings):
         records = self.cache.get_or_compute(
             self.namespace,
             list(texts),
-            lambda batch: np.asarray(self.underlying.embed_documents(list(batch)), dtype=np.float64),
+            lambda batch: np.asarray(self.underlying.embed_documents([str(text) for text in batch]), dtype=np.float64),
             batch_size=self.batch_size,
         )
         return [record["embedding"].astype(np.float64).tolist() for record in records]
@@ -90,6 +90,6 @@ class CachedEmbeddings(Embeddings):
         [record] = self.cache.get_or_compute(
             self.query_namespace,
             [text],
-            lambda batch: np.asarray([self.underlying.embed_query(batch[0])], dtype=np.float64),
+            lambda batch: np.asarray([self.underlying.embed_query(str(batch[0]))], dtype=np.float64),
         )
         return record["embedding"].astype(np.float64).tolist()
