@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import struct
 import threading
-from concurrent.futures import ThreadPoolExecutor
-from typing import Optional, Union
+from typing import Union
 
 import crc32c as _crc32c
 import numpy as np
@@ -61,29 +59,6 @@ def three_lane(chunk: memoryview, scratch: np.ndarray) -> int:
 
 _pack_summary = struct.Struct("<3IQ").pack
 _pack_final = struct.Struct("<IQ").pack
-# From this many chunks on, a payload's chunks are summed on every core (numpy's copy and the CRC
-# release the GIL), as the Swift library does.
-_PARALLEL_CHUNKS = 4
-_pool: Optional[tuple[int, ThreadPoolExecutor]] = None
-_pool_lock = threading.Lock()
-
-
-def _executor() -> Optional[ThreadPoolExecutor]:
-    """A thread pool with one thread per core, made anew in a forked process; None on one core."""
-    global _pool
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    if cores < 2:
-        return None
-    with _pool_lock:
-        if _pool is None or _pool[0] != os.getpid():
-            _pool = (os.getpid(), ThreadPoolExecutor(max_workers=cores, thread_name_prefix="embcache-checksum"))
-        return _pool[1]
-
-
-def _chunk_sum(view: memoryview) -> int:
-    return three_lane(view, _scratch())
-
-
 # Below this many bytes a chunk's lanes are gathered by memoryview slicing, without numpy's overhead.
 _SMALL = 1 << 16
 # From this many records of one size on, checksums() gathers their lanes with one numpy copy.
@@ -136,9 +111,8 @@ class RecordChecksum:
             first = _crc(view[groups * 24 :], _crc(words[0::3].tobytes()))
             total = _crc(_pack_summary(first, _crc(words[1::3].tobytes()), _crc(words[2::3].tobytes()), size))
             return _crc(_pack_final(total, size), seed)
-        chunks = [view[start : start + CHUNK_SIZE] for start in range(0, size, CHUNK_SIZE)]
-        executor = _executor() if len(chunks) >= _PARALLEL_CHUNKS else None
-        sums = list(executor.map(_chunk_sum, chunks)) if executor else [_chunk_sum(chunk) for chunk in chunks]
+        scratch = _scratch()
+        sums = [three_lane(view[start : start + CHUNK_SIZE], scratch) for start in range(0, size, CHUNK_SIZE)]
         return _crc(struct.pack(f"<{len(sums)}IQ", *sums, size), seed)
 
     def checksums(self, payloads: list[bytes], digests: list[bytes]) -> list[int]:
