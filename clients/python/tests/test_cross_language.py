@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import pathlib
 import subprocess
 import threading
@@ -124,30 +125,36 @@ def test_a_corrupt_python_record_is_found_by_verify(cli: pathlib.Path, tmp_path:
     assert (verified["records"], verified["corrupt"]) == (1, 1)
 
 
-def test_both_languages_writing_one_store_encode_each_input_once(cli: pathlib.Path, tmp_path: pathlib.Path) -> None:
-    """Python's get_or_compute and embed --lines run at once over the same texts and namespace."""
+@pytest.mark.parametrize("dim,count", [(8, 3000), (300_000, 40)])
+def test_both_languages_writing_one_store_encode_each_input_once(
+    cli: pathlib.Path, tmp_path: pathlib.Path, dim: int, count: int
+) -> None:
+    """Python's get_or_compute and embed --lines run at once over the same texts and namespace,
+    with small records and with large ones (side files)."""
     store = tmp_path / "cache.sqlite"
-    texts = [f"text number {index}" for index in range(3000)]
+    texts = [f"text number {index}" for index in range(count)]
     lines = tmp_path / "lines.txt"
     lines.write_text("\n".join(texts) + "\n")
-    ns = namespace_of(run_cli(cli, "embed", "--lines", str(lines), "--encoder", BYTES, "--no-cache"))
+    encoder = f"builtin:bytes?dim={dim}"
+    ns = namespace_of(run_cli(cli, "embed", "--lines", str(lines), "--encoder", encoder, "--no-cache"))
     embcache.open(store, writable=True).close()
     encoded_by_python = []
 
     def encode(batch: list[Any]) -> np.ndarray:
         encoded_by_python.extend(batch)
         time.sleep(0.02)  # a model's cost, so the two runs overlap
-        return np.tile(np.float32(1 / np.sqrt(8)), (len(batch), 8))
+        return np.tile(np.float32(1 / np.sqrt(dim)), (len(batch), dim))
 
     command = [
-        str(cli), "embed", "--lines", str(lines), "--encoder", f"{BYTES}&cost-ms=1", "--store", str(store), "--json"
+        str(cli), "embed", "--lines", str(lines), "--encoder", f"{encoder}&cost-ms=1&batch=4", "--store", str(store),
+        "--json",
     ]
     swift = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     failures: list[BaseException] = []
 
     def fill() -> None:
         try:
-            embcache.open(store, writable=True).get_or_compute(ns, texts, encode, batch_size=64)
+            embcache.open(store, writable=True).get_or_compute(ns, texts, encode, batch_size=4 if dim > 8 else 64)
         except BaseException as error:  # reported by the assertion below
             failures.append(error)
 
@@ -162,6 +169,8 @@ def test_both_languages_writing_one_store_encode_each_input_once(cli: pathlib.Pa
     assert report["encoded"] + len(encoded_by_python) == len(texts)
     verified = run_cli(cli, "verify", "--store", str(store))
     assert (verified["records"], verified["corrupt"]) == (len(texts), 0)
+    side_files = [name for name in os.listdir(str(store) + ".blobs") if not name.startswith(".")]
+    assert len(side_files) == (len(texts) if dim > 8 else 0)
 
 
 def test_a_read_only_cache_reads_while_the_command_line_writes(cli: pathlib.Path, tmp_path: pathlib.Path) -> None:
