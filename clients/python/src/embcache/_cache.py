@@ -158,6 +158,10 @@ class Cache:
         connection = getattr(local, "connection", None)
         if connection is not None and local.pid == os.getpid():
             return connection
+        if connection is not None:
+            # Inherited across fork: never used or closed here (SQLite forbids using a connection
+            # in a child), so the parent's locks and log are left alone.
+            _inherited.append(connection)
         try:
             if self.writable:
                 connection = sqlite3.connect(
@@ -211,6 +215,8 @@ class Cache:
         connection = getattr(self._local, "connection", None)
         if connection is not None and self._local.pid == os.getpid():
             connection.close()
+        elif connection is not None:
+            _inherited.append(connection)
         self._local.connection = None
 
     def __enter__(self) -> Cache:
@@ -778,6 +784,9 @@ def _file_size(path: str) -> int:
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
+
+# Connections a forked process inherited, kept open and unused for as long as it lives.
+_inherited: list[sqlite3.Connection] = []
 
 # A record that exists but failed its checksum or decoding.
 _CORRUPT: Any = object()
