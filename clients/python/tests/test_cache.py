@@ -254,3 +254,17 @@ def test_a_store_file_not_yet_migrated_reads_as_empty(store: pathlib.Path) -> No
     assert reader.stats()["entries"] == 0 and reader.namespaces() == []
     with pytest.raises(embcache.UnknownNamespaceError):
         reader.get(NS, [embcache.digest(b"x")])
+
+
+def test_a_batch_larger_than_one_query_reads_in_one_transaction(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embcache import _cache
+
+    cache = embcache.open(store, writable=True)
+    for index in range(5):
+        cache.put(NS, embcache.digest(bytes([index])), {"e": np.array([index], np.int32)})
+    monkeypatch.setattr(_cache, "_LOOKUP_CHUNK", 2)
+    keys = [embcache.digest(bytes([index])) for index in (4, 9, 0, 3, 1, 2)]
+    found = embcache.open(store).get(NS, keys)
+    assert [None if r is None else int(r["e"][0]) for r in found] == [4, None, 0, 3, 1, 2]

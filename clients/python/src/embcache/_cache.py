@@ -36,8 +36,9 @@ Tensors = dict[str, np.ndarray]
 Input = Union[bytes, bytearray, memoryview, str, tuple]
 Digest = Union[bytes, str]
 
-# Keys per SELECT … IN (…) of a batch lookup, below SQLite's bound-parameter limit.
-_LOOKUP_CHUNK = 500
+# Keys per SELECT … IN (…) of a batch lookup, below SQLite's bound-parameter limit (999 before
+# SQLite 3.32, 32 766 since): one query for a batch measured faster than several.
+_LOOKUP_CHUNK = 32_000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
 # A read records an entry's last use only when the stored one is older than this (as Swift does).
 _TOUCH_INTERVAL_MS = 3_600_000
 _BUSY_TIMEOUT_S = 30.0
