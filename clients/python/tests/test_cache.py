@@ -268,3 +268,29 @@ def test_a_batch_larger_than_one_query_reads_in_one_transaction(
     keys = [embcache.digest(bytes([index])) for index in (4, 9, 0, 3, 1, 2)]
     found = embcache.open(store).get(NS, keys)
     assert [None if r is None else int(r["e"][0]) for r in found] == [4, None, 0, 3, 1, 2]
+
+
+def test_a_side_file_removed_before_the_commit_is_written_again(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a prune racing the writer would: the file goes between its write and the transaction."""
+    from embcache import _sidefiles
+
+    cache = embcache.open(store, writable=True)
+    folder = str(store) + ".blobs"
+    real_sync = _sidefiles.sync_directory
+    removed: list[str] = []
+
+    def sync_then_remove(directory: str) -> None:
+        real_sync(directory)
+        if not removed:
+            for name in os.listdir(directory):
+                os.unlink(os.path.join(directory, name))
+                removed.append(name)
+
+    monkeypatch.setattr(_sidefiles, "sync_directory", sync_then_remove)
+    latents = np.arange(1 << 19, dtype=np.float32)
+    cache.put(NS, embcache.digest(b"large"), {"latents": latents})
+    assert len(removed) == 1 and os.listdir(folder) == removed
+    [record] = embcache.open(store).get(NS, [embcache.digest(b"large")])
+    assert record is not None and np.array_equal(record["latents"], latents)
