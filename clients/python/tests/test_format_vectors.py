@@ -158,3 +158,9 @@ def test_batched_and_single_checksums_agree_with_the_definition() -> None:
                     for p, d in zip(payloads, digests)]
         assert [summer.checksum(p, d) for p, d in zip(payloads, digests)] == expected, size
         assert summer.checksums(payloads, digests) == expected, size
+
+
+def test_model_identity_is_the_weights_file_sha256(tmp_path: Any) -> None:
+    weights = tmp_path / "model.safetensors"
+    weights.write_bytes(ramp(3 << 20))
+    assert embcache.model_identity(weights) == "sha256:" + hashlib.sha256(weights.read_bytes()).hexdigest()
