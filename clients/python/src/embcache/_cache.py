@@ -609,16 +609,8 @@ class Cache:
         first: dict[bytes, Input] = {}
         for key, value in zip(keys, inputs):
             first.setdefault(key, value)
-        found, _ = self._lookup(ns, list(first))
         results: dict[bytes, Tensors] = {}
-        corrupt, absent = [], []
-        for key, record in zip(first, found):
-            if record is _CORRUPT:
-                corrupt.append(key)
-            elif record is None:
-                absent.append(key)
-            else:
-                results[key] = record
+        corrupt, absent = self._look_up_into(ns, list(first), results)
         encode = _Encoder(self, ns, first, encode_fn, batch_size, results)
         encode(corrupt)
         if absent:
@@ -627,18 +619,24 @@ class Cache:
             waiting = self._encode_claimed(namespace_id, absent, encode)
             while waiting:
                 time.sleep(poll)
-                again, _ = self._lookup(ns, waiting)
-                corrupt, absent = [], []
-                for key, record in zip(waiting, again):
-                    if record is _CORRUPT:
-                        corrupt.append(key)
-                    elif record is None:
-                        absent.append(key)
-                    else:
-                        results[key] = record
+                corrupt, absent = self._look_up_into(ns, waiting, results)
                 encode(corrupt)
                 waiting = self._encode_claimed(namespace_id, absent, encode)
         return [results[key] for key in keys]
+
+    def _look_up_into(
+        self, ns: Namespace, keys: list[bytes], results: dict[bytes, Tensors]
+    ) -> tuple[list[bytes], list[bytes]]:
+        """Adds the records found to ``results``; returns the corrupt keys and the absent ones."""
+        corrupt, absent = [], []
+        for key, record in zip(keys, self._lookup(ns, keys)[0]):
+            if record is _CORRUPT:
+                corrupt.append(key)
+            elif record is None:
+                absent.append(key)
+            else:
+                results[key] = record
+        return corrupt, absent
 
     def _encode_claimed(self, namespace_id: int, keys: list[bytes], encode: _Encoder) -> list[bytes]:
         """Claims keys in chunks, encodes those granted, and returns those another holder has."""
