@@ -16,6 +16,8 @@ python3 Benchmarks/python/record_checksum.py
 # building the libraries and the CLI never builds them. The suites that run embcache as separate
 # processes get the CLI through --embcache.
 swift build -c release --product embcache
+# The Python package's reads (clients/python), each beside a baseline in the same run.
+python3 Benchmarks/python/client_reads.py --embcache .build/release/embcache
 # SwiftPM keeps the file lists of a path dependency in the build description and misses files added
 # to this package since: drop it, so the benchmarks always build against the current sources.
 rm -f Benchmarks/.build/release/description.json

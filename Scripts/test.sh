@@ -17,7 +17,8 @@ python3 -c "import imagehash" 2>/dev/null || pip install --quiet imagehash pillo
 swift build --build-tests -Xswiftc -warnings-as-errors
 # The Python package (clients/python) and its tests, which read and write stores beside the CLI just
 # built (.build/debug/embcache). The tests import the worktree's source, whatever version is installed.
-python3 -c "import embcache, crc32c, pytest, ml_dtypes, safetensors" 2>/dev/null || pip install --quiet "./clients/python[test]"
+python3 -c "import embcache, crc32c, pytest, ml_dtypes, safetensors, langchain_core" 2>/dev/null ||
+    pip install --quiet "./clients/python[test]"
 PYTHONPATH=clients/python/src python3 -m pytest -q clients/python/tests
 # Serially: several suites are CPU-bound (fuzzing, repair trials) or spawn processes, and on a
 # 2-core machine running them together starves the tests that measure leases and waits.

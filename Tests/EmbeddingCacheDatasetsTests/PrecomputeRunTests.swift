@@ -53,3 +53,35 @@ struct PrecomputeRunTests {
         #expect(report.failures.first?.reason.contains("key 'prompt' is missing") == true)
     }
 }
+
+/// The namespace each encoder resolved to, recorded by a run for readers that do not start it.
+struct EncoderNamespaceRecordTests {
+    @Test func aRunRecordsEachEncodersNamespaceAndACheckRecordsNothing() async throws {
+        let scratch = try ScratchDirectory(prefix: "embcache-datasets")
+        let (manifest, plan) = try PrecomputeRunTests.dataset(scratch, count: 2)
+        let checked = InMemoryEmbeddingStore()
+        let store = InMemoryEmbeddingStore()
+        let resolved = try await PlanCaches.with(plan, store: store, worker: .init()) { caches in
+            _ = try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches).run(store: "memory")
+            return try #require(caches["text"]).namespace
+        }
+        _ = try await PlanCaches.with(plan, store: checked, worker: .init()) { caches in
+            try await PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: true).run(store: "memory")
+        }
+        let specification = "builtin:bytes?dim=8"
+        #expect(try await EncoderNamespaceRecord.lookUp(specification, storage: .lossless, in: store) == resolved)
+        #expect(try await EncoderNamespaceRecord.lookUp(specification, storage: .float16, in: store) == nil)
+        #expect(try await EncoderNamespaceRecord.lookUp(specification, storage: .lossless, in: checked) == nil)
+    }
+
+    /// The key, against `hashlib` over the framing of docs/digests.md.
+    @Test func theKeyIsTheCompositeOfTagSpecificationAndStorage() {
+        // python3 -c 'import hashlib,struct; p=[b"embcache/encoder-namespace/v1",b"builtin:bytes",b"lossless"];
+        //   print(hashlib.sha256(b"embcache/composite/v1\0\0\0"+struct.pack("<Q",3)
+        //   +b"".join(struct.pack("<Q",len(x))+x for x in p)).hexdigest())'
+        #expect(
+            EncoderNamespaceRecord.key(specification: "builtin:bytes", storage: .lossless).hex
+                == "db831305039e3e4069b5394df063cad36c5d7f40e242547e2115909dfd91c917"
+        )
+    }
+}

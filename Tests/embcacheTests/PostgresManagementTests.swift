@@ -86,7 +86,10 @@ struct PostgresManagementTests {
         let first = try dataset.precompute(["--store", store.url])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try first.json()["misses"] as? Int == 20)
-        #expect(try store.entryCount() == 4 * 4 + 1, "four fields per sample, one empty prompt")
+        #expect(
+            try store.entryCount() == 4 * 4 + 1 + 2,
+            "four fields per sample, one empty prompt, the namespaces of the plan's two encoders"
+        )
 
         let check = try dataset.precompute(["--check", "--store", store.url]).json()
         #expect(check["complete_samples"] as? Int == 4 && check["hits"] as? Int == 20)

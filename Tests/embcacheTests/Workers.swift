@@ -1,3 +1,5 @@
+import EmbeddingCache
+import EmbeddingCacheDatasets
 import Foundation
 
 /// `--encoder` values for the reference workers in `Examples/workers/`, run with `python3`.
@@ -22,8 +24,14 @@ extension CLIProcess {
         try write(name, lines.map { $0 + "\n" }.joined())
     }
 
-    /// The number of records in the scratch store, from `embcache stats --json`.
+    /// The number of records in the scratch store, from `embcache stats --json`, without the
+    /// records of the namespaces `precompute` resolved (``EncoderNamespaceRecord``).
     func storedEntries() throws -> Int? {
-        try run(["stats", "--json"]).json()["entries"] as? Int
+        let stats = try run(["stats", "--json"]).json()
+        guard let total = stats["entries"] as? Int, let namespaces = stats["namespaces"] as? [[String: Any]] else {
+            return nil
+        }
+        let bookkeeping = namespaces.filter { $0["model"] as? String == EncoderNamespaceRecord.namespace.model }
+        return total - bookkeeping.reduce(0) { $0 + ($1["entries"] as? Int ?? 0) }
     }
 }

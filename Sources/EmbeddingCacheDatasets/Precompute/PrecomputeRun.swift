@@ -50,6 +50,9 @@ public struct PrecomputeRun: Sendable {
 
     /// Runs every encoder's fields concurrently and sums the outcomes.
     ///
+    /// Unless this is a check, each encoder first records the namespace it resolved to in the
+    /// store (``EncoderNamespaceRecord``), so readers find a field's records without starting it.
+    ///
     /// - Parameters:
     ///   - location: How the report names the store.
     ///   - progress: Called with the number of (sample, field) pairs done so far, out of
@@ -101,6 +104,9 @@ public struct PrecomputeRun: Sendable {
         cache: EmbeddingCache,
         progress: @escaping @Sendable (Int) -> Void
     ) async throws -> [FieldOutcome] {
+        if !check, let specification = plan.encoders[encoder] {
+            try await EncoderNamespaceRecord.record(cache.namespace, specification: specification, in: cache.store)
+        }
         let fields = plan.fields.indices.filter { plan.fields[$0].encoder == encoder }
         var outcomes = fields.map { FieldOutcome(field: $0) }
         var done = 0

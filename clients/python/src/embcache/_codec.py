@@ -1,0 +1,256 @@
+"""The record encoding (docs/format.md, "Record encoding"): named tensors to bytes and back."""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Mapping
+from typing import Any, Optional, Union
+
+import numpy as np
+
+from .errors import InvalidArgumentError
+
+#: The magic of the record format written: "ECR2". "ECR1" records are read as well.
+MAGIC = b"ECR2"
+LEGACY_MAGIC = b"ECR1"
+ALIGNMENT = 16
+MAXIMUM_RANK = 255
+MAXIMUM_NAME_BYTES = 0xFFFF
+
+# The stable one-byte dtype codes of the encoding, with each dtype's numpy name.
+_NUMPY_DTYPES = {
+    0: "<f4",
+    1: "<f2",
+    2: "bfloat16",
+    3: "<f8",
+    4: "<i8",
+    5: "<i4",
+    6: "<i2",
+    7: "i1",
+    8: "u1",
+    9: "bool",
+}
+_CODES = {np.dtype(name): code for code, name in _NUMPY_DTYPES.items() if name != "bfloat16"}
+
+_dtype_cache: dict[int, np.dtype] = {}
+
+
+def _bfloat16() -> np.dtype:
+    try:
+        import ml_dtypes
+    except ImportError as error:
+        raise InvalidArgumentError(
+            "bfloat16 tensors need the ml_dtypes package (pip install ml_dtypes)"
+        ) from error
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+def numpy_dtype(code: int) -> Optional[np.dtype]:
+    """The numpy dtype of a record-encoding dtype code, or ``None`` for an unknown code.
+
+    Args:
+        code: The one-byte code.
+
+    Returns:
+        The little-endian numpy dtype (bfloat16 through ``ml_dtypes``).
+    """
+    found = _dtype_cache.get(code)
+    if found is None:
+        name = _NUMPY_DTYPES.get(code)
+        if name is None:
+            return None
+        found = _dtype_cache[code] = _bfloat16() if name == "bfloat16" else np.dtype(name)
+    return found
+
+
+def dtype_code(dtype: np.dtype) -> int:
+    """The record-encoding code of a numpy dtype.
+
+    Args:
+        dtype: float32, float16, bfloat16 (ml_dtypes), float64, int64, int32, int16, int8,
+            uint8 or bool, in either byte order.
+
+    Returns:
+        The one-byte code.
+
+    Raises:
+        InvalidArgumentError: The dtype cannot be stored.
+    """
+    code = _CODES.get(dtype.newbyteorder("<") if dtype.byteorder == ">" else dtype)
+    if code is None and dtype.name == "bfloat16":
+        code = 2
+    if code is None:
+        raise InvalidArgumentError(
+            f"dtype {dtype} cannot be stored; use float32, float16, bfloat16, float64, int64, int32, "
+            "int16, int8, uint8 or bool"
+        )
+    return code
+
+
+def _padded(count: int) -> int:
+    return (count + ALIGNMENT - 1) // ALIGNMENT * ALIGNMENT
+
+
+def _little_endian(array: np.ndarray) -> np.ndarray:
+    if array.dtype.byteorder == ">":
+        array = array.astype(array.dtype.newbyteorder("<"))
+    # Not np.ascontiguousarray, which makes a scalar (rank 0) a vector.
+    return array if array.flags.c_contiguous else array.copy(order="C")
+
+
+def encode(tensors: Mapping[str, Any], magic: bytes = MAGIC) -> bytes:
+    """Encodes named tensors as one record payload.
+
+    Args:
+        tensors: Names (unique, non-empty, at most 65 535 UTF-8 bytes) to arrays of a storable
+            dtype and rank at most 255, in record order.
+        magic: The format version's magic (``ECR1`` only to test readers of old records).
+
+    Returns:
+        The payload.
+
+    Raises:
+        InvalidArgumentError: A name, dtype or rank cannot be stored, or there is no tensor.
+    """
+    if not tensors:
+        raise InvalidArgumentError("a record holds at least one tensor")
+    header = bytearray(magic + struct.pack("<I", len(tensors)))
+    arrays = []
+    for name, value in tensors.items():
+        if not isinstance(name, str) or not name:
+            raise InvalidArgumentError("tensor names must be non-empty text")
+        encoded_name = name.encode()
+        if len(encoded_name) > MAXIMUM_NAME_BYTES:
+            raise InvalidArgumentError(
+                f"a tensor name of {len(encoded_name)} bytes is over the {MAXIMUM_NAME_BYTES}-byte limit"
+            )
+        array = _little_endian(np.asarray(value))
+        if array.ndim > MAXIMUM_RANK:
+            raise InvalidArgumentError(f"tensor {name!r} has rank {array.ndim}; at most {MAXIMUM_RANK} are stored")
+        header += struct.pack("<H", len(encoded_name)) + encoded_name
+        header += struct.pack(f"<BB{array.ndim}Q", dtype_code(array.dtype), array.ndim, *array.shape)
+        arrays.append(array)
+    sizes = [_padded(array.nbytes) for array in arrays]
+    payload = bytearray(_padded(len(header)) + sum(sizes))
+    payload[: len(header)] = header
+    view = memoryview(payload)
+    offset = _padded(len(header))
+    for array, size in zip(arrays, sizes):
+        view[offset : offset + array.nbytes] = array.reshape(-1).view(np.uint8).data
+        offset += size
+    view.release()
+    return bytes(payload)
+
+
+Layout = tuple[tuple[str, np.dtype, tuple[int, ...], int], ...]
+
+
+def parse(payload: Union[bytes, memoryview]) -> Optional[tuple[Layout, int]]:
+    """Parses a payload's header, checking that its tensors fill the payload exactly.
+
+    Args:
+        payload: A record payload.
+
+    Returns:
+        Each tensor's name, dtype, shape and byte offset, and the header's length (where the
+        first tensor starts); ``None`` when the payload is malformed.
+    """
+    view = memoryview(payload).cast("B")
+    size = len(view)
+    if size < 8 or view[:4] not in (MAGIC, LEGACY_MAGIC):
+        return None
+    (count,) = struct.unpack_from("<I", view, 4)
+    offset = 8
+    entries = []
+    try:
+        for _ in range(count):
+            (name_length,) = struct.unpack_from("<H", view, offset)
+            offset += 2
+            if offset + name_length > size:
+                return None
+            name = bytes(view[offset : offset + name_length]).decode("utf-8", "replace")
+            offset += name_length
+            code, rank = struct.unpack_from("<BB", view, offset)
+            offset += 2
+            shape = struct.unpack_from(f"<{rank}Q", view, offset)
+            offset += 8 * rank
+            dtype = numpy_dtype(code)
+            if dtype is None:
+                return None
+            entries.append((name, dtype, shape))
+    except struct.error:
+        return None
+    header_end = offset = _padded(offset)
+    layout = []
+    for name, dtype, shape in entries:
+        elements = 1
+        for dimension in shape:
+            elements *= dimension
+        byte_count = elements * dtype.itemsize
+        if byte_count > size - offset:
+            return None
+        layout.append((name, dtype, shape, offset))
+        offset += _padded(byte_count)
+    if offset != size or len({name for name, *_ in layout}) != len(layout):
+        return None
+    return tuple(layout), header_end
+
+
+def arrays(payload: Union[bytes, memoryview], layout: Layout) -> dict[str, np.ndarray]:
+    """The payload's tensors as arrays sharing its memory (read-only when the payload is).
+
+    Args:
+        payload: A record payload.
+        layout: Its layout, from :func:`parse`.
+
+    Returns:
+        The tensors by name, in record order.
+    """
+    return {name: np.ndarray(shape, dtype, payload, offset) for name, dtype, shape, offset in layout}
+
+
+def decode(payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]:
+    """Decodes a payload into arrays that share its memory, or ``None`` when malformed.
+
+    Args:
+        payload: A record payload (``bytes``, or a ``memoryview`` of a mapped side file).
+
+    Returns:
+        The tensors by name, in record order; ``None`` when the payload does not parse, an
+        array would run past its end, a name repeats, or bytes are left over.
+    """
+    parsed = parse(payload)
+    return None if parsed is None else arrays(payload, parsed[0])
+
+
+class Decoder:
+    """Decodes payloads, remembering the layouts of recent headers.
+
+    A batch of embeddings shares one header (names, dtypes, shapes), so each record after the
+    first is decoded by comparing its header's bytes instead of parsing them.
+    """
+
+    def __init__(self) -> None:
+        self._layouts: dict[bytes, tuple[Layout, int]] = {}
+
+    def decode(self, payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]:
+        """As :func:`decode`.
+
+        Args:
+            payload: A record payload.
+
+        Returns:
+            The tensors by name, or ``None`` when the payload is malformed.
+        """
+        size = len(payload)
+        for header, (layout, layout_size) in list(self._layouts.items()):
+            if layout_size == size and payload[: len(header)] == header:
+                return arrays(payload, layout)
+        parsed = parse(payload)
+        if parsed is None:
+            return None
+        layout, header_end = parsed
+        if len(self._layouts) >= 8:
+            self._layouts.pop(next(iter(self._layouts)))
+        self._layouts[bytes(payload[:header_end])] = (layout, size)
+        return arrays(payload, layout)

@@ -1,0 +1,296 @@
+"""Reads and writes through the package alone: round trips, errors, side files, get_or_compute."""
+
+from __future__ import annotations
+
+import logging
+import mmap
+import multiprocessing
+import os
+import pathlib
+import sqlite3
+from typing import Any
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+import embcache
+
+NS = embcache.Namespace("test/model@1", "identity")
+
+
+@pytest.fixture()
+def store(tmp_path: pathlib.Path) -> pathlib.Path:
+    return tmp_path / "cache.sqlite"
+
+
+def test_every_dtype_round_trips(store: pathlib.Path) -> None:
+    tensors = {
+        "f32": np.array([1.5, -2.0], np.float32),
+        "f16": np.array([[1, 2], [3, 4]], np.float16),
+        "bf16": np.array([1.0, -0.5], ml_dtypes.bfloat16),
+        "f64": np.array([0.25]),
+        "i64": np.array(7, np.int64),
+        "i32": np.array([-1], np.int32),
+        "i16": np.array([2], np.int16),
+        "i8": np.array([-3], np.int8),
+        "u8": np.array([255], np.uint8),
+        "mask": np.array([True, False, True]),
+        "big_endian": np.array([1.0, 2.0], ">f4"),
+    }
+    with embcache.open(store, writable=True) as cache:
+        cache.put(NS, embcache.digest(b"x"), tensors)
+    [record] = embcache.open(store).get(NS, [embcache.digest(b"x").hex()])
+    assert record is not None and list(record) == list(tensors)
+    for name, array in tensors.items():
+        assert record[name].shape == array.shape
+        assert record[name].dtype == array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
+        assert np.array_equal(record[name], array)
+        assert not record[name].flags.writeable
+
+
+def test_misses_and_order(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    for text in ("a", "b"):
+        cache.put(NS, embcache.digest(text.encode()), {"embedding": np.array([ord(text)], np.float32)})
+    keys = [embcache.digest(text.encode()) for text in ("b", "zzz", "a", "b")]
+    found = cache.get(NS, keys)
+    assert [None if r is None else float(r["embedding"][0]) for r in found] == [98.0, None, 97.0, 98.0]
+
+
+def test_large_records_are_mapped_from_their_side_file(store: pathlib.Path) -> None:
+    latents = np.random.default_rng(1).standard_normal((16, 256, 256)).astype(np.float16)
+    with embcache.open(store, writable=True) as cache:
+        cache.put(NS, embcache.digest(b"large"), {"latents": latents})
+    files = os.listdir(str(store) + ".blobs")
+    assert len(files) == 1
+    [record] = embcache.open(store).get(NS, [embcache.digest(b"large")])
+    assert record is not None and np.array_equal(record["latents"], latents)
+    base: Any = record["latents"]
+    while isinstance(base, np.ndarray) or isinstance(base, memoryview):
+        base = base.base if isinstance(base, np.ndarray) else base.obj
+    assert isinstance(base, mmap.mmap)
+
+
+def test_a_damaged_side_file_is_a_logged_miss(store: pathlib.Path, caplog: pytest.LogCaptureFixture) -> None:
+    with embcache.open(store, writable=True) as cache:
+        cache.put(NS, embcache.digest(b"large"), {"latents": np.ones(1 << 19, np.float32)})
+    [name] = os.listdir(str(store) + ".blobs")
+    path = os.path.join(str(store) + ".blobs", name)
+    with open(path, "r+b") as file:
+        file.seek(1 << 20)
+        file.write(b"\x01")
+    with caplog.at_level(logging.WARNING, logger="embcache"):
+        assert embcache.open(store).get(NS, [embcache.digest(b"large")]) == [None]
+    assert "fails its checksum" in caplog.text
+    os.unlink(path)
+    with caplog.at_level(logging.WARNING, logger="embcache"):
+        assert embcache.open(store).get(NS, [embcache.digest(b"large")]) == [None]
+    assert "missing or unreadable" in caplog.text
+
+
+def test_replacing_a_large_record_removes_its_old_side_file(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    cache.put(NS, embcache.digest(b"k"), {"x": np.zeros(1 << 19, np.float32)})
+    cache.put(NS, embcache.digest(b"k"), {"x": np.ones(1 << 19, np.float32)})
+    assert len(os.listdir(str(store) + ".blobs")) == 1
+    cache.put(NS, embcache.digest(b"k"), {"x": np.ones(4, np.float32)})
+    assert os.listdir(str(store) + ".blobs") == []
+    [record] = cache.get(NS, [embcache.digest(b"k")])
+    assert record is not None and record["x"].shape == (4,)
+
+
+def test_storage_policies_down_cast(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    half = embcache.Namespace("m", "p", "float16")
+    cache.put(half, embcache.digest(b"x"), {"e": np.array([1.0, 1e-3], np.float64), "n": np.array([3], np.int32)})
+    [record] = cache.get(half, [embcache.digest(b"x")])
+    assert record is not None and record["e"].dtype == np.float16 and record["n"].dtype == np.int32
+    with pytest.raises(embcache.InvalidArgumentError, match="overflows"):
+        cache.put(half, embcache.digest(b"y"), {"e": np.array([1e6], np.float32)})
+    saturating = embcache.Namespace("m", "p", "float16-saturating")
+    cache.put(saturating, embcache.digest(b"y"), {"e": np.array([1e6, -1e6], np.float32)})
+    [record] = cache.get(saturating, [embcache.digest(b"y")])
+    assert record is not None and record["e"].tolist() == [65504.0, -65504.0]
+
+
+def test_errors_name_what_is_wrong(store: pathlib.Path, tmp_path: pathlib.Path) -> None:
+    with pytest.raises(embcache.StoreNotFoundError, match="no embcache store"):
+        embcache.open(store)
+    embcache.open(store, writable=True).put(NS, embcache.digest(b"x"), {"e": np.ones(2, np.float32)})
+    reader = embcache.open(store)
+    with pytest.raises(embcache.UnknownNamespaceError, match="other/model"):
+        reader.get(embcache.Namespace("other/model", "identity"), [embcache.digest(b"x")])
+    with pytest.raises(embcache.ReadOnlyError):
+        reader.put(NS, embcache.digest(b"y"), {"e": np.ones(2, np.float32)})
+    with pytest.raises(embcache.InvalidArgumentError, match="64 hex digits"):
+        reader.get(NS, ["abc"])
+    with pytest.raises(embcache.InvalidArgumentError, match="storage policy"):
+        embcache.Namespace("m", "p", "float8")
+    with pytest.raises(embcache.InvalidArgumentError, match="never joined text"):
+        reader.get("test/model@1 | identity | lossless", [embcache.digest(b"x")])  # type: ignore[arg-type]
+    connection = sqlite3.connect(store)
+    connection.execute("PRAGMA user_version = 3")
+    connection.commit()
+    with pytest.raises(embcache.StoreIncompatibleError, match="newer version of embcache"):
+        embcache.open(store)
+    foreign = tmp_path / "foreign.sqlite"
+    sqlite3.connect(foreign).execute("CREATE TABLE t (x)")
+    with pytest.raises(embcache.StoreIncompatibleError, match="another application"):
+        embcache.open(foreign)
+
+
+def test_default_path_follows_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EMBCACHE_STORE", "/x/store.sqlite")
+    assert embcache.default_path() == "/x/store.sqlite"
+    monkeypatch.setenv("EMBCACHE_STORE", "")
+    monkeypatch.setenv("EMBCACHE_DIR", "/d")
+    assert embcache.default_path() == "/d/cache.sqlite"
+    monkeypatch.delenv("EMBCACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/c")
+    assert embcache.default_path() == "/c/embcache/cache.sqlite"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", "/h")
+    assert embcache.default_path() == "/h/.cache/embcache/cache.sqlite"
+
+
+def test_get_or_compute_encodes_each_distinct_miss_once_in_order(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    cache.put(NS, embcache.digest(b"cached"), {"embedding": np.array([-1.0], np.float32)})
+    calls: list[list[Any]] = []
+
+    def encode(batch: list[Any]) -> np.ndarray:
+        calls.append(batch)
+        return np.array([[float(len(item))] for item in batch], np.float32)
+
+    inputs: list[Any] = ["abc", b"cached", "abc", "de", ("ab", "c"), "f", "de"]
+    records = cache.get_or_compute(NS, inputs, encode, batch_size=2)
+    assert [float(r["embedding"][0]) for r in records] == [3.0, -1.0, 3.0, 2.0, 2.0, 1.0, 2.0]
+    assert sorted(item for batch in calls for item in map(str, batch)) == sorted(["abc", "de", "('ab', 'c')", "f"])
+    assert all(len(batch) <= 2 for batch in calls)
+    calls.clear()
+    again = cache.get_or_compute(NS, inputs, encode)
+    assert calls == [] and [float(r["embedding"][0]) for r in again] == [3.0, -1.0, 3.0, 2.0, 2.0, 1.0, 2.0]
+    assert embcache.open(store).get(NS, [embcache.composite_digest([b"ab", b"c"])])[0] is not None
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM claim").fetchone() == (0,)
+
+
+def test_get_or_compute_refuses_invalid_encoder_output(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    with pytest.raises(embcache.InvalidArgumentError, match="non-finite"):
+        cache.get_or_compute(NS, ["a"], lambda batch: np.array([[np.nan]], np.float32))
+    with pytest.raises(embcache.InvalidArgumentError, match="2 records for 1 inputs"):
+        cache.get_or_compute(NS, ["a"], lambda batch: np.ones((2, 1), np.float32))
+    assert cache.get(NS, [embcache.digest(b"a")]) == [None]
+    assert sqlite3.connect(store).execute("SELECT count(*) FROM claim").fetchone() == (0,)
+
+
+def test_get_or_compute_reencodes_a_corrupt_record(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    cache.put(NS, embcache.digest(b"a"), {"embedding": np.array([5.0], np.float32)})
+    sqlite3.connect(store, isolation_level=None).execute("UPDATE entry SET checksum = checksum + 1")
+    [record] = cache.get_or_compute(NS, ["a"], lambda batch: np.array([[7.0]], np.float32))
+    assert float(record["embedding"][0]) == 7.0
+    assert float(embcache.open(store).get(NS, [embcache.digest(b"a")])[0]["embedding"][0]) == 7.0  # type: ignore[index]
+
+
+def _count_encodes(path: str, counter: Any, inputs: list[str]) -> None:
+    def encode(batch: list[Any]) -> np.ndarray:
+        with counter.get_lock():
+            counter.value += len(batch)
+        return np.ones((len(batch), 4), np.float32)
+
+    embcache.open(path, writable=True).get_or_compute(NS, inputs, encode, batch_size=8)
+
+
+def test_processes_sharing_a_store_encode_each_input_once(store: pathlib.Path) -> None:
+    embcache.open(store, writable=True).close()
+    inputs = [f"text {index}" for index in range(200)]
+    counter = multiprocessing.Value("i", 0)
+    processes = [
+        multiprocessing.Process(target=_count_encodes, args=(str(store), counter, inputs)) for _ in range(3)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(120)
+        assert process.exitcode == 0
+    assert counter.value == len(inputs)
+    assert embcache.open(store).stats()["entries"] == len(inputs)
+
+
+def _read_in_child(cache: embcache.Cache, queue: Any) -> None:
+    [record] = cache.get(NS, [embcache.digest(b"a")])
+    queue.put(None if record is None else record["embedding"].tolist())
+
+
+def test_a_cache_opened_before_fork_reads_in_the_child(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    cache.put(NS, embcache.digest(b"a"), {"embedding": np.array([1.0, 2.0], np.float32)})
+    cache.get(NS, [embcache.digest(b"a")])
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_read_in_child, args=(cache, queue))
+    child.start()
+    assert queue.get(timeout=60) == [1.0, 2.0]
+    child.join(60)
+    assert child.exitcode == 0
+
+
+def test_stats_counts_entries_per_namespace(store: pathlib.Path) -> None:
+    cache = embcache.open(store, writable=True)
+    cache.put(NS, embcache.digest(b"a"), {"e": np.ones(4, np.float32)})
+    cache.put(embcache.Namespace("a", "b"), embcache.digest(b"a"), {"e": np.ones(2, np.float32)})
+    stats = cache.stats()
+    assert stats["entries"] == 2
+    assert [(n["model"], n["entries"]) for n in stats["namespaces"]] == [("a", 1), ("test/model@1", 1)]
+    assert stats["bytes"] == sum(n["bytes"] for n in stats["namespaces"]) and stats["disk_bytes"] > 0
+
+
+def test_a_store_file_not_yet_migrated_reads_as_empty(store: pathlib.Path) -> None:
+    """A writer creates the file before its tables: a reader opening it then sees an empty store."""
+    store.touch()
+    reader = embcache.open(store)
+    assert reader.stats()["entries"] == 0 and reader.namespaces() == []
+    with pytest.raises(embcache.UnknownNamespaceError):
+        reader.get(NS, [embcache.digest(b"x")])
+
+
+def test_a_batch_larger_than_one_query_reads_in_one_transaction(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embcache import _cache
+
+    cache = embcache.open(store, writable=True)
+    for index in range(5):
+        cache.put(NS, embcache.digest(bytes([index])), {"e": np.array([index], np.int32)})
+    monkeypatch.setattr(_cache, "_LOOKUP_CHUNK", 2)
+    keys = [embcache.digest(bytes([index])) for index in (4, 9, 0, 3, 1, 2)]
+    found = embcache.open(store).get(NS, keys)
+    assert [None if r is None else int(r["e"][0]) for r in found] == [4, None, 0, 3, 1, 2]
+
+
+def test_a_side_file_removed_before_the_commit_is_written_again(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a prune racing the writer would: the file goes between its write and the transaction."""
+    from embcache import _sidefiles
+
+    cache = embcache.open(store, writable=True)
+    folder = str(store) + ".blobs"
+    real_sync = _sidefiles.sync_directory
+    removed: list[str] = []
+
+    def sync_then_remove(directory: str) -> None:
+        real_sync(directory)
+        if not removed:
+            for name in os.listdir(directory):
+                os.unlink(os.path.join(directory, name))
+                removed.append(name)
+
+    monkeypatch.setattr(_sidefiles, "sync_directory", sync_then_remove)
+    latents = np.arange(1 << 19, dtype=np.float32)
+    cache.put(NS, embcache.digest(b"large"), {"latents": latents})
+    assert len(removed) == 1 and os.listdir(folder) == removed
+    [record] = embcache.open(store).get(NS, [embcache.digest(b"large")])
+    assert record is not None and np.array_equal(record["latents"], latents)
