@@ -1,0 +1,96 @@
+import EmbeddingCache
+import EmbeddingCacheUpstream
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import NIOFoundationCompat
+
+/// The handlers behind ``EmbeddingsServer/router()``.
+struct EmbeddingsRoutes: Sendable {
+    let proxy: EmbeddingsProxy
+    let maximumBodyBytes: Int
+
+    /// The header giving how many items were served from the store.
+    static let hitsHeader = HTTPField.Name("X-Embcache-Hits")!
+    /// The header giving how many items were not.
+    static let missesHeader = HTTPField.Name("X-Embcache-Misses")!
+
+    /// `POST /v1/embeddings`.
+    func embeddings(_ request: Request, context: some RequestContext) async throws -> Response {
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw OpenAIError(
+                status: .contentTooLarge,
+                message: "the request body is larger than \(maximumBodyBytes) bytes",
+                code: "request_too_large"
+            )
+        }
+        let parsed = try EmbeddingsRequest(parsing: Data(buffer: bytes, byteTransferStrategy: .noCopy))
+        let answer = try await proxy.embeddings(parsed, bypassingCache: Self.bypassesCache(request.headers))
+        let body = try EmbeddingsResponse.body(
+            for: answer.records,
+            model: parsed.parameters.model,
+            encoding: parsed.encoding
+        )
+        context.logger.info(
+            "embeddings",
+            metadata: ["items": "\(answer.records.count)", "hits": "\(answer.hits)", "misses": "\(answer.misses)"]
+        )
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[Self.hitsHeader] = String(answer.hits)
+        headers[Self.missesHeader] = String(answer.misses)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
+    }
+
+    /// Whether `Cache-Control` says `no-cache` or `no-store`.
+    static func bypassesCache(_ headers: HTTPFields) -> Bool {
+        headers[values: .cacheControl].contains { value in
+            value.split(separator: ",").contains {
+                let directive = $0.trimmingCharacters(in: .whitespaces).lowercased()
+                return directive == "no-cache" || directive == "no-store"
+            }
+        }
+    }
+
+    /// `GET /v1/models`: the upstream's answer as it came.
+    func models() async throws -> Response {
+        let answer: OpenAIUpstream.PassedAnswer
+        do {
+            answer = try await proxy.upstream.models()
+        } catch let error as EmbeddingCacheError {
+            throw OpenAIError(error)
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = answer.contentType ?? "application/json"
+        return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: answer.body))
+    }
+
+    /// `GET /readyz`: 200 once the store answers a lookup, 503 while it does not.
+    func readiness() async throws -> Response {
+        do {
+            _ = try await proxy.store.records(for: [Self.probe], in: Self.probeNamespace)
+        } catch {
+            throw OpenAIError(status: .serviceUnavailable, message: "the store does not answer", type: "server_error")
+        }
+        return Self.status("ready")
+    }
+
+    private static let probe = ContentDigest(of: Data())
+    private static let probeNamespace = Namespace(model: "embcache-readiness", preprocessing: "none")
+
+    /// A `{"status": …}` answer.
+    static func status(_ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(string: #"{"status":"\#(text)"}"#))
+        )
+    }
+}
