@@ -58,12 +58,14 @@ public final class EmbeddingsProxy: Sendable {
     /// - Parameters:
     ///   - request: The parsed request.
     ///   - bypassingCache: Neither read nor write the store (`Cache-Control: no-cache` or `no-store`).
+    ///   - readOnly: Answer from the store only; a request with any item not stored is refused.
     /// - Returns: The records and the hit and miss counts.
-    /// - Throws: ``OpenAIError`` mapped from the first failed item or the store's error; nothing
-    ///   failed is stored.
+    /// - Throws: ``OpenAIError`` mapped from the first failed item or the store's error (nothing
+    ///   failed is stored), or 403 for a read-only request with items not stored.
     public func embeddings(
         _ request: EmbeddingsRequest,
-        bypassingCache: Bool = false
+        bypassingCache: Bool = false,
+        readOnly: Bool = false
     ) async throws(OpenAIError) -> Answer {
         let encoder = UpstreamEncoder(
             upstream: upstream,
@@ -72,6 +74,7 @@ public final class EmbeddingsProxy: Sendable {
             statedIdentity: await identities.identity(of: request.parameters.model)
         )
         let cache = self.cache(for: encoder)
+        if readOnly { return try await cached(request.items, from: cache) }
         let result: BatchResult
         do {
             result = try await cache.results(for: Self.inputs(request.items), bypassingCache: bypassingCache)
@@ -89,6 +92,28 @@ public final class EmbeddingsProxy: Sendable {
             }
         }
         return Answer(records: records, hits: result.counters.hits, misses: result.counters.misses)
+    }
+
+    /// The items from the store only: 403 unless every one is stored.
+    private func cached(_ items: EmbeddingsItems, from cache: EmbeddingCache) async throws(OpenAIError) -> Answer {
+        let found: [TensorRecord?]
+        do {
+            found = try await cache.cachedRecords(for: Self.inputs(items))
+        } catch let error as EmbeddingCacheError {
+            throw OpenAIError(error)
+        } catch {
+            throw OpenAIError(status: .internalServerError, message: "the cache failed", type: "server_error")
+        }
+        let records = found.compactMap(\.self)
+        guard records.count == found.count else {
+            throw OpenAIError(
+                status: .forbidden,
+                message:
+                    "this token may only read the cache, and \(found.count - records.count) of the \(found.count) items are not cached",
+                code: "read_only_token"
+            )
+        }
+        return Answer(records: records, hits: records.count, misses: 0)
     }
 
     /// The cache of an encoder's namespace: kept when there is room, so that concurrent requests

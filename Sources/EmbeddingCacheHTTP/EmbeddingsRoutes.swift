@@ -11,6 +11,22 @@ import NIOFoundationCompat
 struct EmbeddingsRoutes: Sendable {
     let proxy: EmbeddingsProxy
     let maximumBodyBytes: Int
+    let tokens: BearerTokens?
+
+    /// The scope of the request's bearer token; `write` when no tokens are configured.
+    ///
+    /// - Throws: ``OpenAIError`` 401 when tokens are configured and the request presents none of them.
+    func scope(of request: Request) throws(OpenAIError) -> BearerTokens.Scope {
+        guard let tokens else { return .write }
+        guard let scope = tokens.scope(ofAuthorization: request.headers[.authorization]) else {
+            throw OpenAIError(
+                status: .unauthorized,
+                message: "a valid bearer token is required (Authorization: Bearer TOKEN)",
+                code: "invalid_api_key"
+            )
+        }
+        return scope
+    }
 
     /// The header giving how many items were served from the store.
     static let hitsHeader = HTTPField.Name("X-Embcache-Hits")!
@@ -19,6 +35,7 @@ struct EmbeddingsRoutes: Sendable {
 
     /// `POST /v1/embeddings`.
     func embeddings(_ request: Request, context: some RequestContext) async throws -> Response {
+        let scope = try scope(of: request)
         let bytes: ByteBuffer
         do {
             bytes = try await request.body.collect(upTo: maximumBodyBytes)
@@ -30,7 +47,11 @@ struct EmbeddingsRoutes: Sendable {
             )
         }
         let parsed = try EmbeddingsRequest(parsing: Data(buffer: bytes, byteTransferStrategy: .noCopy))
-        let answer = try await proxy.embeddings(parsed, bypassingCache: Self.bypassesCache(request.headers))
+        let answer = try await proxy.embeddings(
+            parsed,
+            bypassingCache: Self.bypassesCache(request.headers),
+            readOnly: scope == .read
+        )
         let body = try EmbeddingsResponse.body(
             for: answer.records,
             model: parsed.parameters.model,
@@ -58,7 +79,8 @@ struct EmbeddingsRoutes: Sendable {
     }
 
     /// `GET /v1/models`: the upstream's answer as it came.
-    func models() async throws -> Response {
+    func models(_ request: Request) async throws -> Response {
+        _ = try scope(of: request)
         let answer: OpenAIUpstream.PassedAnswer
         do {
             answer = try await proxy.upstream.models()

@@ -25,6 +25,19 @@ extension EmbeddingsServer.Configuration {
         self.port = port
     }
 
+    /// Checks that the server may listen where it is configured to: anywhere but loopback only with
+    /// ``tokens``.
+    ///
+    /// - Throws: ``EmbeddingCache/EmbeddingCacheError/Code/invalidArgument`` naming the address.
+    public func validate() throws(EmbeddingCacheError) {
+        guard listensOnLoopbackOnly || tokens != nil else {
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "listening on \(host) (not loopback) needs bearer tokens: serve with a tokens file"
+            )
+        }
+    }
+
     /// Whether ``host`` is a loopback address (`127.0.0.0/8`, `::1` or `localhost`), reachable from
     /// this machine only.
     public var listensOnLoopbackOnly: Bool {

@@ -6,7 +6,8 @@ public import ServiceLifecycle
 ///
 /// Routes: `POST /v1/embeddings` (see ``EmbeddingsProxy``), `GET /v1/models` (the upstream's,
 /// passed on), `GET /healthz` (the process answers) and `GET /readyz` (the store answers a
-/// lookup). Every error has OpenAI's shape (``OpenAIError``). ``run()`` serves until SIGTERM or
+/// lookup). With ``Configuration/tokens`` set, the first two need a bearer token, and a `read`
+/// token is answered from the cache only. Every error has OpenAI's shape (``OpenAIError``). ``run()`` serves until SIGTERM or
 /// SIGINT, then finishes the requests in flight and returns.
 ///
 /// ```swift
@@ -22,6 +23,8 @@ public struct EmbeddingsServer: Sendable {
         public var port = 8080
         /// The largest request body accepted; larger ones get 413. 32 MiB by default.
         public var maximumBodyBytes = 32 * 1024 * 1024
+        /// The bearer tokens accepted; `nil` (the default) serves everyone, on loopback only.
+        public var tokens: BearerTokens?
 
         /// Creates the default settings.
         public init() {}
@@ -52,9 +55,13 @@ public struct EmbeddingsServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.middlewares.add(OpenAIErrorMiddleware())
-        let routes = EmbeddingsRoutes(proxy: proxy, maximumBodyBytes: configuration.maximumBodyBytes)
+        let routes = EmbeddingsRoutes(
+            proxy: proxy,
+            maximumBodyBytes: configuration.maximumBodyBytes,
+            tokens: configuration.tokens
+        )
         router.post("/v1/embeddings") { request, context in try await routes.embeddings(request, context: context) }
-        router.get("/v1/models") { _, _ in try await routes.models() }
+        router.get("/v1/models") { request, _ in try await routes.models(request) }
         router.get("/healthz") { _, _ in EmbeddingsRoutes.status("ok") }
         router.get("/readyz") { _, _ in try await routes.readiness() }
         return router

