@@ -12,6 +12,7 @@ struct EmbeddingsRoutes: Sendable {
     let proxy: EmbeddingsProxy
     let maximumBodyBytes: Int
     let tokens: BearerTokens?
+    let metrics: ServerMetrics?
 
     /// The scope of the request's bearer token; `write` when no tokens are configured.
     ///
@@ -47,11 +48,22 @@ struct EmbeddingsRoutes: Sendable {
             )
         }
         let parsed = try EmbeddingsRequest(parsing: Data(buffer: bytes, byteTransferStrategy: .noCopy))
-        let answer = try await proxy.embeddings(
-            parsed,
-            bypassingCache: Self.bypassesCache(request.headers),
-            readOnly: scope == .read
-        )
+        let answer: EmbeddingsProxy.Answer
+        do {
+            answer = try await proxy.embeddings(
+                parsed,
+                bypassingCache: Self.bypassesCache(request.headers),
+                readOnly: scope == .read
+            )
+        } catch {
+            metrics?.items(hits: 0, misses: 0, errors: parsed.items.count, tokensSaved: 0)
+            throw error
+        }
+        if let metrics {
+            let tokens = answer.records.reduce(0) { $0 + UpstreamEncoder.tokens(in: $1) }
+            let saved = answer.records.isEmpty ? 0 : tokens * answer.hits / answer.records.count
+            metrics.items(hits: answer.hits, misses: answer.misses, errors: 0, tokensSaved: saved)
+        }
         let body = try EmbeddingsResponse.body(
             for: answer.records,
             model: parsed.parameters.model,
@@ -90,6 +102,21 @@ struct EmbeddingsRoutes: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = answer.contentType ?? "application/json"
         return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: answer.body))
+    }
+
+    /// `GET /metrics`: Prometheus' text format, the store's counts read now.
+    func metrics(_ request: Request) async throws -> Response {
+        _ = try scope(of: request)
+        guard let metrics else { throw OpenAIError(status: .notFound, message: "metrics are not served") }
+        let text: [UInt8]
+        do {
+            text = try await metrics.exposition(reading: proxy.store)
+        } catch {
+            throw OpenAIError(status: .serviceUnavailable, message: "the store does not answer", type: "server_error")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: text)))
     }
 
     /// `GET /readyz`: 200 once the store answers a lookup, 503 while it does not.

@@ -6,7 +6,8 @@ public import ServiceLifecycle
 ///
 /// Routes: `POST /v1/embeddings` (see ``EmbeddingsProxy``), `GET /v1/models` (the upstream's,
 /// passed on), `GET /healthz` (the process answers) and `GET /readyz` (the store answers a
-/// lookup). With ``Configuration/tokens`` set, the first two need a bearer token, and a `read`
+/// lookup), and `GET /metrics` with ``metrics``. With ``Configuration/tokens`` set, all but the
+/// health routes need a bearer token, and a `read`
 /// token is answered from the cache only. Every error has OpenAI's shape (``OpenAIError``). ``run()`` serves until SIGTERM or
 /// SIGINT, then finishes the requests in flight and returns.
 ///
@@ -36,6 +37,8 @@ public struct EmbeddingsServer: Sendable {
     public let configuration: Configuration
     /// Where requests are logged (never their inputs or vectors).
     public let logger: Logger
+    /// The metrics served at `GET /metrics`, if any.
+    public let metrics: ServerMetrics?
 
     /// Creates a server.
     ///
@@ -43,10 +46,17 @@ public struct EmbeddingsServer: Sendable {
     ///   - proxy: The caching proxy.
     ///   - configuration: Address and limits.
     ///   - logger: Where requests are logged.
-    public init(proxy: EmbeddingsProxy, configuration: Configuration = Configuration(), logger: Logger? = nil) {
+    ///   - metrics: The metrics to record and serve at `GET /metrics`; none by default.
+    public init(
+        proxy: EmbeddingsProxy,
+        configuration: Configuration = Configuration(),
+        logger: Logger? = nil,
+        metrics: ServerMetrics? = nil
+    ) {
         self.proxy = proxy
         self.configuration = configuration
         self.logger = logger ?? Logger(label: "embcache.serve")
+        self.metrics = metrics
     }
 
     /// The routes, with every error answered in OpenAI's shape.
@@ -54,12 +64,18 @@ public struct EmbeddingsServer: Sendable {
     /// - Returns: A router to serve or to test without a socket.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        if let metrics {
+            let paths: Set = ["/v1/embeddings", "/v1/models", "/healthz", "/readyz", "/metrics"]
+            router.middlewares.add(RequestMetricsMiddleware(metrics: metrics, routes: paths))
+        }
         router.middlewares.add(OpenAIErrorMiddleware())
         let routes = EmbeddingsRoutes(
             proxy: proxy,
             maximumBodyBytes: configuration.maximumBodyBytes,
-            tokens: configuration.tokens
+            tokens: configuration.tokens,
+            metrics: metrics
         )
+        if metrics != nil { router.get("/metrics") { request, _ in try await routes.metrics(request) } }
         router.post("/v1/embeddings") { request, context in try await routes.embeddings(request, context: context) }
         router.get("/v1/models") { request, _ in try await routes.models(request) }
         router.get("/healthz") { _, _ in EmbeddingsRoutes.status("ok") }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import EmbeddingCache
 import Foundation
 import Logging
+import Metrics
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
@@ -30,12 +31,15 @@ extension OpenAIUpstream {
         while true {
             request.body = .bytes(ByteBuffer(data: encoded))
             let failure: UpstreamFailure
+            let started = ContinuousClock.now
             do {
                 let response = try await client.execute(request, timeout: timeAmount(configuration.timeout))
                 let answer = try await response.body.collect(upTo: Self.maximumAnswerBytes)
+                record(status: String(response.status.code), since: started)
                 if (200..<300).contains(response.status.code) { return answer }
                 failure = Self.failure(status: Int(response.status.code), headers: response.headers, body: answer)
             } catch {
+                record(status: "none", since: started)
                 failure = UpstreamFailure(status: nil, message: "no answer: \(type(of: error))")
             }
             let wait = backoff(after: attempt, retryAfter: failure.retryAfter)
@@ -53,6 +57,14 @@ extension OpenAIUpstream {
             try await Task.sleep(for: wait)
             attempt += 1
         }
+    }
+
+    /// Counts and times one attempt.
+    private func record(status: String, since started: ContinuousClock.Instant) {
+        Counter(label: "embcache_upstream_calls_total", dimensions: [("status", status)], factory: metrics).increment()
+        Timer(label: "embcache_upstream_duration_seconds", factory: metrics).record(
+            duration: ContinuousClock.now - started
+        )
     }
 
     /// Adds the API key, when there is one, as a bearer token.

@@ -1,6 +1,7 @@
 public import AsyncHTTPClient
 import EmbeddingCache
 public import Logging
+public import Metrics
 import NIOCore
 
 /// A client of an OpenAI-compatible embeddings endpoint (OpenAI, TEI, vLLM, Ollama, Infinity, …).
@@ -22,6 +23,7 @@ public final class OpenAIUpstream: Sendable {
     let client: HTTPClient
     let limiter: AsyncLimiter
     let logger: Logger
+    let metrics: any MetricsFactory
 
     /// Creates a client.
     ///
@@ -29,12 +31,20 @@ public final class OpenAIUpstream: Sendable {
     ///   - configuration: The upstream's URL, key and limits.
     ///   - client: The HTTP client calls go through; ``defaultClient`` by default.
     ///   - logger: Where attempts and retries are logged (never inputs, vectors or the key).
-    public init(configuration: Configuration, client: HTTPClient = OpenAIUpstream.defaultClient, logger: Logger? = nil)
-    {
+    ///   - metrics: Where each attempt is counted (`embcache_upstream_calls_total`, by `status`,
+    ///     `none` when no answer came) and timed (`embcache_upstream_duration_seconds`); the
+    ///     process's `MetricsSystem` by default.
+    public init(
+        configuration: Configuration,
+        client: HTTPClient = OpenAIUpstream.defaultClient,
+        logger: Logger? = nil,
+        metrics: (any MetricsFactory)? = nil
+    ) {
         self.configuration = configuration
         self.client = client
         self.limiter = AsyncLimiter(limit: configuration.maximumConcurrentCalls)
         self.logger = logger ?? Logger(label: "embcache.upstream")
+        self.metrics = metrics ?? MetricsSystem.factory
     }
 
     /// The process-wide HTTP client upstreams use unless given another: a connection that cannot be

