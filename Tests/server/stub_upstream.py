@@ -4,6 +4,7 @@ every call, and it answers entries in reverse order so the proxy must place them
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -20,6 +21,7 @@ class StubUpstream:
 
     def __init__(self):
         self.calls = []
+        self.delay = 0.0  # seconds each answer waits, so concurrent requests overlap
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -40,6 +42,7 @@ class StubUpstream:
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 stub.calls.append(body)
+                time.sleep(stub.delay)
                 dimensions = body.get("dimensions", 4)
                 items = body["input"]
                 data = [

