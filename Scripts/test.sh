@@ -31,4 +31,5 @@ swift build --build-tests -Xswiftc -warnings-as-errors
 # Serially: several suites are CPU-bound (fuzzing, repair trials) or spawn processes, and on a
 # 2-core machine running them together starves the tests that measure leases and waits.
 Scripts/with-postgres.sh swift test --skip-build --no-parallel "$@"
-EMBCACHE_BINARY="$(swift build --show-bin-path)/embcache" python3 -m pytest -q Tests/server
+# The server's suite; its replicas test shares a throwaway PostgreSQL server.
+EMBCACHE_BINARY="$(swift build --show-bin-path)/embcache" Scripts/with-postgres.sh python3 -m pytest -q Tests/server

@@ -192,3 +192,32 @@ def test_concurrent_clients_asking_for_the_same_new_items_cause_one_upstream_cal
         assert np.array_equal(rows, np.array([vector(t) for t in texts], dtype=np.float32))
     sent = [item for call in stub.calls for item in call["input"]]
     assert sorted(sent) == sorted(texts)
+
+
+def postgres_store():
+    """A fresh schema in the test PostgreSQL server (Scripts/with-postgres.sh sets its URL)."""
+    import os
+    import uuid
+    url = os.environ.get("EMBCACHE_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("EMBCACHE_TEST_POSTGRES_URL is not set: run under Scripts/with-postgres.sh")
+        pytest.skip("EMBCACHE_TEST_POSTGRES_URL is not set: run under Scripts/with-postgres.sh")
+    return f"{url}{'&' if '?' in url else '?'}schema=serve_{uuid.uuid4().hex[:12]}"
+
+
+def test_two_replicas_on_one_postgresql_store_share_entries_and_encode_each_item_once(stub, serve):
+    from concurrent.futures import ThreadPoolExecutor
+    store = postgres_store()
+    first, second = serve(stub.url, store=store), serve(stub.url, store=store)
+    create(first.url, ["r1", "r2"])
+    _, hits, misses, _ = create(second.url, ["r1", "r2", "r3"])
+    assert (hits, misses) == (2, 1)
+    stub.calls.clear()
+    stub.delay = 0.5
+    texts = [f"replicated {i}" for i in range(6)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda i: create((first, second)[i % 2].url, texts)[0], range(4)))
+    for rows in answers:
+        assert np.array_equal(rows, np.array([vector(t) for t in texts], dtype=np.float32))
+    assert sorted(item for call in stub.calls for item in call["input"]) == sorted(texts)
