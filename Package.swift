@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "EmbeddingCacheDatasets", targets: ["EmbeddingCacheDatasets"]),
         .library(name: "EmbeddingCacheTesting", targets: ["EmbeddingCacheTesting"]),
         .library(name: "EmbeddingCacheSQLiteTesting", targets: ["EmbeddingCacheSQLiteTesting"]),
+        .library(name: "EmbeddingCacheUpstream", targets: ["EmbeddingCacheUpstream"]),
+        .library(name: "EmbeddingCacheHTTP", targets: ["EmbeddingCacheHTTP"]),
         .executable(name: "embcache", targets: ["embcache"]),
     ],
     dependencies: [
@@ -22,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "CEmbeddingCacheChecksum"),
@@ -64,11 +72,42 @@ let package = Package(
         ),
         .target(
             name: "EmbeddingCacheEncoders",
-            dependencies: ["EmbeddingCache", "EmbeddingCacheImages", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "EmbeddingCache", "EmbeddingCacheImages", "EmbeddingCacheUpstream",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "EmbeddingCacheDatasets",
             dependencies: ["EmbeddingCache", "EmbeddingCacheEncoders", "EmbeddingCacheImages"]
+        ),
+        .target(
+            name: "EmbeddingCacheUpstream",
+            dependencies: [
+                "EmbeddingCache",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "EmbeddingCacheHTTP",
+            dependencies: [
+                "EmbeddingCache",
+                "EmbeddingCacheUpstream",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ]
         ),
         .target(name: "EmbeddingCacheTesting", dependencies: ["EmbeddingCache"]),
         .target(
@@ -92,7 +131,10 @@ let package = Package(
                 "EmbeddingCacheImages",
                 "EmbeddingCacheDatasets",
                 "EmbeddingCacheSimulation",
+                "EmbeddingCacheUpstream",
+                "EmbeddingCacheHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -136,6 +178,18 @@ let package = Package(
             name: "EmbeddingCacheDatasetsTests",
             dependencies: [
                 "EmbeddingCacheDatasets", "EmbeddingCache", "EmbeddingCacheEncoders", "EmbeddingCacheTesting",
+            ]
+        ),
+        .testTarget(
+            name: "EmbeddingCacheHTTPTests",
+            dependencies: [
+                "EmbeddingCacheHTTP", "EmbeddingCacheUpstream", "EmbeddingCache",
+                "EmbeddingCacheEncoders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ]
         ),
         .testTarget(

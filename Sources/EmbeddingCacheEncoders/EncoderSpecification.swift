@@ -1,7 +1,8 @@
 public import EmbeddingCache
 
 /// A parsed `--encoder` value: `SCHEME:NAME?param=value&…`, such as `builtin:bytes?dim=384`, or
-/// `process:COMMAND…`, a worker process whose whole command line follows the colon.
+/// `process:COMMAND…`, a worker process whose whole command line follows the colon, or
+/// `openai:URL?model=NAME&…`, an OpenAI-compatible embeddings endpoint.
 ///
 /// ```swift
 /// let spec = try EncoderSpecification(parsing: "builtin:bytes?dim=128&cost-ms=5")
@@ -72,12 +73,13 @@ public struct EncoderSpecification: Hashable, Sendable, CustomStringConvertible 
     public func makeEncoder() throws(EmbeddingCacheError) -> any EmbeddingEncoder {
         switch scheme {
         case "builtin": return try BuiltinEncoders.make(self)
+        case Self.openAIScheme: return try makeUpstreamEncoder()
         case Self.processScheme:
             throw EmbeddingCacheError(.invalidArgument, "encoder '\(self)' starts a worker: use withEncoder")
         default:
             throw EmbeddingCacheError(
                 .invalidArgument,
-                "unknown encoder scheme '\(scheme)' in '\(self)'; known: builtin, process"
+                "unknown encoder scheme '\(scheme)' in '\(self)'; known: builtin, openai, process"
             )
         }
     }

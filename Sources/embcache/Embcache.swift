@@ -22,6 +22,7 @@ struct Embcache: AsyncParsableCommand {
             ExplainCommand.self,
             NearDuplicatesCommand.self,
             SimulateCommand.self,
+            ServeCommand.self,
         ]
     )
 

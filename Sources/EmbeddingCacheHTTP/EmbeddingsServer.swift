@@ -1,0 +1,118 @@
+public import Hummingbird
+public import Logging
+public import ServiceLifecycle
+
+/// `embcache serve`: an OpenAI-compatible embeddings endpoint that caches each item in a store.
+///
+/// Routes: `POST /v1/embeddings` (see ``EmbeddingsProxy``), `GET /v1/models` (the upstream's,
+/// passed on), `GET /healthz` (the process answers) and `GET /readyz` (the store answers a
+/// lookup), and `GET /metrics` with ``metrics``. With ``Configuration/tokens`` set, all but the
+/// health routes need a bearer token, and a `read`
+/// token is answered from the cache only. Every error has OpenAI's shape (``OpenAIError``). ``run()`` serves until SIGTERM or
+/// SIGINT, then finishes the requests in flight and returns.
+///
+/// ```swift
+/// let server = EmbeddingsServer(proxy: EmbeddingsProxy(store: store, upstream: upstream))
+/// try await server.run()
+/// ```
+public struct EmbeddingsServer: Sendable {
+    /// Settings of an ``EmbeddingsServer``.
+    public struct Configuration: Sendable {
+        /// The address to listen on; loopback by default.
+        public var host = "127.0.0.1"
+        /// The port to listen on; 0 picks a free one. 8080 by default.
+        public var port = 8080
+        /// The largest request body accepted; larger ones get 413. 32 MiB by default.
+        public var maximumBodyBytes = 32 * 1024 * 1024
+        /// The bearer tokens accepted; `nil` (the default) serves everyone, on loopback only.
+        public var tokens: BearerTokens?
+
+        /// Creates the default settings.
+        public init() {}
+    }
+
+    /// The proxy behind `POST /v1/embeddings`.
+    public let proxy: EmbeddingsProxy
+    /// The settings.
+    public let configuration: Configuration
+    /// Where requests are logged (never their inputs or vectors).
+    public let logger: Logger
+    /// The metrics served at `GET /metrics`, if any.
+    public let metrics: ServerMetrics?
+
+    /// Creates a server.
+    ///
+    /// - Parameters:
+    ///   - proxy: The caching proxy.
+    ///   - configuration: Address and limits.
+    ///   - logger: Where requests are logged.
+    ///   - metrics: The metrics to record and serve at `GET /metrics`; none by default.
+    public init(
+        proxy: EmbeddingsProxy,
+        configuration: Configuration = Configuration(),
+        logger: Logger? = nil,
+        metrics: ServerMetrics? = nil
+    ) {
+        self.proxy = proxy
+        self.configuration = configuration
+        self.logger = logger ?? Logger(label: "embcache.serve")
+        self.metrics = metrics
+    }
+
+    /// The routes, with every error answered in OpenAI's shape.
+    ///
+    /// - Returns: A router to serve or to test without a socket.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        if let metrics {
+            let paths: Set = ["/v1/embeddings", "/v1/models", "/healthz", "/readyz", "/metrics"]
+            router.middlewares.add(RequestMetricsMiddleware(metrics: metrics, routes: paths))
+        }
+        router.middlewares.add(OpenAIErrorMiddleware())
+        let routes = EmbeddingsRoutes(
+            proxy: proxy,
+            maximumBodyBytes: configuration.maximumBodyBytes,
+            tokens: configuration.tokens,
+            metrics: metrics
+        )
+        if metrics != nil { router.get("/metrics") { request, _ in try await routes.metrics(request) } }
+        router.post("/v1/embeddings") { request, context in try await routes.embeddings(request, context: context) }
+        router.get("/v1/models") { request, _ in try await routes.models(request) }
+        router.get("/healthz") { _, _ in EmbeddingsRoutes.status("ok") }
+        router.get("/readyz") { _, _ in try await routes.readiness() }
+        return router
+    }
+
+    /// The application serving ``router()``.
+    ///
+    /// - Parameters:
+    ///   - services: Services to run beside the server, such as a PostgreSQL store's client.
+    ///   - onServerRunning: Called once the server listens, with its port.
+    /// - Returns: The application.
+    public func application(
+        services: [any Service] = [],
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            services: services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and
+    /// returns.
+    ///
+    /// - Parameters:
+    ///   - services: Services to run beside the server.
+    ///   - onServerRunning: Called once the server listens, with its port.
+    /// - Throws: When the address cannot be bound, or a service fails.
+    public func run(
+        services: [any Service] = [],
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        try await application(services: services, onServerRunning: onServerRunning).runService()
+    }
+}
