@@ -23,7 +23,12 @@ public enum JSONLInputs {
     ///   ``EmbeddingCacheError/Code/invalidInput`` naming the first line that is not an object
     ///   with a string text field.
     public static func inputs(from source: String, textField: String, idField: String?) throws -> [EmbeddingInput] {
-        try inputs(in: LineInputs.read(source, option: "--jsonl"), source: source, textField: textField, idField: idField)
+        try inputs(
+            in: LineInputs.read(source, option: "--jsonl"),
+            source: source,
+            textField: textField,
+            idField: idField
+        )
     }
 
     /// The inputs of a file's bytes; see ``inputs(from:textField:idField:)``.
@@ -35,9 +40,12 @@ public enum JSONLInputs {
     ///   - idField: The field naming each object, if any.
     /// - Returns: One text input per object.
     /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` naming the first bad line.
-    public static func inputs(in data: Data, source: String, textField: String, idField: String?) throws
-        -> [EmbeddingInput]
-    {
+    public static func inputs(
+        in data: Data,
+        source: String,
+        textField: String,
+        idField: String?
+    ) throws -> [EmbeddingInput] {
         var inputs = [EmbeddingInput]()
         for (index, line) in LineInputs.lines(of: data).enumerated() {
             guard line.contains(where: { !Self.isWhitespace($0) }) else { continue }
@@ -52,7 +60,11 @@ public enum JSONLInputs {
                 switch object[field] {
                 case let id as String: id
                 case let id as Int: String(id)
-                default: throw EmbeddingCacheError(.invalidInput, "\(place) has no string or integer field '\(field)' (--id-field)")
+                default:
+                    throw EmbeddingCacheError(
+                        .invalidInput,
+                        "\(place) has no string or integer field '\(field)' (--id-field)"
+                    )
                 }
             }
             inputs.append(.text(text, label: label ?? "line \(index + 1)"))
