@@ -6,7 +6,7 @@ extension PostgresEmbeddingStore {
     /// Claims keys for this store instance in one statement on the `embcache_claim` table.
     ///
     /// A key is granted when it has no lease, its lease expired, or this instance holds it; a key
-    /// whose record is stored is not granted. Expiry uses the server's clock, so hosts with skewed
+    /// whose record is stored is not granted, even one stored while the claim ran. Expiry uses the server's clock, so hosts with skewed
     /// clocks agree. Keys are claimed in digest order, so concurrent claims never deadlock.
     ///
     /// - Parameters:
@@ -32,7 +32,15 @@ extension PostgresEmbeddingStore {
                 digests: Set(digests).sorted().map(\.buffer)
             )
             let granted = Set(try await rows(statement))
-            return digests.map(granted.contains)
+            guard !granted.isEmpty else { return digests.map { _ in false } }
+            // The claim reads stored records in its statement's snapshot but meets other leases as
+            // they are now: a key another host stored and released while the claim waited on its
+            // lease is granted. A statement of its own sees that record; such keys are given up.
+            let stored = try await rows(
+                GiveUpStoredKeys(namespaceID: namespaceID, holder: holder, digests: granted.sorted().map(\.buffer))
+            )
+            let held = granted.subtracting(stored)
+            return digests.map(held.contains)
         }
     }
 
@@ -84,13 +92,41 @@ struct ClaimKeys: PostgresPreparedStatement {
         return bindings
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> Row {
+    func decodeRow(_ row: PostgresRow) throws -> Row { try Self.digest(row) }
+
+    /// The digest a row of a claim statement returns.
+    static func digest(_ row: PostgresRow) throws -> ContentDigest {
         let bytes = try row.decode(ByteBuffer.self)
         guard let digest = ContentDigest(bytes: bytes.readableBytesView) else {
             throw EmbeddingCacheError(.storeFailed, "a claimed digest is not \(ContentDigest.byteCount) bytes long")
         }
         return digest
     }
+}
+
+/// Deletes the leases one holder holds on keys whose records are stored, and names those keys.
+struct GiveUpStoredKeys: PostgresPreparedStatement {
+    static let sql = """
+        DELETE FROM embcache_claim c USING embcache_entry e
+        WHERE c.namespace_id = $1 AND c.holder = $2 AND c.digest = ANY($3)
+            AND e.namespace_id = c.namespace_id AND e.digest = c.digest
+        RETURNING c.digest
+        """
+    typealias Row = ContentDigest
+
+    let namespaceID: Int32
+    let holder: UUID
+    let digests: [ByteBuffer]
+
+    func makeBindings() throws -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: 3)
+        bindings.append(namespaceID)
+        bindings.append(holder)
+        bindings.append(digests)
+        return bindings
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> Row { try ClaimKeys.digest(row) }
 }
 
 /// Deletes the leases one holder holds on some keys.

@@ -58,6 +58,21 @@ enum TestDatabase {
     /// first columns as integers (for counts).
     @discardableResult
     static func execute(_ query: PostgresQuery, schema: String?) async throws -> [Int] {
+        try await withConnection(schema: schema) { connection in
+            var values = [Int]()
+            for try await row in try await connection.query(query, logger: Logger(label: "embcache-tests")) {
+                values.append(try row.decode(Int?.self) ?? 0)
+            }
+            return values
+        }
+    }
+
+    /// Runs `body` on one connection of a client of its own to the test server, in `schema`, so
+    /// that statements can share a transaction.
+    static func withConnection<Result: Sendable>(
+        schema: String?,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         let store = try PostgresEmbeddingStore.Configuration(url: try #require(url))
         var configuration = PostgresClient.Configuration(
             host: store.host,
@@ -72,11 +87,7 @@ enum TestDatabase {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
-            var values = [Int]()
-            for try await row in try await client.query(query) {
-                values.append(try row.decode(Int?.self) ?? 0)
-            }
-            return values
+            return try await client.withConnection(body)
         }
     }
 }
