@@ -93,8 +93,7 @@ struct EmbedCommand: AsyncParsableCommand {
     @Option(help: "Down-cast float tensors to this dtype on write: another name for a down-casting --storage-policy.")
     var storeDtype: StoreDType?
 
-    @Option(help: "Inputs per encoder call; the encoder's preferred size by default.")
-    var batchSize: Int?
+    @OptionGroup var encodingOptions: EncodingOptions
 
     @Option(
         help: ArgumentHelp(
@@ -116,14 +115,6 @@ struct EmbedCommand: AsyncParsableCommand {
 
     @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
     var failFast = false
-
-    @Option(
-        help: ArgumentHelp(
-            "How long this process holds inputs it missed before other processes on the same store take them over.",
-            valueName: "seconds"
-        )
-    )
-    var leaseSeconds: Double = 60
 
     @Flag(
         help: """
@@ -155,10 +146,6 @@ struct EmbedCommand: AsyncParsableCommand {
         if sources > 1 { throw ValidationError("give one of PATH arguments, --lines or --jsonl") }
         if sources == 0 { throw ValidationError("give the paths to embed, or --lines FILE, or --jsonl FILE") }
         if idField != nil, jsonl == nil { throw ValidationError("--id-field goes with --jsonl") }
-        if let batchSize, batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
-        if !(leaseSeconds > 0 && leaseSeconds <= Self.maximumLeaseSeconds) {
-            throw ValidationError("--lease-seconds must be a number of seconds above 0 and at most 1000000")
-        }
         if pixelKey, lines != nil || jsonl != nil {
             throw ValidationError("--pixel-key keys images; --lines and --jsonl inputs are texts")
         }
@@ -178,9 +165,6 @@ struct EmbedCommand: AsyncParsableCommand {
         }
     }
 
-    /// The longest `--lease-seconds` accepted, about 11 days: longer leases only strand inputs.
-    static let maximumLeaseSeconds: Double = 1_000_000
-
     /// The storage policy `--store-dtype` or `--storage-policy` chose; lossless by default.
     var effectiveStoragePolicy: StoragePolicy { storeDtype?.policy ?? storagePolicy ?? .lossless }
 
@@ -190,9 +174,8 @@ struct EmbedCommand: AsyncParsableCommand {
             ?? jsonl.map { try JSONLInputs.inputs(from: $0, textField: textField, idField: idField) }
             ?? InputExpansion.inputs(for: paths)
         var configuration = EmbeddingCache.Configuration()
-        configuration.batchSize = batchSize
         configuration.storagePolicy = effectiveStoragePolicy
-        configuration.leaseDuration = .milliseconds(Int64(leaseSeconds * 1000))
+        encodingOptions.apply(to: &configuration)
         if pixelKey { configuration.secondaryKey = PixelKey() }
         if trustStat { configuration.statMemo = StatMemo(path: Self.statMemoPath) }
         defer { Self.save(configuration.statMemo) }

@@ -56,6 +56,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var workerOptions: WorkerOptions
 
+    @OptionGroup var encodingOptions: EncodingOptions
+
     @Flag(help: "Print one JSON object on stdout.")
     var json = false
 
@@ -81,7 +83,12 @@ struct ExportCommand: AsyncParsableCommand {
         configuration.onMiss = onMiss
         configuration.shardSize = shardSize
         let report = try await storeOptions.withStore { store in
-            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
+            try await PlanCaches.with(
+                plan,
+                store: store,
+                worker: workerOptions.configuration(for: plan),
+                adjusting: encodingOptions.apply
+            ) { caches in
                 let export = TrainingExport(
                     plan: plan,
                     manifest: manifest,

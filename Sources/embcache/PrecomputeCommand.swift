@@ -39,6 +39,8 @@ struct PrecomputeCommand: AsyncParsableCommand {
 
     @OptionGroup var workerOptions: WorkerOptions
 
+    @OptionGroup var encodingOptions: EncodingOptions
+
     @Flag(help: "Only report how many samples and fields are cached; encode nothing.")
     var check = false
 
@@ -52,7 +54,12 @@ struct PrecomputeCommand: AsyncParsableCommand {
         let manifest = try Manifest(path: manifest)
         let location = storeOptions.displayName
         let report = try await storeOptions.withStore { store in
-            try await PlanCaches.with(plan, store: store, worker: workerOptions.configuration(for: plan)) { caches in
+            try await PlanCaches.with(
+                plan,
+                store: store,
+                worker: workerOptions.configuration(for: plan),
+                adjusting: encodingOptions.apply
+            ) { caches in
                 let run = PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
                 return try await ProgressBar.showing(total: run.totalSteps, unit: "steps", progressOptions) {
                     try await run.run(store: location, progress: $0.update)

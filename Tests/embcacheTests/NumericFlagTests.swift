@@ -35,7 +35,7 @@ struct NumericFlagTests {
             try Embcache.parseAsRoot(["embed", "a", "--encoder", "builtin:bytes", "--lease-seconds", "1000000"])
                 as? EmbedCommand
         )
-        #expect(embed.leaseSeconds == 1_000_000)
+        #expect(embed.encodingOptions.leaseSeconds == 1_000_000)
         let prune = try #require(try Embcache.parseAsRoot(["prune", "--older-than", "36500d"]) as? PruneCommand)
         #expect(prune.olderThan?.seconds == 36_500.0 * 86_400)
     }

@@ -21,6 +21,26 @@ struct ParsingTests {
         }
     }
 
+    /// `precompute` and `export` take `--batch-size` and `--lease-seconds` as `embed` does, with
+    /// the same checks.
+    @Test func precomputeAndExportTakeTheEncodingOptions() throws {
+        let plan = ["--manifest", "m.jsonl", "--plan", "p.json"]
+        let precompute = try #require(
+            try Embcache.parseAsRoot(["precompute"] + plan + ["--batch-size", "8", "--lease-seconds", "5"])
+                as? PrecomputeCommand
+        )
+        #expect(precompute.encodingOptions.batchSize == 8 && precompute.encodingOptions.leaseSeconds == 5)
+        let export = try #require(
+            try Embcache.parseAsRoot(["export"] + plan + ["--output", "d", "--batch-size", "4"]) as? ExportCommand
+        )
+        var configuration = EmbeddingCache.Configuration()
+        configuration.batchSize = 64
+        export.encodingOptions.apply(to: &configuration)
+        #expect(configuration.batchSize == 4 && configuration.leaseDuration == .seconds(60))
+        expectUsageError(["precompute"] + plan + ["--batch-size", "0"], mentioning: "--batch-size")
+        expectUsageError(["export"] + plan + ["--output", "d", "--lease-seconds", "-1"], mentioning: "--lease-seconds")
+    }
+
     @Test func embedParsesEveryOption() throws {
         let command = try embed([
             "a", "dir", "--encoder", "builtin:bytes?dim=8", "--store", "/tmp/s.sqlite", "--batch-size", "16",
@@ -30,7 +50,7 @@ struct ParsingTests {
         #expect(command.encoder == "builtin:bytes?dim=8")
         #expect(command.storeOptions.store == "/tmp/s.sqlite")
         #expect(command.storeOptions.location == "/tmp/s.sqlite")
-        #expect(command.batchSize == 16)
+        #expect(command.encodingOptions.batchSize == 16)
         #expect(command.output == "out.npy")
         #expect(command.storagePolicy == .float16)
         #expect(command.noCache)
@@ -48,7 +68,7 @@ struct ParsingTests {
         let command = try embed(["a", "--encoder", "builtin:bytes"])
         #expect(command.storagePolicy == nil)
         #expect(command.effectiveStoragePolicy == .lossless)
-        #expect(command.batchSize == nil)
+        #expect(command.encodingOptions.batchSize == nil)
         #expect(command.output == nil)
         #expect(!command.noCache)
         #expect(!command.json)

@@ -18,6 +18,7 @@ public enum PlanCaches {
     ///   - plan: The plan naming the encoders.
     ///   - store: The store every cache shares.
     ///   - worker: The settings of `process:` workers.
+    ///   - adjusting: Changes to the plan's cache settings (a batch size, a lease duration).
     ///   - body: The work to do with the caches, keyed by encoder name.
     /// - Returns: What `body` returns.
     /// - Throws: ``EmbeddingCacheError`` when an encoder cannot be built or a worker cannot start,
@@ -26,10 +27,13 @@ public enum PlanCaches {
         _ plan: PrecomputePlan,
         store: any EmbeddingStore,
         worker: ProcessEncoder.Configuration,
+        adjusting: (inout EmbeddingCache.Configuration) -> Void = { _ in },
         _ body: ([String: EmbeddingCache]) async throws -> R
     ) async throws -> R {
         let specifications = try plan.specifications()
-        return try await start(plan.encoderNames[...], specifications, worker, plan.configuration, store, [:]) {
+        var configuration = plan.configuration
+        adjusting(&configuration)
+        return try await start(plan.encoderNames[...], specifications, worker, configuration, store, [:]) {
             caches in
             try check(plan, against: caches)
             return try await body(caches)
