@@ -52,7 +52,7 @@ struct ImageBenchmark {
     /// A deterministic picture with a photograph's mix of smooth shading and fine texture, so that
     /// zlib compresses it about as much as a real photo saved as PNG.
     static func photoLike(side: Int) -> DecodedImage {
-        var generator = SplitMix(seed: 224)
+        var generator = SplitMix64(seed: 224)
         var samples = [UInt8]()
         samples.reserveCapacity(side * side * 3)
         for y in 0..<side {

@@ -67,7 +67,7 @@ struct LookupBenchmark {
         let buildSeconds = try await fill(path, RecordChecksum(namespace: namespace))
         // Closing the filled store checkpoints the WAL into the file: its size is what stays on disk.
         let bytesPerEntry = Double(FileSize.of(path)) / Double(entries)
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         let batches = (0..<40).map { _ in (0..<800).map { _ in Self.digest(Int(generator.next() % UInt64(entries))) } }
         let lookups = StoreLookups(
             store: try SQLiteEmbeddingStore(path: path),
@@ -219,20 +219,5 @@ struct LookupBenchmark {
 enum FileSize {
     static func of(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
-    }
-}
-
-/// A small deterministic random generator.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

@@ -1,3 +1,4 @@
+import EmbeddingCache
 import EmbeddingCacheImages
 
 /// The near-duplicate search over 100 000 pHashes at distance 4: the multi-index search, against
@@ -53,7 +54,7 @@ struct NearDuplicatesBenchmark {
 
     /// Random hashes with the first bit set, and clusters of near copies.
     static func hashes(count: Int, seed: UInt64) -> [PerceptualHash] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var bits = (0..<count).map { _ in generator.next() | 1 << 63 }
         for _ in 0..<(count / 20) {
             let original = bits[Int(generator.next() % UInt64(count))]

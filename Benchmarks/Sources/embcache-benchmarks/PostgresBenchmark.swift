@@ -150,7 +150,7 @@ struct PostgresBenchmark {
 
     /// `count` batches of 800 random keys among the table's `entries`.
     static func keyBatches(seed: UInt64, count: Int, entries: Int) -> [[ContentDigest]] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in (0..<800).map { _ in digest(Int(generator.next() % UInt64(entries))) } }
     }
 

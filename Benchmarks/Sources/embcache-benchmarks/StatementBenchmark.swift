@@ -27,7 +27,7 @@ struct StatementBenchmark {
         let pool = try DatabasePool(path: path, configuration: configuration)
         let namespaceID = try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM namespace") }
         guard let namespaceID else { throw BenchmarkFailure("the filled store has no namespace") }
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let keys = (0..<batches).map { _ in
             (0..<800).map { _ in LookupBenchmark.digest(Int(generator.next() % UInt64(entries))) }
         }

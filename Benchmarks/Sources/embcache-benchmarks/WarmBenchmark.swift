@@ -40,7 +40,7 @@ struct WarmBenchmark {
 /// Deterministic input buffers and the hashing baseline.
 enum Inputs {
     static func buffers(count: Int, size: Int, seed: UInt64) -> [Data] {
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return (0..<count).map { _ in
             var data = Data(count: size)
             data.withUnsafeMutableBytes { raw in
