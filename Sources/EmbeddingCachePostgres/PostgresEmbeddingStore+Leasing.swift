@@ -105,7 +105,7 @@ struct ClaimKeys: PostgresPreparedStatement {
 }
 
 /// Deletes the leases one holder holds on keys whose records are stored, and names those keys.
-struct GiveUpStoredKeys: PostgresPreparedStatement {
+struct GiveUpStoredKeys: HeldKeysStatement {
     static let sql = """
         DELETE FROM embcache_claim c USING embcache_entry e
         WHERE c.namespace_id = $1 AND c.holder = $2 AND c.digest = ANY($3)
@@ -118,19 +118,11 @@ struct GiveUpStoredKeys: PostgresPreparedStatement {
     let holder: UUID
     let digests: [ByteBuffer]
 
-    func makeBindings() throws -> PostgresBindings {
-        var bindings = PostgresBindings(capacity: 3)
-        bindings.append(namespaceID)
-        bindings.append(holder)
-        bindings.append(digests)
-        return bindings
-    }
-
     func decodeRow(_ row: PostgresRow) throws -> Row { try ClaimKeys.digest(row) }
 }
 
 /// Deletes the leases one holder holds on some keys.
-struct ReleaseKeys: PostgresPreparedStatement {
+struct ReleaseKeys: HeldKeysStatement {
     static let sql = "DELETE FROM embcache_claim WHERE namespace_id = $1 AND holder = $2 AND digest = ANY($3)"
     typealias Row = Void
 
@@ -138,6 +130,18 @@ struct ReleaseKeys: PostgresPreparedStatement {
     let holder: UUID
     let digests: [ByteBuffer]
 
+    func decodeRow(_ row: PostgresRow) throws -> Row {}
+}
+
+/// A statement on the leases one holder holds on some keys, bound as `$1` the namespace id, `$2`
+/// the holder and `$3` the digests.
+protocol HeldKeysStatement: PostgresPreparedStatement {
+    var namespaceID: Int32 { get }
+    var holder: UUID { get }
+    var digests: [ByteBuffer] { get }
+}
+
+extension HeldKeysStatement {
     func makeBindings() throws -> PostgresBindings {
         var bindings = PostgresBindings(capacity: 3)
         bindings.append(namespaceID)
@@ -145,6 +149,4 @@ struct ReleaseKeys: PostgresPreparedStatement {
         bindings.append(digests)
         return bindings
     }
-
-    func decodeRow(_ row: PostgresRow) throws -> Row {}
 }

@@ -202,6 +202,7 @@ struct BatchRun {
     /// The results in input order, and the counters.
     func finish() -> BatchResult {
         var counters = self.counters
+        var hits = [Bool](repeating: false, count: inputs.count)
         let results = inputs.indices.map { index -> Result<TensorRecord, EmbeddingCacheError> in
             if case .failure(let error)? = loaded[index] {
                 counters.failed += 1
@@ -209,6 +210,7 @@ struct BatchRun {
             }
             switch slotOfInput[index].flatMap({ outcomes[$0] }) {
             case .success(let (record, source))?:
+                hits[index] = source.isHit
                 if source.isHit { counters.hits += 1 } else { counters.misses += 1 }
                 if source == .secondaryKey { counters.secondaryHits += 1 }
                 return .success(record)
@@ -222,11 +224,8 @@ struct BatchRun {
                 )
             }
         }
+        // The no-cache baseline's slots carry the placeholder: it digests nothing.
         let digests = slotOfInput.map { slot in slot.map { slots[$0].digest }.flatMap { $0 == .placeholder ? nil : $0 }
-        }
-        let hits = slotOfInput.map { slot -> Bool in
-            guard let slot, case .success(let (_, source))? = outcomes[slot] else { return false }
-            return source.isHit
         }
         return BatchResult(results: results, counters: counters, digests: digests, hits: hits)
     }
