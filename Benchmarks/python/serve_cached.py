@@ -18,7 +18,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -26,25 +25,13 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import sys
+
+# The loopback helpers the server's tests use.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "server"))
+from loopback import free_port, wait_until_up  # noqa: E402
 
 INPUTS = [f"chunk {i}: a sentence of ordinary length about the cache, number {i * 7919 % 1000}" for i in range(64)]
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up")
 
 
 class Client:

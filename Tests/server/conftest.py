@@ -6,34 +6,14 @@ sets it to the debug build)."""
 
 import os
 import signal
-import socket
 import subprocess
-import time
-import urllib.request
 
 import pytest
 
+from loopback import free_port, wait_until_up
 from stub_upstream import StubUpstream
 
 BINARY = os.environ.get("EMBCACHE_BINARY", ".build/debug/embcache")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_until_up(url, seconds=60):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up within {seconds} s")
 
 
 @pytest.fixture(scope="session")
