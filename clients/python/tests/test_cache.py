@@ -56,6 +56,8 @@ def test_misses_and_order(store: pathlib.Path) -> None:
     keys = [embcache.digest(text.encode()) for text in ("b", "zzz", "a", "b")]
     found = cache.get(NS, keys)
     assert [None if r is None else float(r["embedding"][0]) for r in found] == [98.0, None, 97.0, 98.0]
+    many = cache.get_many(NS, keys)
+    assert [None if r is None else float(r["embedding"][0]) for r in many] == [98.0, None, 97.0, 98.0]
 
 
 def test_large_records_are_mapped_from_their_side_file(store: pathlib.Path) -> None:

@@ -312,6 +312,10 @@ class Cache:
             raise UnknownNamespaceError(self._unknown_message(ns))
         return [None if record is None or record is _CORRUPT else record for record in found]
 
+    def get_many(self, ns: Namespace, digests: Sequence[Digest]) -> list[Optional[Tensors]]:
+        """The same as :meth:`get`, for callers that name a batch read so."""
+        return self.get(ns, digests)
+
     def _unknown_message(self, ns: Namespace) -> str:
         others = [n for n in self.namespaces() if n.model == ns.model] or self.namespaces()
         hint = "; it has " + ", ".join(_description(n) for n in others[:5]) if others else "; it is empty"
