@@ -141,6 +141,14 @@ def main():
             "tensors": [{"name": "embedding", "dtype": "F32", "shape": [model.config["hidden_size"]]}],
             "batch_size": options.batch_size,
             "input": "bytes",
+            # The identity above comes from the command line, this code and these files alone.
+            "identity_files": [
+                __file__,
+                os.path.join(os.path.dirname(os.path.abspath(__file__)), "embcache_worker.py"),
+                os.path.join(model_dir, "model.safetensors"),
+                os.path.join(model_dir, "tokenizer.json"),
+                os.path.join(model_dir, "config.json"),
+            ],
         },
         encode_batch,
     )

@@ -96,6 +96,11 @@ def main():
             "tensors": [{"name": "embedding", "dtype": "F32", "shape": [options.dim]}],
             "batch_size": options.batch_size,
             "input": "pixels" if options.pixels else "bytes",
+            # The identity above comes from the command line and this code alone.
+            "identity_files": [
+                __file__,
+                os.path.join(os.path.dirname(os.path.abspath(__file__)), "embcache_worker.py"),
+            ],
         },
         encode_batch,
     )

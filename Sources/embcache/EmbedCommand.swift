@@ -177,10 +177,10 @@ struct EmbedCommand: AsyncParsableCommand {
         configuration.storagePolicy = effectiveStoragePolicy
         encodingOptions.apply(to: &configuration)
         if pixelKey { configuration.secondaryKey = PixelKey() }
-        if trustStat { configuration.statMemo = StatMemo(path: Self.statMemoPath) }
+        if trustStat { configuration.statMemo = StatMemo(path: StoreLocation.localFile("stat-memo")) }
         defer { Self.save(configuration.statMemo) }
         let location = noCache ? nil : StoreLocation.displayName(storeOptions.location)
-        let workerConfiguration = workerOptions.configuration
+        let workerConfiguration = workerOptions.configuration(statMemo: configuration.statMemo)
         let specification = try specification()
         try await withStore { store in
             try await embed(
@@ -227,6 +227,7 @@ struct EmbedCommand: AsyncParsableCommand {
                 failures: outcome.failures
             )
             report.statMemoDigests = configuration.statMemo?.servedCount
+            report.workersStarted = await (encoder as? ProcessEncoder)?.startedWorkers
             for failure in outcome.failures {
                 StandardError.print("embcache: failed: \(failure.path): \(failure.reason)")
             }
@@ -240,15 +241,6 @@ struct EmbedCommand: AsyncParsableCommand {
         _ body: (any EmbeddingStore) async throws -> Result
     ) async throws -> Result {
         noCache ? try await body(InMemoryEmbeddingStore()) : try await storeOptions.withStore(body)
-    }
-
-    /// Where `--trust-stat` keeps its memo: beside the default store, in this user's cache folder
-    /// on this machine, whatever `--store` names.
-    static var statMemoPath: String {
-        URL(fileURLWithPath: StoreLocation.defaultLocation).deletingLastPathComponent().appendingPathComponent(
-            "stat-memo"
-        )
-        .path
     }
 
     /// Saves the memo, if any; a memo that cannot be saved costs only speed, so it is reported, not

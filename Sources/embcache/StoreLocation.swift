@@ -8,6 +8,12 @@ enum StoreLocation {
     /// The location used when neither `--store` nor `EMBCACHE_STORE` is set.
     static var defaultLocation: String { SQLiteEmbeddingStore.defaultPath }
 
+    /// A file private to this user on this machine, beside the default store whatever `--store`
+    /// names: the `--trust-stat` memo, the remembered worker handshakes.
+    static func localFile(_ name: String) -> String {
+        URL(fileURLWithPath: defaultLocation).deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
     /// Whether `location` names a PostgreSQL database rather than a file.
     static func isPostgres(_ location: String) -> Bool {
         PostgresEmbeddingStore.Configuration.isPostgresURL(location)

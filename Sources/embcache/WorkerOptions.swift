@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmbeddingCache
 import EmbeddingCacheDatasets
 import EmbeddingCacheEncoders
 
@@ -24,14 +25,32 @@ struct WorkerOptions: ParsableArguments {
     )
     var workers: Int?
 
+    @Flag(
+        help: """
+            Start a process: worker when the run starts, even one whose handshake is remembered \
+            (by default such a worker starts only at the first input not cached).
+            """
+    )
+    var alwaysStartWorker = false
+
     /// The most workers one encoder may run.
     static let maximumWorkers = PrecomputePlan.maximumWorkers
 
     /// The worker settings these options choose.
-    var configuration: ProcessEncoder.Configuration {
+    var configuration: ProcessEncoder.Configuration { configuration(statMemo: nil) }
+
+    /// The worker settings these options choose, checking a remembered handshake's files through
+    /// `statMemo` when given (`--trust-stat`).
+    func configuration(statMemo: StatMemo?) -> ProcessEncoder.Configuration {
         var configuration = ProcessEncoder.Configuration()
         configuration.timeout = .milliseconds(Int64(workerTimeout * 1000))
         configuration.workers = workers ?? 1
+        if !alwaysStartWorker {
+            configuration.handshakes = WorkerHandshakeMemo(
+                path: StoreLocation.localFile("worker-handshakes"),
+                statMemo: statMemo
+            )
+        }
         return configuration
     }
 

@@ -20,6 +20,8 @@ struct WorkerEndToEndTests {
         #expect(warm.status == 0, "\(warm.stderr)")
         #expect(warmReport["hits"] as? Int == 6)
         #expect(warmReport["encoded"] as? Int == 0)
+        #expect(coldReport["workers_started"] as? Int == 1)
+        #expect(warmReport["workers_started"] as? Int == 0, "the handshake was remembered: no worker for all hits")
         let fresh = try cli.run(arguments + ["--no-cache", "--output", "fresh.npy"])
         #expect(fresh.status == 0, "\(fresh.stderr)")
         let matrices = try ["cold", "warm", "fresh"].map { try NPYFile(contentsOf: cli.path("\($0).npy")) }
@@ -27,6 +29,25 @@ struct WorkerEndToEndTests {
         #expect(matrices[0].values == matrices[1].values)
         #expect(matrices[0].values == matrices[2].values)
         #expect(Set((0..<6).map { matrices[0].row($0) }).count == 6)
+    }
+
+    @Test func aMissOrAlwaysStartWorkerStartsARememberedWorker() throws {
+        let cli = try CLIProcess()
+        try cli.writeLines("in.txt", lines)
+        let arguments = ["embed", "--lines", "in.txt", "--encoder", Workers.numpy("--dim 16"), "--json"]
+        #expect(try cli.run(arguments).json()["workers_started"] as? Int == 1)
+        let forced = try cli.run(arguments + ["--always-start-worker"]).json()
+        #expect(forced["workers_started"] as? Int == 1)
+        #expect(forced["hits"] as? Int == 6)
+        try cli.writeLines("in.txt", lines + ["eta"])
+        let miss = try cli.run(arguments + ["--output", "miss.npy"])
+        #expect(miss.status == 0, "\(miss.stderr)")
+        #expect(try miss.json()["workers_started"] as? Int == 1)
+        #expect(try miss.json()["misses"] as? Int == 1)
+        let fresh = try cli.run(arguments + ["--no-cache", "--output", "fresh.npy"])
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        let matrices = try ["miss", "fresh"].map { try NPYFile(contentsOf: cli.path("\($0).npy")) }
+        #expect(matrices[0].values == matrices[1].values)
     }
 
     @Test func severalWorkersGiveTheSameRecordsAsOne() throws {

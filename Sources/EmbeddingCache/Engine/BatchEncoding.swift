@@ -74,7 +74,7 @@ struct BatchEncoding: Sendable {
                 switch step {
                 case .encoded(let call):
                     encoding -= 1
-                    let records = finish(call, &run)
+                    let records = try finish(call, &run)
                     if storing {
                         let items = seal(records, &run)
                         if !items.isEmpty { sealed.append(items) }
@@ -146,7 +146,12 @@ struct BatchEncoding: Sendable {
     /// Checks what the encoder returned for one batch against its schema.
     ///
     /// - Returns: The valid records with their slots; every other slot of the batch is failed.
-    private func finish(_ call: EncoderCall, _ run: inout BatchRun) -> [(Int, TensorRecord)] {
+    /// - Throws: ``EmbeddingCacheError/Code/encoderIdentityChanged`` from the encoder, which fails
+    ///   the whole call: what it served so far was looked up under the old identity.
+    private func finish(
+        _ call: EncoderCall,
+        _ run: inout BatchRun
+    ) throws(EmbeddingCacheError) -> [(Int, TensorRecord)] {
         run.counters.timings.encode += call.seconds
         let batch = call.slots
         let results: [Result<TensorRecord, EmbeddingCacheError>]
@@ -161,6 +166,7 @@ struct BatchEncoding: Sendable {
                     "the encoder failed on a batch of \(batch.count)",
                     underlying: error
                 )
+            if failure.code == .encoderIdentityChanged { throw failure }
             for slot in batch { fail(slot, failure, &run) }
             return []
         }

@@ -99,11 +99,7 @@ struct BatchRun {
                 let loaded = try input.load()
                 return (input.isReadFromFiles ? nil : loaded, input.digest(of: loaded))
             }
-            if let digest = memo.digest(ofFileAt: path) { return (nil, digest) }
-            let identity = FileIdentity(ofFileAt: path)
-            let digest = input.digest(of: try input.load())
-            if let identity { memo.remember(digest, of: identity, at: path) }
-            return (nil, digest)
+            return (nil, try memo.digestReading(fileAt: path))
         }
     }
 

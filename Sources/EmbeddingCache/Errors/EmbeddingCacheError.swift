@@ -73,6 +73,7 @@ extension EmbeddingCacheError {
             case invalidInput = "invalid input"
             case encoderFailed = "encoder failed"
             case invalidEncoderOutput = "invalid encoder output"
+            case encoderIdentityChanged = "encoder identity changed"
             case storeFailed = "store failed"
             case storeIncompatible = "store incompatible"
             case storeFull = "store full"
@@ -93,6 +94,11 @@ extension EmbeddingCacheError {
         public static let encoderFailed = Code(.encoderFailed)
         /// The encoder returned the wrong count, names, dtypes or shapes, or non-finite values.
         public static let invalidEncoderOutput = Code(.invalidEncoderOutput)
+        /// The encoder's model or preprocessing identity is no longer the one the call began with.
+        ///
+        /// Records served earlier in the call were looked up under the old identity, so the engine
+        /// fails the whole call rather than the batch alone.
+        public static let encoderIdentityChanged = Code(.encoderIdentityChanged)
         /// The store failed to read or write.
         public static let storeFailed = Code(.storeFailed)
         /// The store's file is not an embcache store, or was written by a newer version.

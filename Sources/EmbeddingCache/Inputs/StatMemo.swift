@@ -91,6 +91,21 @@ public final class StatMemo: Sendable {
         }
     }
 
+    /// The digest of the file at `path`: the remembered one while its identity is unchanged, else
+    /// the SHA-256 of its bytes, read now and remembered.
+    ///
+    /// - Parameter path: The file.
+    /// - Returns: Its content digest.
+    /// - Throws: ``EmbeddingCacheError`` `.inputUnreadable` naming the file when it must be read and
+    ///   cannot be.
+    public func digestReading(fileAt path: String) throws(EmbeddingCacheError) -> ContentDigest {
+        if let digest = digest(ofFileAt: path) { return digest }
+        let identity = FileIdentity(ofFileAt: path)
+        let digest = try ContentDigest(ofFileAt: path)
+        if let identity { remember(digest, of: identity, at: path) }
+        return digest
+    }
+
     /// Remembers the digest of the file at `path`, hashed from bytes read after its identity was
     /// taken; a racy file (changed within ``racyMargin`` of now) is not remembered.
     ///

@@ -1,12 +1,6 @@
 internal import Crypto
 import FoundationEssentials
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The file a ``StatMemo`` is kept in: `EMBCSTAT`, a version and an entry count (4 bytes each,
 /// little-endian), the entries, then the SHA-256 of everything before it.
 ///
@@ -73,49 +67,14 @@ enum StatMemoFile {
             bytes += entry.digest.bytes
         }
         bytes += Array(SHA256.hash(data: bytes))
-        try PrivateFiles.createFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-        let temporary = "\(path).\(getpid()).tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode_t(PrivateFiles.fileMode))
-        guard descriptor >= 0 else { throw failure(path) }
-        let written = bytes.withUnsafeBytes { buffer in writeAll(descriptor, buffer) }
-        close(descriptor)
-        guard written, rename(temporary, path) == 0 else {
-            let error = failure(path)
-            unlink(temporary)
-            throw error
-        }
+        try PrivateFiles.replace(path, with: bytes)
     }
 
     private static func append<Value: FixedWidthInteger>(_ value: Value, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
     }
-
-    private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
-        var offset = 0
-        while offset < buffer.count {
-            let count = writeSome(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { return false }
-            offset += count
-        }
-        return true
-    }
-
-    private static func failure(_ path: String) -> EmbeddingCacheError {
-        EmbeddingCacheError(
-            .storeFailed,
-            "cannot write the stat memo \(path)",
-            underlying: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-        )
-    }
 }
 
-/// `write(2)`, out of reach by its plain name inside ``StatMemoFile``, whose own `write` shadows it.
-private func writeSome(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
-}
-
-/// Reads little-endian integers and byte runs from a buffer, answering `nil` past its end.
 private struct LittleEndianReader {
     let bytes: ArraySlice<UInt8>
     var offset: Int

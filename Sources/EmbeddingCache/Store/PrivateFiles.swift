@@ -57,6 +57,44 @@ public enum PrivateFiles {
         }
     }
 
+    /// Replaces the file at `path` with `bytes` in one step, creating its folder if missing: the
+    /// bytes go to a temporary file with ``fileMode`` beside it, which is then renamed over `path`,
+    /// so a reader sees the old file or the new one, never a part of either.
+    ///
+    /// - Parameters:
+    ///   - path: The file to replace or create.
+    ///   - bytes: Its new contents.
+    /// - Throws: ``EmbeddingCacheError`` `.storeFailed` naming the file when it cannot be written;
+    ///   the old file, if any, is then left as it was.
+    public static func replace(_ path: String, with bytes: [UInt8]) throws(EmbeddingCacheError) {
+        if let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try createFolder(String(path[..<slash]))
+        }
+        let temporary = "\(path).\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode_t(fileMode))
+        guard descriptor >= 0 else { throw failure("write", path) }
+        let written = bytes.withUnsafeBytes { writeAll(descriptor, $0) }
+        close(descriptor)
+        guard written, rename(temporary, path) == 0 else {
+            let error = failure("write", path)
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// Writes all of `buffer` to `descriptor`, retrying short and interrupted writes.
+    private static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        guard let base = buffer.baseAddress else { return true }
+        var offset = 0
+        while offset < buffer.count {
+            let count = writeSome(descriptor, base + offset, buffer.count - offset)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return false }
+            offset += count
+        }
+        return true
+    }
+
     private static func isFolder(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
@@ -69,4 +107,9 @@ public enum PrivateFiles {
             underlying: POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
         )
     }
+}
+
+/// `write(2)`, named apart so the enum's own names do not shadow it.
+private func writeSome(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, buffer, count)
 }

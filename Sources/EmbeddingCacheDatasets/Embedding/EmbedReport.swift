@@ -48,6 +48,9 @@ public struct EmbedReport: Encodable, Sendable {
     /// File digests taken from the stat memo instead of reading the files; `nil` (and left out of
     /// the JSON) when no memo was used.
     public var statMemoDigests: Int?
+    /// Worker processes started by a `process:` encoder: 0 when its handshake was remembered and
+    /// every input was cached; `nil` (and left out of the JSON) for other encoders.
+    public var workersStarted: Int?
 
     /// Flattens a run's outcome.
     ///

@@ -6,7 +6,8 @@ import Foundation
 /// worker protocol over its stdin and stdout (`docs/worker-protocol.md`).
 ///
 /// ``start(command:configuration:)`` launches the command and reads its handshake, which gives
-/// the encoder's namespace, schema and batch size. Each worker serves one batch at a time; with
+/// the encoder's namespace, schema and batch size (or, with ``Configuration/handshakes``, takes a
+/// remembered handshake and launches the command only at the first batch). Each worker serves one batch at a time; with
 /// ``Configuration/workers`` above 1, batches that overlap go to further copies of the worker,
 /// started when first needed, each of which must state the same handshake. A worker
 /// that crashes, hangs past ``Configuration/timeout`` or answers garbage fails its batch with
@@ -32,6 +33,10 @@ public struct ProcessEncoder: EmbeddingEncoder {
         /// How many copies of the worker may run, each serving one batch at a time; 1 by default.
         /// Only the first starts with the encoder; the others start when batches overlap.
         public var workers = 1
+        /// Where handshakes are remembered, so that a worker whose handshake names its identity
+        /// files starts only at the first miss while they are unchanged; `nil` (the default)
+        /// starts the worker with the encoder.
+        public var handshakes: WorkerHandshakeMemo?
 
         /// Creates the default settings.
         public init() {}
@@ -59,11 +64,24 @@ public struct ProcessEncoder: EmbeddingEncoder {
         configuration: Configuration = Configuration()
     ) async throws(EmbeddingCacheError) -> ProcessEncoder {
         let command = try WorkerCommand(parsing: command)
-        let supervisor = try await WorkerSupervisor(
-            command: command,
-            timeout: configuration.timeout,
-            capacity: configuration.workers
-        )
+        let supervisor: WorkerSupervisor
+        if let memo = configuration.handshakes, let handshake = memo.recall(command) {
+            supervisor = WorkerSupervisor(
+                command: command,
+                timeout: configuration.timeout,
+                capacity: configuration.workers,
+                recalled: handshake,
+                from: memo
+            )
+        } else {
+            let launched = StatMemo.wallClockNanoseconds()
+            supervisor = try await WorkerSupervisor(
+                command: command,
+                timeout: configuration.timeout,
+                capacity: configuration.workers
+            )
+            configuration.handshakes?.remember(supervisor.handshake, of: command, launched: launched)
+        }
         return ProcessEncoder(
             command: command,
             handshake: supervisor.handshake,
@@ -95,6 +113,12 @@ public struct ProcessEncoder: EmbeddingEncoder {
 
     /// How many batches may be encoded at once: one per worker.
     public var concurrentBatches: Int { supervisor.capacity }
+
+    /// How many worker processes were started so far: 0 while the handshake was taken from
+    /// ``Configuration/handshakes`` and no input missed.
+    public var startedWorkers: Int {
+        get async { await supervisor.startedWorkers }
+    }
 
     /// How many worker processes are running now.
     var runningWorkers: Int {

@@ -7,9 +7,9 @@ import Foundation
 /// {"protocol": 1, "model": "all-MiniLM-L6-v2@sha256:53aa…", "preprocessing": "bert-uncased-max256",
 ///  "tensors": [{"name": "embedding", "dtype": "F32", "shape": [384]}], "batch_size": 64, "input": "bytes"}
 /// ```
-public struct WorkerHandshake: Hashable, Sendable, Decodable {
+public struct WorkerHandshake: Hashable, Sendable, Codable {
     /// What the worker wants to receive for each input part.
-    public enum InputKind: String, Hashable, Sendable, Decodable {
+    public enum InputKind: String, Hashable, Sendable, Codable {
         /// The part's bytes, exactly as embcache digests them.
         case bytes
         /// Each part decoded as an image (PNG or JPEG, upright), in the layout of
@@ -34,12 +34,19 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
     public var batchSize: Int
     /// What each input part is sent as (`input`, default `bytes`).
     public var input: InputKind
+    /// The files the stated identity is derived from (`identity_files`, default none): the worker's
+    /// code, its weights, its configuration. While the command line and these files are unchanged,
+    /// embcache may take the handshake from its memory and start the worker only at the first
+    /// miss (``WorkerHandshakeMemo``). A relative path is relative to the worker's working
+    /// directory, which is embcache's.
+    public var identityFiles: [String]
 
     private enum CodingKeys: String, CodingKey {
         case protocolVersion = "protocol"
         case model, preprocessing, tensors, input
         case allowsNonFinite = "allows_non_finite"
         case batchSize = "batch_size"
+        case identityFiles = "identity_files"
     }
 
     /// Decodes the JSON object; optional fields take their defaults and unknown fields are ignored.
@@ -52,6 +59,7 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
         allowsNonFinite = try container.decodeIfPresent(Bool.self, forKey: .allowsNonFinite) ?? false
         batchSize = try container.decodeIfPresent(Int.self, forKey: .batchSize) ?? 32
         input = try container.decodeIfPresent(InputKind.self, forKey: .input) ?? .bytes
+        identityFiles = try container.decodeIfPresent([String].self, forKey: .identityFiles) ?? []
     }
 
     /// The namespace records of this worker live under.
@@ -84,7 +92,11 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
         return handshake
     }
 
-    private func check(_ command: WorkerCommand) throws(EmbeddingCacheError) {
+    /// Checks the fields' values.
+    ///
+    /// - Parameter command: The worker, named in errors.
+    /// - Throws: What ``parse(_:command:)`` throws for values out of range.
+    func check(_ command: WorkerCommand) throws(EmbeddingCacheError) {
         func fail(_ code: EmbeddingCacheError.Code, _ problem: String) -> EmbeddingCacheError {
             EmbeddingCacheError(code, "worker '\(command)' \(problem)")
         }
@@ -100,6 +112,9 @@ public struct WorkerHandshake: Hashable, Sendable, Decodable {
             for case .fixed(let size) in field.shape where size < 0 {
                 throw fail(.encoderFailed, "declares tensor '\(field.name)' with negative dimension \(size)")
             }
+        }
+        guard !identityFiles.contains(where: \.isEmpty) else {
+            throw fail(.encoderFailed, "names an empty path in \"identity_files\"")
         }
         guard (1...65_536).contains(batchSize) else {
             throw fail(.encoderFailed, "asks for \"batch_size\" \(batchSize); expected 1 to 65536")

@@ -13,8 +13,12 @@ actor WorkerSupervisor {
     let timeout: Duration
     /// How many workers may run at once: the number of batches served concurrently.
     let capacity: Int
-    /// The handshake of the first worker; every other worker must state the same.
+    /// The handshake of the first worker, or the one remembered for it; every worker must state it.
     let handshake: WorkerHandshake
+    /// The memo `handshake` was recalled from, until a worker of this run states it.
+    private var recalledFrom: WorkerHandshakeMemo?
+    /// How many worker processes this supervisor started.
+    private(set) var startedWorkers: Int
     /// Every worker running, serving a batch or idle.
     private var running: [WorkerProcess]
     /// The running workers serving no batch.
@@ -37,6 +41,32 @@ actor WorkerSupervisor {
         handshake = try await Self.offPool { () throws(EmbeddingCacheError) in try worker.handshake() }
         running = [worker]
         idle = [worker]
+        startedWorkers = 1
+    }
+
+    /// Starts no worker yet: the first starts at the first batch, and must state `handshake`.
+    ///
+    /// - Parameters:
+    ///   - command: The worker's command line.
+    ///   - timeout: How long its handshake or one batch may take.
+    ///   - capacity: How many workers may run at once.
+    ///   - handshake: The handshake `memo` remembered for the command.
+    ///   - memo: Where it was remembered; told to forget it if the worker states another.
+    init(
+        command: WorkerCommand,
+        timeout: Duration,
+        capacity: Int,
+        recalled handshake: WorkerHandshake,
+        from memo: WorkerHandshakeMemo
+    ) {
+        self.command = command
+        self.timeout = timeout
+        self.capacity = max(1, capacity)
+        self.handshake = handshake
+        recalledFrom = memo
+        running = []
+        idle = []
+        startedWorkers = 0
     }
 
     /// How many workers are running.
@@ -124,26 +154,51 @@ actor WorkerSupervisor {
             wakeOne()
         }
         let (command, timeout, expected) = (self.command, self.timeout, self.handshake)
+        let mismatch = recalledFrom == nil ? Self.restartedMismatch(command) : Self.recalledMismatch(command)
         do {
             let worker = try await Self.offPool { () throws(EmbeddingCacheError) in
                 let worker = try WorkerProcess.launch(command, timeout: timeout)
                 guard try worker.handshake() == expected else {
                     _ = worker.terminate()
-                    throw EmbeddingCacheError(
-                        .encoderFailed,
-                        "worker '\(command)' was started again and stated another identity or schema than at start"
-                    )
+                    throw mismatch
                 }
                 return worker
             }
             running.append(worker)
+            startedWorkers += 1
+            recalledFrom = nil
             return worker
         } catch {
             var error = error
-            error.message = "starting another worker: \(error.message); it will not be started again"
+            if error.code == .encoderIdentityChanged {
+                recalledFrom?.forget(command)
+            } else {
+                let which = startedWorkers == 0 ? "starting the worker" : "starting another worker"
+                error.message = "\(which): \(error.message); it will not be started again"
+            }
             broken = error
             throw error
         }
+    }
+
+    /// The error of a worker started again that states another handshake than the first.
+    private static func restartedMismatch(_ command: WorkerCommand) -> EmbeddingCacheError {
+        EmbeddingCacheError(
+            .encoderFailed,
+            "worker '\(command)' was started again and stated another identity or schema than at start"
+        )
+    }
+
+    /// The error of a worker whose handshake differs from the one remembered for it.
+    private static func recalledMismatch(_ command: WorkerCommand) -> EmbeddingCacheError {
+        EmbeddingCacheError(
+            .encoderIdentityChanged,
+            """
+            worker '\(command)' stated another identity or schema than the one remembered for it, though \
+            its command line, environment and identity files are unchanged: what this run served may \
+            belong to the old identity, so it stops. The remembered handshake is forgotten; run again
+            """
+        )
     }
 
     /// Runs blocking work on a Dispatch thread, keeping the cooperative pool free.
