@@ -169,10 +169,7 @@ struct EmbedCommand: AsyncParsableCommand {
     var effectiveStoragePolicy: StoragePolicy { storeDtype?.policy ?? storagePolicy ?? .lossless }
 
     func run() async throws {
-        let inputs =
-            try lines.map(LineInputs.inputs(from:))
-            ?? jsonl.map { try JSONLInputs.inputs(from: $0, textField: textField, idField: idField) }
-            ?? InputExpansion.inputs(for: paths)
+        let inputs = try listedInputs()
         var configuration = EmbeddingCache.Configuration()
         configuration.storagePolicy = effectiveStoragePolicy
         encodingOptions.apply(to: &configuration)
@@ -194,9 +191,25 @@ struct EmbedCommand: AsyncParsableCommand {
         }
     }
 
+    /// The inputs of files, folders or a `--lines` / `--jsonl` file; `nil` when they are streamed
+    /// from standard input (`-`).
+    private func listedInputs() throws -> [EmbeddingInput]? {
+        if lines == "-" || jsonl == "-" { return nil }
+        return try lines.map(LineInputs.inputs(from:))
+            ?? jsonl.map { try JSONLInputs.inputs(from: $0, textField: textField, idField: idField) }
+            ?? InputExpansion.inputs(for: paths)
+    }
+
+    /// The listed inputs, or standard input's lines or records, read as they arrive.
+    private func runInputs(_ listed: [EmbeddingInput]?, batch: Int) -> EmbedRun.Inputs {
+        if let listed { return .all(listed) }
+        if jsonl != nil { return .streamed(StreamedInputs.jsonl(textField: textField, idField: idField, batch: batch)) }
+        return .streamed(StreamedInputs.lines(batch: batch))
+    }
+
     /// Embeds `inputs` through a cache on `store` in front of the specified encoder, and reports.
     private func embed(
-        _ inputs: [EmbeddingInput],
+        _ listed: [EmbeddingInput]?,
         store: any EmbeddingStore,
         location: String?,
         encoder specification: EncoderSpecification,
@@ -205,6 +218,7 @@ struct EmbedCommand: AsyncParsableCommand {
     ) async throws {
         try await specification.withEncoder(configuration: workerConfiguration) { encoder in
             let cache = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
+            let inputs = runInputs(listed, batch: configuration.batchSize ?? encoder.preferredBatchSize)
             let run = EmbedRun(
                 cache: cache,
                 inputs: inputs,

@@ -26,10 +26,10 @@ final class ProgressBar: Sendable {
     private let start = ContinuousClock.now
     private let lastShown = Mutex<ContinuousClock.Instant?>(nil)
 
-    /// Creates the progress of a run of `total` items.
-    init(total: Int, unit: String = "inputs", style: Style) {
+    /// Creates the progress of a run of `total` items (`nil` while unknown).
+    init(total: Int?, unit: String = "inputs", style: Style) {
         line = ProgressLine(total: total, unit: unit)
-        self.style = total > 0 ? style : .off
+        self.style = total != 0 ? style : .off
     }
 
     /// Shows `progress`; redraws at most every tenth of a second (and always at the end), or
@@ -39,7 +39,7 @@ final class ProgressBar: Sendable {
         let now = ContinuousClock.now
         let interval = style == .bar ? Self.redrawInterval : Self.lineInterval
         let due = lastShown.withLock { last in
-            let isLast = progress.finished >= line.total && style == .bar
+            let isLast = progress.finished >= line.total ?? .max && style == .bar
             guard isLast || now - (last ?? start) >= interval else { return false }
             last = now
             return true
@@ -47,7 +47,8 @@ final class ProgressBar: Sendable {
         guard due else { return }
         let text = line.text(progress, elapsed: now - start)
         if style == .lines { return StandardError.print("embcache: \(text)") }
-        let filled = line.percent(progress.finished) * Self.width / 100
+        guard let percent = line.percent(progress.finished) else { return StandardError.write("\r\u{1B}[K\(text)") }
+        let filled = percent * Self.width / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: Self.width - filled)
         StandardError.write("\r\u{1B}[K[\(bar)] \(text)")
     }
@@ -55,9 +56,10 @@ final class ProgressBar: Sendable {
     /// Shows `done` items finished.
     func update(_ done: Int) { update(CallProgress(finished: done)) }
 
-    /// Runs `body` with the progress of `total` items, cleared when `body` returns or throws.
+    /// Runs `body` with the progress of `total` items (`nil` while unknown), cleared when `body`
+    /// returns or throws.
     static func showing<Result>(
-        total: Int,
+        total: Int?,
         unit: String = "inputs",
         _ options: ProgressOptions,
         _ body: (ProgressBar) async throws -> Result

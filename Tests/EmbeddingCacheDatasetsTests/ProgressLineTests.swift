@@ -26,4 +26,11 @@ struct ProgressLineTests {
         let hours = ProgressLine(total: 100_000, unit: "records").text(CallProgress(finished: 9), elapsed: .seconds(10))
         #expect(hours == "9/100000 records (0%), 0.9/s, about 30 h 51 min left")
     }
+
+    @Test func anUnknownTotalNamesCountRateHitsAndMissesButNoShareOrTimeLeft() {
+        let streamed = ProgressLine(total: nil, unit: "inputs")
+        let text = streamed.text(CallProgress(finished: 400, hits: 380, misses: 20), elapsed: .seconds(2))
+        #expect(text == "400 inputs, 200/s, 380 hits, 20 misses")
+        #expect(streamed.percent(400) == nil)
+    }
 }

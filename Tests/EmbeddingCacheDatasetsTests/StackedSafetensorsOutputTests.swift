@@ -9,7 +9,7 @@ struct StackedSafetensorsOutputTests {
     private func output() throws -> (ScratchDirectory, StackedSafetensorsOutput) {
         let scratch = try ScratchDirectory(prefix: "embcache-stacked")
         let path = scratch.url.appendingPathComponent("o.safetensors").path
-        return (scratch, try StackedSafetensorsOutput(path: path, rowCount: 3))
+        return (scratch, try StackedSafetensorsOutput(path: path))
     }
 
     @Test func aRaggedFieldIsRefusedByName() throws {

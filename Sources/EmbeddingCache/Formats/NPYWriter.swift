@@ -20,33 +20,29 @@ public struct NPYWriter {
     public let dtype: DType
     /// The shape of one row (one record's tensor).
     public let rowShape: [Int]
-    /// The number of rows the header announces.
-    public let rowCount: Int
+    /// The number of rows the header announces; `nil` when the writer writes rows only, and the
+    /// caller writes the header (``header(dtype:shape:)``) once the count is known.
+    public let rowCount: Int?
     /// The rows written so far.
     public private(set) var rowsWritten = 0
 
     private let sink: (Data) throws -> Void
 
-    /// Creates a writer and writes the `.npy` header through `sink`.
+    /// Creates a writer and writes the `.npy` header through `sink`, unless `rowCount` is `nil`.
     ///
     /// - Parameters:
     ///   - dtype: The element type; any dtype but bfloat16.
     ///   - rowShape: The shape of each row's tensor.
-    ///   - rowCount: The number of rows that will be appended.
+    ///   - rowCount: The number of rows that will be appended, or `nil` to write the rows only.
     ///   - sink: Receives the file's bytes, in order.
     /// - Throws: ``EmbeddingCacheError/Code/unsupported`` for bfloat16, or what `sink` throws.
-    public init(dtype: DType, rowShape: [Int], rowCount: Int, sink: @escaping (Data) throws -> Void) throws {
-        guard let descriptor = dtype.numpyDescriptor else {
-            throw EmbeddingCacheError(
-                .unsupported,
-                "numpy has no bfloat16 type; write .safetensors, or store with --storage-policy float16"
-            )
-        }
+    public init(dtype: DType, rowShape: [Int], rowCount: Int?, sink: @escaping (Data) throws -> Void) throws {
+        let header = try Self.header(dtype: dtype, shape: [rowCount ?? 0] + rowShape)
         self.dtype = dtype
         self.rowShape = rowShape
         self.rowCount = rowCount
         self.sink = sink
-        try sink(Self.header(descriptor: descriptor, shape: [rowCount] + rowShape))
+        if rowCount != nil { try sink(header) }
     }
 
     /// Appends one row.
@@ -78,11 +74,11 @@ public struct NPYWriter {
         try write(nan)
     }
 
-    /// Checks that every announced row was written.
+    /// Checks that every announced row was written (nothing to check without a row count).
     ///
     /// - Throws: ``EmbeddingCacheError/Code/invalidArgument`` when rows are missing.
     public func finish() throws {
-        guard rowsWritten == rowCount else {
+        if let rowCount, rowsWritten != rowCount {
             throw EmbeddingCacheError(
                 .invalidArgument,
                 ".npy header announces \(rowCount) rows but \(rowsWritten) were written"
@@ -91,16 +87,28 @@ public struct NPYWriter {
     }
 
     private mutating func write(_ row: Data) throws {
-        guard rowsWritten < rowCount else {
+        if let rowCount, rowsWritten >= rowCount {
             throw EmbeddingCacheError(.invalidArgument, ".npy header announces \(rowCount) rows; cannot write another")
         }
         try sink(row)
         rowsWritten += 1
     }
 
-    /// The magic string, version 1.0, the header length and the header dictionary, padded with
-    /// spaces and a newline to a multiple of 64 bytes.
-    static func header(descriptor: String, shape: [Int]) -> Data {
+    /// The header of a `.npy` file of `shape`: the magic string, version 1.0, the header length
+    /// and the header dictionary, padded with spaces and a newline to a multiple of 64 bytes.
+    ///
+    /// - Parameters:
+    ///   - dtype: The element type; any dtype but bfloat16.
+    ///   - shape: The matrix's shape, rows first.
+    /// - Returns: The header's bytes.
+    /// - Throws: ``EmbeddingCacheError/Code/unsupported`` for bfloat16.
+    public static func header(dtype: DType, shape: [Int]) throws -> Data {
+        guard let descriptor = dtype.numpyDescriptor else {
+            throw EmbeddingCacheError(
+                .unsupported,
+                "numpy has no bfloat16 type; write .safetensors, or store with --storage-policy float16"
+            )
+        }
         let dimensions = shape.count == 1 ? "\(shape[0])," : shape.map(String.init).joined(separator: ", ")
         var dictionary = "{'descr': '\(descriptor)', 'fortran_order': False, 'shape': (\(dimensions)), }"
         let prefixLength = 10

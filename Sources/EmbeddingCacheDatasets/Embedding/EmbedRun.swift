@@ -1,10 +1,11 @@
 public import EmbeddingCache
 
-/// Embeds a list of inputs through a cache in chunks, so memory stays bounded on huge folders,
-/// writing each chunk's rows to the output as it completes.
+/// Embeds inputs through a cache in chunks, so memory stays bounded on huge folders, writing each
+/// chunk's rows to the output as it completes. Inputs are a list, or chunks streamed as they are
+/// read (``StreamedInputs``), so the first batch is encoded before the stream ends.
 ///
 /// ```swift
-/// let run = EmbedRun(cache: cache, inputs: try InputExpansion.inputs(for: ["photos/"]))
+/// let run = EmbedRun(cache: cache, inputs: .all(try InputExpansion.inputs(for: ["photos/"])))
 /// let outcome = try await run.run()
 /// print(outcome.counters.hits, outcome.failures.count)
 /// ```
@@ -14,8 +15,8 @@ public struct EmbedRun {
 
     /// The cache to embed through.
     public let cache: EmbeddingCache
-    /// The inputs, in output-row order.
-    public let inputs: [EmbeddingInput]
+    /// Where the inputs come from, in output-row order.
+    public let inputs: Inputs
     /// Encode everything without reading or writing the store (a baseline).
     public let bypassingCache: Bool
     /// Where the rows go, if anywhere.
@@ -29,14 +30,14 @@ public struct EmbedRun {
     ///
     /// - Parameters:
     ///   - cache: The cache to embed through.
-    ///   - inputs: The inputs, in output-row order.
+    ///   - inputs: The inputs, in output-row order: a list, or chunks streamed as they are read.
     ///   - bypassingCache: Encode everything without reading or writing the store.
     ///   - output: Where the rows go, if anywhere.
     ///   - rowMap: Which input each row holds, if written.
     ///   - failFast: Stop at the first failed input.
     public init(
         cache: EmbeddingCache,
-        inputs: [EmbeddingInput],
+        inputs: Inputs,
         bypassingCache: Bool = false,
         output: (any EmbeddingOutput)? = nil,
         rowMap: RowMapOutput? = nil,
@@ -78,6 +79,19 @@ public struct EmbedRun {
         public var seconds = 0.0
     }
 
+    /// Where a run's inputs come from.
+    public enum Inputs: Sendable {
+        /// A list known in full.
+        case all([EmbeddingInput])
+        /// Chunks handed on as they are read (``StreamedInputs``); their total is known at the end.
+        case streamed(AsyncThrowingStream<[EmbeddingInput], any Error>)
+
+        /// How many inputs there are, when known before the run.
+        public var count: Int? {
+            if case .all(let inputs) = self { inputs.count } else { nil }
+        }
+    }
+
     /// Runs every chunk and completes the output.
     ///
     /// - Parameter progress: Called with the inputs finished so far, with their hits and misses.
@@ -88,34 +102,9 @@ public struct EmbedRun {
         let clock = ContinuousClock()
         let start = clock.now
         var outcome = Outcome()
-        let chunkSize = failFast ? cache.configuration.batchSize ?? cache.encoder.preferredBatchSize : Self.chunkSize
         do {
-            for chunkStart in stride(from: 0, to: inputs.count, by: chunkSize) {
-                let chunk = inputs[chunkStart..<min(chunkStart + chunkSize, inputs.count)]
-                let result = try await cache.results(
-                    for: Array(chunk),
-                    bypassingCache: bypassingCache,
-                    progress: { [before = outcome.counters] in
-                        progress(CallProgress(finished: chunkStart, hits: before.hits, misses: before.misses) + $0)
-                    }
-                )
-                outcome.counters.add(result.counters)
-                for (offset, (input, served)) in zip(chunk, result.results).enumerated() {
-                    try rowMap?.append(id: input.label, digest: result.digests[offset], hit: result.hits[offset])
-                    switch served {
-                    case .success(let record):
-                        try output?.append(record)
-                    case .failure(let error) where failFast:
-                        throw EmbeddingCacheError(
-                            error.code,
-                            "stopped at the first failed input (--fail-fast): \(input.label): \(error.message)",
-                            input: input.label
-                        )
-                    case .failure(let error):
-                        outcome.failures.append(.init(path: input.label, reason: error.message))
-                        try output?.append(nil)
-                    }
-                }
+            for try await chunk in chunks() {
+                try await embed(chunk, finishedBefore: outcome.counters.inputs, into: &outcome, progress: progress)
             }
             try output?.finish()
             try rowMap?.finish()
@@ -126,5 +115,65 @@ public struct EmbedRun {
         }
         outcome.seconds = (clock.now - start).seconds
         return outcome
+    }
+
+    /// The inputs in chunks of ``chunkSize``, or of one encoder batch under `failFast`; streamed
+    /// chunks as they come.
+    private func chunks() -> AsyncThrowingStream<[EmbeddingInput], any Error> {
+        switch inputs {
+        case .streamed(let chunks):
+            return chunks
+        case .all(let inputs):
+            let size = failFast ? batchSize : Self.chunkSize
+            return AsyncThrowingStream { continuation in
+                for start in stride(from: 0, to: inputs.count, by: size) {
+                    continuation.yield(Array(inputs[start..<min(start + size, inputs.count)]))
+                }
+                continuation.finish()
+            }
+        }
+    }
+
+    /// The encoder's batch: the configured size, else the encoder's preferred one.
+    public var batchSize: Int { cache.configuration.batchSize ?? cache.encoder.preferredBatchSize }
+
+    /// Embeds one chunk and writes its rows.
+    ///
+    /// - Parameters:
+    ///   - chunk: The inputs.
+    ///   - finishedBefore: Inputs finished in earlier chunks.
+    ///   - outcome: The run's outcome, updated.
+    ///   - progress: Called with the inputs finished so far, with their hits and misses.
+    /// - Throws: The store's or the output's error, or under `failFast` the first input's failure.
+    private func embed(
+        _ chunk: [EmbeddingInput],
+        finishedBefore: Int,
+        into outcome: inout Outcome,
+        progress: @escaping @Sendable (CallProgress) -> Void
+    ) async throws {
+        let result = try await cache.results(
+            for: chunk,
+            bypassingCache: bypassingCache,
+            progress: { [before = outcome.counters] in
+                progress(CallProgress(finished: finishedBefore, hits: before.hits, misses: before.misses) + $0)
+            }
+        )
+        outcome.counters.add(result.counters)
+        for (offset, (input, served)) in zip(chunk, result.results).enumerated() {
+            try rowMap?.append(id: input.label, digest: result.digests[offset], hit: result.hits[offset])
+            switch served {
+            case .success(let record):
+                try output?.append(record)
+            case .failure(let error) where failFast:
+                throw EmbeddingCacheError(
+                    error.code,
+                    "stopped at the first failed input (--fail-fast): \(input.label): \(error.message)",
+                    input: input.label
+                )
+            case .failure(let error):
+                outcome.failures.append(.init(path: input.label, reason: error.message))
+                try output?.append(nil)
+            }
+        }
     }
 }

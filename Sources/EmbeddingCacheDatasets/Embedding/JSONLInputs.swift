@@ -46,30 +46,49 @@ public enum JSONLInputs {
         textField: String,
         idField: String?
     ) throws -> [EmbeddingInput] {
-        var inputs = [EmbeddingInput]()
-        for (index, line) in LineInputs.lines(of: data).enumerated() {
-            guard line.contains(where: { !Self.isWhitespace($0) }) else { continue }
-            let place = "line \(index + 1) of --jsonl '\(source)'"
-            guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
-                throw EmbeddingCacheError(.invalidInput, "\(place) is not a JSON object")
-            }
-            guard let text = object[textField] as? String else {
-                throw EmbeddingCacheError(.invalidInput, "\(place) has no string field '\(textField)' (--text-field)")
-            }
-            let label = try idField.map { field in
-                switch object[field] {
-                case let id as String: id
-                case let id as Int: String(id)
-                default:
-                    throw EmbeddingCacheError(
-                        .invalidInput,
-                        "\(place) has no string or integer field '\(field)' (--id-field)"
-                    )
-                }
-            }
-            inputs.append(.text(text, label: label ?? "line \(index + 1)"))
+        try LineInputs.lines(of: data).enumerated().compactMap { index, line in
+            try input(line, number: index + 1, source: source, textField: textField, idField: idField)
         }
-        return inputs
+    }
+
+    /// The input of one JSON Lines record: its `textField`, labelled by its `idField` or `line N`.
+    ///
+    /// - Parameters:
+    ///   - line: The line's bytes, without its line break.
+    ///   - number: Its line number, from 1.
+    ///   - source: The file named in errors.
+    ///   - textField: The field holding the text.
+    ///   - idField: The field naming the record, if any.
+    /// - Returns: The input, or `nil` for a blank line.
+    /// - Throws: ``EmbeddingCacheError`` `.invalidInput` naming the line when it is not a JSON
+    ///   object or lacks a field.
+    public static func input(
+        _ line: Data,
+        number: Int,
+        source: String,
+        textField: String,
+        idField: String?
+    ) throws -> EmbeddingInput? {
+        guard line.contains(where: { !Self.isWhitespace($0) }) else { return nil }
+        let place = "line \(number) of --jsonl '\(source)'"
+        guard let object = (try? JSONSerialization.jsonObject(with: line)) as? [String: Any] else {
+            throw EmbeddingCacheError(.invalidInput, "\(place) is not a JSON object")
+        }
+        guard let text = object[textField] as? String else {
+            throw EmbeddingCacheError(.invalidInput, "\(place) has no string field '\(textField)' (--text-field)")
+        }
+        let label = try idField.map { field in
+            switch object[field] {
+            case let id as String: id
+            case let id as Int: String(id)
+            default:
+                throw EmbeddingCacheError(
+                    .invalidInput,
+                    "\(place) has no string or integer field '\(field)' (--id-field)"
+                )
+            }
+        }
+        return .text(text, label: label ?? "line \(number)")
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool { [0x20, 0x09, 0x0D].contains(byte) }

@@ -53,12 +53,22 @@ public enum LineInputs {
     /// - Returns: One text input per line.
     /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` naming the first line that is not UTF-8.
     public static func inputs(in data: Data, source: String) throws -> [EmbeddingInput] {
-        try lines(of: data).enumerated().map { index, line in
-            let label = "line \(index + 1)"
-            guard let text = String(data: line, encoding: .utf8) else {
-                throw EmbeddingCacheError(.invalidInput, "\(label) of --lines '\(source)' is not valid UTF-8")
-            }
-            return EmbeddingInput.text(text, label: label)
+        try lines(of: data).enumerated().map { index, line in try input(line, number: index + 1, source: source) }
+    }
+
+    /// The input of one line: its text, labelled `line N`.
+    ///
+    /// - Parameters:
+    ///   - line: The line's bytes, without its line break.
+    ///   - number: Its line number, from 1.
+    ///   - source: The file named in errors.
+    /// - Returns: The input.
+    /// - Throws: ``EmbeddingCacheError`` `.invalidInput` naming the line when it is not UTF-8.
+    public static func input(_ line: Data, number: Int, source: String) throws -> EmbeddingInput {
+        let label = "line \(number)"
+        guard let text = String(data: line, encoding: .utf8) else {
+            throw EmbeddingCacheError(.invalidInput, "\(label) of --lines '\(source)' is not valid UTF-8")
         }
+        return EmbeddingInput.text(text, label: label)
     }
 }

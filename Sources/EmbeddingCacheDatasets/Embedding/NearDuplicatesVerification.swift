@@ -65,7 +65,7 @@ public struct NearDuplicatesVerification: Sendable {
         return try await encoder.withEncoder(configuration: workerConfiguration) { encoder in
             let cache = EmbeddingCache(store: store, encoder: encoder)
             let records = RecordCollector()
-            let run = EmbedRun(cache: cache, inputs: paths.map(EmbeddingInput.file), output: records)
+            let run = EmbedRun(cache: cache, inputs: .all(paths.map(EmbeddingInput.file)), output: records)
             let outcome = try await run.run { progress($0.finished) }
             let vectors = Dictionary(uniqueKeysWithValues: zip(paths, records.records.map { $0.map(Self.vector) }))
             let cosines = pairs.map { pair -> Double? in

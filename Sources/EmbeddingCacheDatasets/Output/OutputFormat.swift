@@ -27,19 +27,20 @@ public enum OutputFormat: String, Sendable {
         case stacked
     }
 
-    /// Creates the output for `rowCount` inputs.
+    /// Creates the output.
     ///
     /// - Parameters:
     ///   - path: The output path.
-    ///   - rowCount: How many rows (inputs) it will hold.
+    ///   - rowCount: How many rows (inputs) it will hold, or `nil` when that is known only at the
+    ///     end (inputs streamed from standard input).
     ///   - layout: How a `.safetensors` output lays out its rows; `.npy` is always stacked.
     /// - Returns: The output.
     /// - Throws: ``OutputError`` when the file cannot be created.
-    public func makeOutput(path: String, rowCount: Int, layout: Layout = .rows) throws -> any EmbeddingOutput {
+    public func makeOutput(path: String, rowCount: Int?, layout: Layout = .rows) throws -> any EmbeddingOutput {
         switch (self, layout) {
         case (.npy, _): NPYOutput(path: path, rowCount: rowCount)
-        case (.safetensors, .rows): try SafetensorsOutput(path: path, rowCount: rowCount)
-        case (.safetensors, .stacked): try StackedSafetensorsOutput(path: path, rowCount: rowCount)
+        case (.safetensors, .rows): try SafetensorsOutput(path: path)
+        case (.safetensors, .stacked): try StackedSafetensorsOutput(path: path)
         }
     }
 }

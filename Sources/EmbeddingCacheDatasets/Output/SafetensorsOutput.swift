@@ -8,12 +8,11 @@ import Foundation
 /// input has no tensors; its row index is listed in the `failed_rows` metadata.
 ///
 /// ```swift
-/// let output = try SafetensorsOutput(path: "out.safetensors", rowCount: 3)
+/// let output = try SafetensorsOutput(path: "out.safetensors")
 /// ```
 public final class SafetensorsOutput: EmbeddingOutput {
     private let file: OutputFile
     private let spool: OutputFile
-    private let rowCount: Int
     private var layout = SafetensorsWriter()
     private var row = 0
     private var failedRows: [Int] = []
@@ -21,13 +20,11 @@ public final class SafetensorsOutput: EmbeddingOutput {
     /// Creates the file and its data spool.
     ///
     /// - Parameters:
-    ///   - path: The `.safetensors` file.
-    ///   - rowCount: How many rows (inputs) it will hold.
+    /// - Parameter path: The `.safetensors` file.
     /// - Throws: ``OutputError`` when a file cannot be created.
-    public init(path: String, rowCount: Int) throws {
+    public init(path: String) throws {
         file = try OutputFile(path: path)
         spool = try OutputFile(path: path + ".data")
-        self.rowCount = rowCount
     }
 
     /// Appends a row's tensors, or lists a failed input's row.
@@ -51,7 +48,7 @@ public final class SafetensorsOutput: EmbeddingOutput {
     ///
     /// - Throws: ``OutputError`` when the file cannot be completed.
     public func finish() throws {
-        layout.metadata = ["rows": "\(rowCount)", "failed_rows": failedRows.map(String.init).joined(separator: ",")]
+        layout.metadata = ["rows": "\(row)", "failed_rows": failedRows.map(String.init).joined(separator: ",")]
         try file.write(layout.header())
         try file.append(spool: spool)
         try file.commit()

@@ -11,7 +11,7 @@ import Foundation
 /// all held in memory, and the header stays small however many rows there are.
 ///
 /// ```swift
-/// let output = try StackedSafetensorsOutput(path: "out.safetensors", rowCount: 3)
+/// let output = try StackedSafetensorsOutput(path: "out.safetensors")
 /// ```
 public final class StackedSafetensorsOutput: EmbeddingOutput {
     /// One stacked tensor: its name, its rows' dtype and shape, and its spooled bytes.
@@ -27,20 +27,16 @@ public final class StackedSafetensorsOutput: EmbeddingOutput {
     }
 
     private let file: OutputFile
-    private let rowCount: Int
     private var fields: [Field]?
     private var row = 0
     private var failedRows: [Int] = []
 
     /// Creates the file; the fields' spools are created with the first record.
     ///
-    /// - Parameters:
-    ///   - path: The `.safetensors` file.
-    ///   - rowCount: How many rows (inputs) it will hold.
+    /// - Parameter path: The `.safetensors` file.
     /// - Throws: ``OutputError`` when the file cannot be created.
-    public init(path: String, rowCount: Int) throws {
+    public init(path: String) throws {
         file = try OutputFile(path: path)
-        self.rowCount = rowCount
     }
 
     /// Appends a row to every field, or a failed input's filler row.
@@ -81,9 +77,9 @@ public final class StackedSafetensorsOutput: EmbeddingOutput {
             throw OutputError(path: file.path, reason: "no input has a record, so there is no field to stack")
         }
         var layout = SafetensorsWriter()
-        for field in fields { try layout.declare(field.name, dtype: field.dtype, shape: [rowCount] + field.shape) }
+        for field in fields { try layout.declare(field.name, dtype: field.dtype, shape: [row] + field.shape) }
         layout.metadata = [
-            "rows": "\(rowCount)", "layout": "stacked",
+            "rows": "\(row)", "layout": "stacked",
             "failed_rows": failedRows.map(String.init).joined(separator: ","),
         ]
         try file.write(layout.header())

@@ -9,17 +9,17 @@ public import EmbeddingCache
 /// // "400/800 inputs (50%), 200/s, about 2 s left, 380 hits, 20 misses"
 /// ```
 public struct ProgressLine: Sendable {
-    /// How many items the run has.
-    public let total: Int
+    /// How many items the run has; `nil` while unknown (inputs streamed from standard input).
+    public let total: Int?
     /// What the items are called, in the plural ("inputs", "records", "samples").
     public let unit: String
 
     /// Creates the line of a run of `total` items.
     ///
     /// - Parameters:
-    ///   - total: How many items the run has.
+    ///   - total: How many items the run has, or `nil` while unknown.
     ///   - unit: What they are called, in the plural.
-    public init(total: Int, unit: String) {
+    public init(total: Int?, unit: String) {
         self.total = total
         self.unit = unit
     }
@@ -30,16 +30,17 @@ public struct ProgressLine: Sendable {
     ///   - progress: The items finished, and of them the hits and misses (both 0 when the run is
     ///     not a cache run: then neither they nor the failures are named).
     ///   - elapsed: The time since the run started.
-    /// - Returns: Items finished of the total with the percentage, the rate once a first item is
-    ///   done, the time left once the rate is known and items remain, and the hits and misses.
+    /// - Returns: Items finished of the total with the percentage (or the items finished alone
+    ///   while the total is unknown), the rate once a first item is done, the time left once the
+    ///   rate and the total are known and items remain, and the hits and misses.
     public func text(_ progress: CallProgress, elapsed: Duration) -> String {
-        let done = min(max(progress.finished, 0), total)
-        var parts = ["\(done)/\(total) \(unit) (\(percent(done))%)"]
+        let done = min(max(progress.finished, 0), total ?? .max)
+        var parts = [total.map { "\(done)/\($0) \(unit) (\(percent(done) ?? 100)%)" } ?? "\(done) \(unit)"]
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         if done > 0, seconds > 0 {
             let rate = Double(done) / seconds
             parts.append("\(Self.rate(rate))/s")
-            if done < total { parts.append("about \(Self.duration(Double(total - done) / rate)) left") }
+            if let total, done < total { parts.append("about \(Self.duration(Double(total - done) / rate)) left") }
         }
         if progress.hits + progress.misses > 0 {
             parts.append("\(progress.hits) hits, \(progress.misses) misses")
@@ -48,9 +49,9 @@ public struct ProgressLine: Sendable {
         return parts.joined(separator: ", ")
     }
 
-    /// The share of the total done, in whole percent.
-    public func percent(_ done: Int) -> Int {
-        total > 0 ? min(done, total) * 100 / total : 100
+    /// The share of the total done, in whole percent; `nil` while the total is unknown.
+    public func percent(_ done: Int) -> Int? {
+        total.map { $0 > 0 ? min(done, $0) * 100 / $0 : 100 }
     }
 
     /// A rate with three significant digits at most: `0.52`, `12.3`, `1234`.
