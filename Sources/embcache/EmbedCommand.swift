@@ -87,11 +87,7 @@ struct EmbedCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "How float tensors are stored; part of the namespace. Lossless by default.")
-    var storagePolicy: StoragePolicy?
-
-    @Option(help: "Down-cast float tensors to this dtype on write: another name for a down-casting --storage-policy.")
-    var storeDtype: StoreDType?
+    @OptionGroup var storageOptions: StorageOptions
 
     @OptionGroup var encodingOptions: EncodingOptions
 
@@ -155,9 +151,6 @@ struct EmbedCommand: AsyncParsableCommand {
         if layout != nil, output.flatMap(OutputFormat.init(path:)) != .safetensors {
             throw ValidationError("--layout applies to a .safetensors --output")
         }
-        if let storeDtype, let storagePolicy, storagePolicy != storeDtype.policy {
-            throw ValidationError("--store-dtype \(storeDtype.rawValue) contradicts --storage-policy \(storagePolicy)")
-        }
         do {
             try specification().validate()
         } catch {
@@ -165,13 +158,10 @@ struct EmbedCommand: AsyncParsableCommand {
         }
     }
 
-    /// The storage policy `--store-dtype` or `--storage-policy` chose; lossless by default.
-    var effectiveStoragePolicy: StoragePolicy { storeDtype?.policy ?? storagePolicy ?? .lossless }
-
     func run() async throws {
         let inputs = try listedInputs()
         var configuration = EmbeddingCache.Configuration()
-        configuration.storagePolicy = effectiveStoragePolicy
+        configuration.storagePolicy = storageOptions.policy
         encodingOptions.apply(to: &configuration)
         if pixelKey { configuration.secondaryKey = PixelKey() }
         if trustStat { configuration.statMemo = StatMemo(path: StoreLocation.localFile("stat-memo")) }

@@ -29,8 +29,7 @@ struct ExplainCommand: AsyncParsableCommand {
     @Option(help: "The encoder, as for embed: builtin:bytes[?dim=N…] or process:'COMMAND …'.")
     var encoder: String
 
-    @Option(help: "The storage policy, as for embed; lossless by default.")
-    var storagePolicy: StoragePolicy = .lossless
+    @OptionGroup var storageOptions: StorageOptions
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -54,7 +53,7 @@ struct ExplainCommand: AsyncParsableCommand {
         ) {
             $0.namespace
         }
-        .storing(storagePolicy)
+        .storing(storageOptions.policy)
         let found = try await storeOptions.withExistingStore { try await CacheExplanation.holders(of: digest, in: $0) }
         let (stored, holders) = found ?? ([], [])
         let report = CacheExplanation(

@@ -1,5 +1,5 @@
 public import ArgumentParser
 public import EmbeddingCache
 
-/// `--storage-policy lossless|float16|bfloat16`.
+/// `--storage lossless|float16|bfloat16|float16-saturating|bfloat16-saturating`.
 extension StoragePolicy: ExpressibleByArgument {}

@@ -1,5 +1,5 @@
 public import ArgumentParser
 public import EmbeddingCacheDatasets
 
-/// `--store-dtype float16|bfloat16`: another name for a down-casting `--storage-policy`.
+/// `--store-dtype float16|bfloat16`: the older spelling of a down-casting `--storage`.
 extension StoreDType: ExpressibleByArgument {}

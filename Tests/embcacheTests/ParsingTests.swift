@@ -52,9 +52,31 @@ struct ParsingTests {
         #expect(command.storeOptions.location == "/tmp/s.sqlite")
         #expect(command.encodingOptions.batchSize == 16)
         #expect(command.output == "out.npy")
-        #expect(command.storagePolicy == .float16)
+        #expect(command.storageOptions.policy == .float16)
         #expect(command.noCache)
         #expect(command.json)
+    }
+
+    @Test func storageHasOneNameAndItsOldSpellingsAgree() throws {
+        let spellings = [["--storage", "float16"], ["--storage-policy", "float16"], ["--store-dtype", "float16"]]
+        for spelling in spellings {
+            #expect(try embed(["a", "--encoder", "builtin:bytes"] + spelling).storageOptions.policy == .float16)
+        }
+        let saturating = try embed(["a", "--encoder", "builtin:bytes", "--storage", "bfloat16-saturating"])
+        #expect(saturating.storageOptions.policy == .bfloat16Saturating)
+        expectUsageError(
+            ["embed", "a", "--encoder", "builtin:bytes", "--storage", "float16", "--store-dtype", "bfloat16"],
+            mentioning: "--storage float16 contradicts --store-dtype bfloat16"
+        )
+        let explain = try #require(
+            try Embcache.parseAsRoot(["explain", "x", "--encoder", "builtin:bytes", "--storage", "bfloat16"])
+                as? ExplainCommand
+        )
+        #expect(explain.storageOptions.policy == .bfloat16)
+        let help = Embcache.helpMessage(for: EmbedCommand.self)
+        #expect(help.contains("--storage <policy>"))
+        #expect(!help.contains("--store-dtype"))
+        #expect(!help.contains("--storage-policy"))
     }
 
     @Test func workersParseAndAreBounded() throws {
@@ -66,8 +88,7 @@ struct ParsingTests {
 
     @Test func embedDefaults() throws {
         let command = try embed(["a", "--encoder", "builtin:bytes"])
-        #expect(command.storagePolicy == nil)
-        #expect(command.effectiveStoragePolicy == .lossless)
+        #expect(command.storageOptions.policy == .lossless)
         #expect(command.encodingOptions.batchSize == nil)
         #expect(command.output == nil)
         #expect(!command.noCache)

@@ -106,7 +106,7 @@ public struct NPYWriter {
         guard let descriptor = dtype.numpyDescriptor else {
             throw EmbeddingCacheError(
                 .unsupported,
-                "numpy has no bfloat16 type; write .safetensors, or store with --storage-policy float16"
+                "numpy has no bfloat16 type; write .safetensors, or store with --storage float16"
             )
         }
         let dimensions = shape.count == 1 ? "\(shape[0])," : shape.map(String.init).joined(separator: ", ")

@@ -93,21 +93,23 @@ public struct PrecomputePlan: Decodable, Sendable {
     public var encoders: [String: String]
     /// The fields, in order.
     public var fields: [Field]
-    /// `store_dtype`: float tensors are stored down-cast to this dtype (part of the namespace, so
+    /// `storage`: how float tensors are stored, as `--storage` says (part of the namespace, so
     /// precompute and export of one plan always agree); lossless when absent.
+    public var storage: StoragePolicy?
+    /// `store_dtype`, the older spelling of a down-casting `storage`.
     public var storeDType: StoreDType?
     /// `workers`: how many copies of each `process:` worker may run; `--workers` wins over it.
     public var workers: Int?
 
     private enum CodingKeys: String, CodingKey {
-        case encoders, fields, workers
+        case encoders, fields, workers, storage
         case storeDType = "store_dtype"
     }
 
     /// The cache configuration every encoder of the plan uses.
     public var configuration: EmbeddingCache.Configuration {
         var configuration = EmbeddingCache.Configuration()
-        configuration.storagePolicy = storeDType?.policy ?? .lossless
+        configuration.storagePolicy = storage ?? storeDType?.policy ?? .lossless
         return configuration
     }
 
@@ -162,6 +164,12 @@ public struct PrecomputePlan: Decodable, Sendable {
                     "the plan \(path): field name '\(name)' is empty, has a '/', or is repeated"
                 )
             }
+        }
+        if let storage, let storeDType, storage != storeDType.policy {
+            throw EmbeddingCacheError(
+                .invalidArgument,
+                "the plan \(path): \"storage\" \(storage) contradicts \"store_dtype\" \(storeDType.rawValue)"
+            )
         }
         if let workers, !(1...Self.maximumWorkers).contains(workers) {
             throw EmbeddingCacheError(
