@@ -109,9 +109,6 @@ struct EmbedCommand: AsyncParsableCommand {
 
     @OptionGroup var workerOptions: WorkerOptions
 
-    @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
-    var failFast = false
-
     @Flag(
         help: """
             On a byte miss, decode the image and look it up by its decoded pixels; a hit is stored \
@@ -217,7 +214,7 @@ struct EmbedCommand: AsyncParsableCommand {
                     try OutputFormat(path: $0)!.makeOutput(path: $0, rowCount: inputs.count, layout: layout ?? .rows)
                 },
                 rowMap: try output.map(RowMapOutput.init(outputPath:)),
-                failFast: failFast
+                failFast: encodingOptions.failFast
             )
             let outcome = try await ProgressBar.showing(total: inputs.count, progressOptions) {
                 try await run.run(progress: $0.update)

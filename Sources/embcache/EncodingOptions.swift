@@ -1,8 +1,8 @@
 import ArgumentParser
 import EmbeddingCache
 
-/// `--batch-size` and `--lease-seconds`, shared by every command that encodes misses: `embed`,
-/// `precompute` and `export`.
+/// `--batch-size`, `--lease-seconds` and `--fail-fast`, shared by every command that encodes
+/// misses: `embed`, `precompute` and `export`.
 struct EncodingOptions: ParsableArguments {
     @Option(help: "Inputs per encoder call; the encoder's preferred size by default.")
     var batchSize: Int?
@@ -14,6 +14,9 @@ struct EncodingOptions: ParsableArguments {
         )
     )
     var leaseSeconds: Double = 60
+
+    @Flag(help: "Stop at the first failed input (exit 1) instead of going on and exiting 3.")
+    var failFast = false
 
     /// The longest `--lease-seconds` accepted, about 11 days: longer leases only strand inputs.
     static let maximumLeaseSeconds: Double = 1_000_000

@@ -82,6 +82,7 @@ struct ExportCommand: AsyncParsableCommand {
         var configuration = TrainingExport.Configuration()
         configuration.onMiss = onMiss
         configuration.shardSize = shardSize
+        configuration.failFast = encodingOptions.failFast
         let report = try await storeOptions.withStore { store in
             try await PlanCaches.with(
                 plan,

@@ -60,7 +60,13 @@ struct PrecomputeCommand: AsyncParsableCommand {
                 worker: workerOptions.configuration(for: plan),
                 adjusting: encodingOptions.apply
             ) { caches in
-                let run = PrecomputeRun(plan: plan, manifest: manifest, caches: caches, check: check)
+                let run = PrecomputeRun(
+                    plan: plan,
+                    manifest: manifest,
+                    caches: caches,
+                    check: check,
+                    failFast: encodingOptions.failFast
+                )
                 return try await ProgressBar.showing(total: run.totalSteps, unit: "steps", progressOptions) {
                     try await run.run(store: location, progress: $0.update)
                 }

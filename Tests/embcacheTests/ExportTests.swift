@@ -98,6 +98,20 @@ struct ExportTests {
         #expect(result.status == 0, "\(result.output)")
     }
 
+    @Test func failFastStopsAtTheFirstFieldThatFailsToCompute() throws {
+        let cli = try CLIProcess()
+        let dataset = try Dataset(cli, count: 4)
+        try FileManager.default.removeItem(atPath: cli.path("data/controls/2-b.png"))
+        let listed = try dataset.export(to: "listed")
+        #expect(listed.status == 3, "without --fail-fast the failure is listed and the rest exported")
+        let stopped = try dataset.export(to: "stopped", ["--fail-fast"])
+        #expect(stopped.status == 1)
+        #expect(
+            stopped.stderr.contains("stopped at the first failed field (--fail-fast): sample s2 field control_latents"),
+            "\(stopped.stderr)"
+        )
+    }
+
     @Test func onMissSkipErrorAndCompute() throws {
         let cli = try CLIProcess()
         let dataset = try Dataset(cli, count: 5)

@@ -66,6 +66,16 @@ struct PrecomputeTests {
         #expect(run.stderr.contains("sample s2 field control_latents") && run.stderr.contains("2-b.png"))
     }
 
+    @Test func failFastStopsAtTheFirstFailedFieldNamingIt() throws {
+        let cli = try CLIProcess()
+        let dataset = try Dataset(cli, count: 4)
+        try FileManager.default.removeItem(atPath: cli.path("data/controls/2-b.png"))
+        let run = try dataset.precompute(["--fail-fast"])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("stopped at the first failed field (--fail-fast): sample s2 field control_latents"))
+        #expect(run.stderr.contains("2-b.png"), "\(run.stderr)")
+    }
+
     @Test func aMalformedPlanNamesTheProblem() throws {
         let cli = try CLIProcess()
         let dataset = try Dataset(cli, count: 1)

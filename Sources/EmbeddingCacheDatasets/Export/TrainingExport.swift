@@ -29,6 +29,8 @@ public struct TrainingExport: Sendable {
         public var onMiss = OnMiss.compute
         /// Samples per shard; `nil` (the default) for one file per sample.
         public var shardSize: Int?
+        /// Stop at the first field that fails to compute (`--fail-fast`) instead of listing it.
+        public var failFast = false
 
         /// The defaults: compute what is missing, one file per sample.
         public init() {}
@@ -82,7 +84,8 @@ public struct TrainingExport: Sendable {
     /// - Parameter progress: Called with the number of samples written so far.
     /// - Returns: The counts, the files written and the failures.
     /// - Throws: ``EmbeddingCacheError`` when the store fails or, under `--on-miss error`, naming the
-    ///   first missing sample and field; ``OutputError`` when a file cannot be written.
+    ///   first missing sample and field (under `failFast`, the first failed one);
+    ///   ``OutputError`` when a file cannot be written.
     public func run(progress: @Sendable (Int) -> Void = { _ in }) async throws -> ExportReport {
         let clock = ContinuousClock()
         let start = clock.now
@@ -120,6 +123,12 @@ public struct TrainingExport: Sendable {
                 case .missing:
                     report.skipped.append(sample.id)
                     index.missing.append(sample.id)
+                case .failed(let field, let reason) where configuration.failFast:
+                    throw EmbeddingCacheError(
+                        .encoderFailed,
+                        "stopped at the first failed field (--fail-fast): sample \(sample.id) field \(field): \(reason)",
+                        input: sample.id
+                    )
                 case .failed(let field, let reason):
                     report.failed += 1
                     report.failures.append(.init(sample: sample.id, field: field, reason: reason))

@@ -22,6 +22,8 @@ public struct PrecomputeRun: Sendable {
     public let caches: [String: EmbeddingCache]
     /// Look up only (`--check`): never encode.
     public let check: Bool
+    /// Stop at the first failed field (`--fail-fast`): chunks are then one encoder batch long.
+    public let failFast: Bool
 
     /// Prepares a run.
     ///
@@ -30,11 +32,19 @@ public struct PrecomputeRun: Sendable {
     ///   - manifest: The samples.
     ///   - caches: One cache per encoder name of `plan`.
     ///   - check: Only look records up, encoding nothing.
-    public init(plan: PrecomputePlan, manifest: Manifest, caches: [String: EmbeddingCache], check: Bool = false) {
+    ///   - failFast: Stop at the first failed field.
+    public init(
+        plan: PrecomputePlan,
+        manifest: Manifest,
+        caches: [String: EmbeddingCache],
+        check: Bool = false,
+        failFast: Bool = false
+    ) {
         self.plan = plan
         self.manifest = manifest
         self.caches = caches
         self.check = check
+        self.failFast = failFast
     }
 
     /// One field's outcome over every sample.
@@ -58,7 +68,8 @@ public struct PrecomputeRun: Sendable {
     ///   - progress: Called with the number of (sample, field) pairs done so far, out of
     ///     ``totalSteps``, from any thread.
     /// - Returns: The counts per field and in total, and the failures.
-    /// - Throws: ``EmbeddingCacheError`` when the store fails; chunks stored before stay stored.
+    /// - Throws: ``EmbeddingCacheError`` when the store fails, or under `failFast` naming the first
+    ///   failed field; chunks stored before stay stored.
     public func run(
         store location: String,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
@@ -110,8 +121,9 @@ public struct PrecomputeRun: Sendable {
         let fields = plan.fields.indices.filter { plan.fields[$0].encoder == encoder }
         var outcomes = fields.map { FieldOutcome(field: $0) }
         var done = 0
-        for chunkStart in stride(from: 0, to: manifest.samples.count, by: Self.chunkSize) {
-            let samples = manifest.samples[chunkStart..<min(chunkStart + Self.chunkSize, manifest.samples.count)]
+        let chunkSize = failFast ? cache.configuration.batchSize ?? cache.encoder.preferredBatchSize : Self.chunkSize
+        for chunkStart in stride(from: 0, to: manifest.samples.count, by: chunkSize) {
+            let samples = manifest.samples[chunkStart..<min(chunkStart + chunkSize, manifest.samples.count)]
             for (position, field) in fields.enumerated() {
                 let finished = done
                 let chunk = try await FieldChunk(
@@ -130,6 +142,13 @@ public struct PrecomputeRun: Sendable {
                     switch record {
                     case .success(.some): continue
                     case .success(.none): outcomes[position].incomplete.insert(chunkStart + offset)
+                    case .failure(let error) where failFast:
+                        let sample = samples[chunkStart + offset].id
+                        throw EmbeddingCacheError(
+                            error.code,
+                            "stopped at the first failed field (--fail-fast): sample \(sample) field \(plan.fields[field].label): \(error.message)",
+                            input: sample
+                        )
                     case .failure(let error):
                         outcomes[position].incomplete.insert(chunkStart + offset)
                         outcomes[position].failures.append(
