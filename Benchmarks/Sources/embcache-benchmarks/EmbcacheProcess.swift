@@ -9,12 +9,17 @@ struct EmbcacheProcess {
 
     /// Starts `BINARY ARGUMENTS --json`; its standard error goes to a scratch file. A relative
     /// binary path is relative to the current directory.
-    init(_ arguments: [String], binary: String) throws {
+    ///
+    /// - Parameter variables: Environment variables set on top of this process's.
+    init(_ arguments: [String], binary: String, environment variables: [String: String] = [:]) throws {
         command = arguments.first ?? ""
         errors = FileManager.default.temporaryDirectory.appendingPathComponent("embcache-bench-\(UUID()).err")
         _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--json"]
+        if !variables.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(variables) { $1 }
+        }
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()

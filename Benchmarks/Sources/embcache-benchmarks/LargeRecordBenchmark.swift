@@ -3,7 +3,8 @@ import EmbeddingCacheSQLite
 import Foundation
 
 /// A warm read of one 8.3 MB float16 record of shape [1165, 3584], checksum verified, against
-/// safetensors' numpy loader reading the same tensor in the same run.
+/// safetensors reading the same tensor from a file in the same run: through `safe_open` (its
+/// memory-mapped reader, like for like) and through `load_file`.
 struct LargeRecordBenchmark {
     func run(_ context: BenchmarkContext, into table: inout ResultTable) async throws {
         let shape = [1165, 3584]
@@ -29,17 +30,26 @@ struct LargeRecordBenchmark {
         try layout.declare("prompt_embeds", dtype: .float16, shape: shape)
         try (layout.header() + bytes).write(to: URL(fileURLWithPath: file))
         struct LoadResult: Decodable {
-            let median_seconds: Double
+            let safe_open_seconds: Double
+            let load_file_seconds: Double
             let bytes: Int
         }
         let python = try context.python.run("safetensors_load.py", [file, "40"], as: LoadResult.self)
-        let theirs = Double(python.bytes) / python.median_seconds / 1e9
+        let mapped = Double(python.bytes) / python.safe_open_seconds / 1e9
+        let loaded = Double(python.bytes) / python.load_file_seconds / 1e9
         table.add(
             "warm read, one 8.3 MB float16 record, checksum verified",
             embcache: "\(Timing.format(ours)) GB/s",
-            baseline: "safetensors.numpy.load_file: \(Timing.format(theirs)) GB/s",
-            ratio: "\(Timing.format(ours / theirs))×",
+            baseline: "safetensors safe_open + get_tensor: \(Timing.format(mapped)) GB/s",
+            ratio: "\(Timing.format(ours / mapped))×",
             target: "≥ 1×"
+        )
+        table.add(
+            "same read, against the whole-file loader",
+            embcache: "\(Timing.format(ours)) GB/s",
+            baseline: "safetensors.numpy.load_file: \(Timing.format(loaded)) GB/s",
+            ratio: "\(Timing.format(ours / loaded))×",
+            target: "reported"
         )
     }
 
