@@ -6,7 +6,8 @@
 #                            [--entries 10000,1000000]   (10000,10000000 adds the 10 M store: ~35 GB of disk)
 # With EMBCACHE_BASELINE_REF=REF (a commit, e.g. HEAD~1), the processes suite also compares one
 # process's cold run with REF's release binary, built in a scratch worktree.
-# Suites, baselines and measured figures: docs/benchmarks.md.
+# Suites, baselines and measured figures: docs/benchmarks.md. A full run (no --suites) also runs
+# the SQLite layout probe (docs/storage-layout.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c "import duckdb, safetensors, numpy, crc32c" 2>/dev/null || pip install --quiet duckdb safetensors numpy crc32c
@@ -44,3 +45,13 @@ export EMBCACHE_POSTGRES_HUGE_PAGES=${EMBCACHE_POSTGRES_HUGE_PAGES:-1}
 EMBCACHE_POSTGRES_DURABLE=1 Scripts/with-postgres.sh \
     Benchmarks/.build/release/embcache-benchmarks --baselines Benchmarks/baselines --embcache .build/release/embcache \
     ${baseline[@]+"${baseline[@]}"} "$@"
+# The SQLite layout probe behind docs/storage-layout.md (page size, side-file threshold), with a
+# full run only: it builds stores of 100 000 records in a scratch folder of its own.
+case " $* " in
+*" --suites "*) ;;
+*)
+    layout=$(mktemp -d "${TMPDIR:-/tmp}/embcache-layout.XXXXXX")
+    Scripts/measure-sqlite-layout.sh 100000 "$layout"
+    rm -rf "$layout"
+    ;;
+esac
