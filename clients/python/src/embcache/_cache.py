@@ -674,17 +674,50 @@ class _Encoder:
         self.batch_size, self.results = batch_size, results
 
     def __call__(self, keys: list[bytes], renew: Optional[Callable[[list[bytes]], Any]] = None) -> None:
-        claimed = time.monotonic()
-        for start in range(0, len(keys), self.batch_size):
-            batch = keys[start : start + self.batch_size]
-            if renew is not None and time.monotonic() - claimed > self.cache.lease_seconds / 3:
-                renew(keys[start:])
-                claimed = time.monotonic()
-            produced = self.encode_fn([self.inputs[key] for key in batch])
-            records = _records(produced, len(batch))
-            self.cache._put_many(self.ns, list(zip(batch, records)))
-            for key, record in zip(batch, records):
-                self.results[key] = _stored_view(record, self.ns.storage)
+        with _LeaseRenewal(renew, self.cache.lease_seconds / 3) as leases:
+            for start in range(0, len(keys), self.batch_size):
+                batch = keys[start : start + self.batch_size]
+                leases.held = keys[start:]
+                produced = self.encode_fn([self.inputs[key] for key in batch])
+                records = _records(produced, len(batch))
+                self.cache._put_many(self.ns, list(zip(batch, records)))
+                for key, record in zip(batch, records):
+                    self.results[key] = _stored_view(record, self.ns.storage)
+
+
+class _LeaseRenewal:
+    """Renews the leases on the keys still to store every ``interval`` seconds, on a thread of its
+    own, so that one ``encode_fn`` call longer than the lease does not let another holder take
+    the keys over. A renewal that fails is logged and costs at most a second encoding elsewhere.
+    """
+
+    def __init__(self, renew: Optional[Callable[[list[bytes]], Any]], interval: float) -> None:
+        self.renew, self.interval = renew, interval
+        #: The keys whose leases are renewed: those not stored yet.
+        self.held: list[bytes] = []
+        self._stopped = threading.Event()
+        self._thread: Optional[threading.Thread] = None
+
+    def __enter__(self) -> "_LeaseRenewal":
+        if self.renew is not None:
+            self._thread = threading.Thread(target=self._run, name="embcache-lease-renewal", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self._stopped.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self.interval):
+            held = list(self.held)
+            if not held or self.renew is None:
+                continue
+            try:
+                self.renew(held)
+            except Exception:  # noqa: BLE001 - a lost renewal costs a second encoding, not a wrong record
+                logger.warning("embcache: could not renew the leases of %d keys", len(held), exc_info=True)
 
 
 def _records(produced: Any, count: int) -> list[Mapping[str, Any]]:
