@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import struct
 import threading
 import urllib.parse
@@ -212,6 +213,11 @@ class RemoteCache:
         for attempt in (0, 1):
             connection = self._connection()
             try:
+                if connection.sock is None:
+                    connection.connect()
+                    # The header and the body go in separate writes: without this, Nagle's
+                    # algorithm holds the body back until the header is acknowledged.
+                    connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 connection.putrequest("POST", self._prefix + route, skip_accept_encoding=True)
                 for name, value in headers.items():
                     connection.putheader(name, value)
