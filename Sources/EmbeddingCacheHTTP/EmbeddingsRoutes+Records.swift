@@ -20,6 +20,7 @@ extension EmbeddingsRoutes {
         do {
             findings = try await proxy.store.verifiedRecords(for: asked.digests, in: asked.namespace)
         } catch {
+            context.logger.error("records get: the store failed", metadata: ["error": "\(error)"])
             throw OpenAIError(status: .internalServerError, message: "the store failed", type: "server_error")
         }
         var found = [(digest: ContentDigest, record: TensorRecord)]()
@@ -89,6 +90,7 @@ extension EmbeddingsRoutes {
         } catch let error as EmbeddingCacheError where error.code == .invalidInput {
             throw OpenAIError(status: .badRequest, message: error.message, code: "invalid_record")
         } catch {
+            context.logger.error("records put: the store failed", metadata: ["error": "\(error)"])
             throw OpenAIError(status: .internalServerError, message: "the store failed", type: "server_error")
         }
         context.logger.info("records put", metadata: ["records": "\(records.count)"])
