@@ -26,6 +26,8 @@ python3 Benchmarks/python/serve_cached.py --embcache .build/release/embcache
 # where 10 % of the chunks changed: chunks sent upstream, and items per second when cached.
 python3 -c "import openai, langchain_classic" 2>/dev/null || pip install --quiet openai langchain-classic
 python3 Benchmarks/python/reindex_compare.py --embcache .build/release/embcache
+# The record API serving an 8 MiB record over loopback, against the same bytes from a static route.
+python3 Benchmarks/python/record_api.py --embcache .build/release/embcache
 # SwiftPM keeps the file lists of a path dependency in the build description and misses files added
 # to this package since: drop it, so the benchmarks always build against the current sources.
 rm -f Benchmarks/.build/release/description.json

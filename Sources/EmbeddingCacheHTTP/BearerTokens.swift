@@ -47,22 +47,85 @@ public struct BearerTokens: Sendable {
         } catch {
             throw EmbeddingCacheError(.invalidArgument, "tokens file '\(path)' cannot be read", underlying: error)
         }
+        self.init(
+            try Self.parse(
+                text.split(separator: "\n", omittingEmptySubsequences: false),
+                source: "tokens file '\(path)'",
+                unit: "line"
+            )
+        )
+    }
+
+    /// The environment variable ``configured(file:environment:)`` reads tokens from.
+    public static let environmentVariable = "EMBCACHE_TOKENS"
+
+    /// The tokens a server is configured with: those of a tokens file, and those of
+    /// ``environmentVariable`` (entries `read TOKEN` or `write TOKEN` separated by newlines or
+    /// commas; blank entries skipped, and an empty variable counts as unset).
+    ///
+    /// ```swift
+    /// // EMBCACHE_TOKENS="read r3ader,write wr1ter"
+    /// let tokens = try BearerTokens.configured(file: nil, environment: ProcessInfo.processInfo.environment)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - file: A tokens file (see ``init(contentsOfFile:)``), or `nil`.
+    ///   - environment: The process's environment.
+    /// - Returns: Every token of both, or `nil` when neither is given.
+    /// - Throws: ``EmbeddingCache/EmbeddingCacheError/Code/invalidArgument`` naming the file and
+    ///   line, or the variable and entry (never a token), that is malformed, or a source that holds
+    ///   no token.
+    public static func configured(
+        file: String?,
+        environment: [String: String]
+    ) throws(EmbeddingCacheError) -> BearerTokens? {
+        var entries = [(digest: [UInt8], scope: Scope)]()
+        if let file { entries += try BearerTokens(contentsOfFile: file).entries }
+        if let text = environment[environmentVariable], !text.isEmpty {
+            let tokens = try parse(
+                text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "," }),
+                source: environmentVariable,
+                unit: "entry"
+            )
+            entries += BearerTokens(tokens).entries
+        }
+        return entries.isEmpty ? nil : BearerTokens(entries: entries)
+    }
+
+    private init(entries: [(digest: [UInt8], scope: Scope)]) {
+        self.entries = entries
+    }
+
+    /// The `(scope, token)` pairs of `lines`, each `read TOKEN` or `write TOKEN`; blank lines and
+    /// lines starting with `#` are skipped.
+    ///
+    /// - Parameters:
+    ///   - lines: The lines.
+    ///   - source: How errors name the source, such as `tokens file 'PATH'`.
+    ///   - unit: How errors name a line of it, such as `line`.
+    /// - Throws: ``EmbeddingCache/EmbeddingCacheError/Code/invalidArgument`` naming the line, never
+    ///   its token, or the source when it holds no token.
+    private static func parse(
+        _ lines: [Substring],
+        source: String,
+        unit: String
+    ) throws(EmbeddingCacheError) -> [(scope: Scope, token: String)] {
         var tokens = [(scope: Scope, token: String)]()
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in lines.enumerated() {
             let words = line.split(whereSeparator: \.isWhitespace)
             if words.isEmpty || words[0].hasPrefix("#") { continue }
             guard words.count == 2, let scope = Scope(rawValue: String(words[0])) else {
                 throw EmbeddingCacheError(
                     .invalidArgument,
-                    "tokens file '\(path)' line \(number + 1) is not 'read TOKEN' or 'write TOKEN'"
+                    "\(source) \(unit) \(number + 1) is not 'read TOKEN' or 'write TOKEN'"
                 )
             }
             tokens.append((scope, String(words[1])))
         }
         guard !tokens.isEmpty else {
-            throw EmbeddingCacheError(.invalidArgument, "tokens file '\(path)' holds no token")
+            throw EmbeddingCacheError(.invalidArgument, "\(source) holds no token")
         }
-        self.init(tokens)
+        return tokens
     }
 
     /// The scope of the token an `Authorization` header presents.

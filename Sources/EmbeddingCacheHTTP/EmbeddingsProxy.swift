@@ -26,10 +26,10 @@ public final class EmbeddingsProxy: Sendable {
     public let upstream: OpenAIUpstream
 
     /// The most namespaces whose caches are kept between requests (so that their single flight spans
-    /// requests); requests in further namespaces are still served and cached, each with its own.
+    /// requests); a request in a further namespace evicts the cache used least recently.
     public static let maximumKeptNamespaces = 256
 
-    private let caches = Mutex([Namespace: EmbeddingCache]())
+    private let caches = Mutex(RecentlyUsed<Namespace, EmbeddingCache>(capacity: maximumKeptNamespaces))
     private let identities: StatedIdentities
 
     /// Creates a proxy.
@@ -116,16 +116,20 @@ public final class EmbeddingsProxy: Sendable {
         return Answer(records: records, hits: records.count, misses: 0)
     }
 
-    /// The cache of an encoder's namespace: kept when there is room, so that concurrent requests
-    /// in one namespace share its single flight.
+    /// The cache of an encoder's namespace, kept (evicting the least recently used one when
+    /// ``maximumKeptNamespaces`` are kept), so that concurrent requests in one namespace share its
+    /// single flight.
     private func cache(for encoder: UpstreamEncoder) -> EmbeddingCache {
         caches.withLock { caches in
             if let cache = caches[encoder.namespace] { return cache }
             let cache = EmbeddingCache(store: store, encoder: encoder)
-            if caches.count < Self.maximumKeptNamespaces { caches[encoder.namespace] = cache }
+            caches[encoder.namespace] = cache
             return cache
         }
     }
+
+    /// The namespaces whose caches are kept.
+    var keptNamespaces: Set<Namespace> { caches.withLock { Set($0.keys) } }
 
     /// The items as cache inputs: texts as their UTF-8 bytes, token ids as their key bytes,
     /// labelled by position (never by content).

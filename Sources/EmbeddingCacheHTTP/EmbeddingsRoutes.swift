@@ -11,6 +11,7 @@ import NIOFoundationCompat
 struct EmbeddingsRoutes: Sendable {
     let proxy: EmbeddingsProxy
     let maximumBodyBytes: Int
+    let maximumRecordsResponseBytes: Int
     let tokens: BearerTokens?
     let metrics: ServerMetrics?
 
@@ -29,6 +30,22 @@ struct EmbeddingsRoutes: Sendable {
         return scope
     }
 
+    /// The request's body, read whole.
+    ///
+    /// - Throws: ``OpenAIError`` 413 when it is larger than ``maximumBodyBytes`` (read no further).
+    func body(of request: Request) async throws -> Data {
+        do {
+            let bytes = try await request.body.collect(upTo: maximumBodyBytes)
+            return Data(buffer: bytes, byteTransferStrategy: .noCopy)
+        } catch is NIOTooManyBytesError {
+            throw OpenAIError(
+                status: .contentTooLarge,
+                message: "the request body is larger than \(maximumBodyBytes) bytes",
+                code: "request_too_large"
+            )
+        }
+    }
+
     /// The header giving how many items were served from the store.
     static let hitsHeader = HTTPField.Name("X-Embcache-Hits")!
     /// The header giving how many items were not.
@@ -37,17 +54,7 @@ struct EmbeddingsRoutes: Sendable {
     /// `POST /v1/embeddings`.
     func embeddings(_ request: Request, context: some RequestContext) async throws -> Response {
         let scope = try scope(of: request)
-        let bytes: ByteBuffer
-        do {
-            bytes = try await request.body.collect(upTo: maximumBodyBytes)
-        } catch is NIOTooManyBytesError {
-            throw OpenAIError(
-                status: .contentTooLarge,
-                message: "the request body is larger than \(maximumBodyBytes) bytes",
-                code: "request_too_large"
-            )
-        }
-        let parsed = try EmbeddingsRequest(parsing: Data(buffer: bytes, byteTransferStrategy: .noCopy))
+        let parsed = try EmbeddingsRequest(parsing: try await body(of: request))
         let answer: EmbeddingsProxy.Answer
         do {
             answer = try await proxy.embeddings(

@@ -33,7 +33,7 @@ extension EmbeddingsServer.Configuration {
         guard listensOnLoopbackOnly || tokens != nil else {
             throw EmbeddingCacheError(
                 .invalidArgument,
-                "listening on \(host) (not loopback) needs bearer tokens: serve with a tokens file"
+                "listening on \(host) (not loopback) needs bearer tokens: serve with a tokens file or EMBCACHE_TOKENS"
             )
         }
     }

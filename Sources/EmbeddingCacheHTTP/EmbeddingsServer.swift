@@ -5,10 +5,11 @@ public import ServiceLifecycle
 /// `embcache serve`: an OpenAI-compatible embeddings endpoint that caches each item in a store.
 ///
 /// Routes: `POST /v1/embeddings` (see ``EmbeddingsProxy``), `GET /v1/models` (the upstream's,
-/// passed on), `GET /healthz` (the process answers) and `GET /readyz` (the store answers a
-/// lookup), and `GET /metrics` with ``metrics``. With ``Configuration/tokens`` set, all but the
-/// health routes need a bearer token, and a `read`
-/// token is answered from the cache only. Every error has OpenAI's shape (``OpenAIError``). ``run()`` serves until SIGTERM or
+/// passed on), `POST /v1/records/get` and `POST /v1/records/put` (records by key, as safetensors;
+/// see docs/server.md), `GET /healthz` (the process answers) and `GET /readyz` (the store answers
+/// a lookup), and `GET /metrics` with ``metrics``. With ``Configuration/tokens`` set, all but the
+/// health routes need a bearer token, and a `read` token is answered from the cache only and
+/// may not put records. Every error has OpenAI's shape (``OpenAIError``). ``run()`` serves until SIGTERM or
 /// SIGINT, then finishes the requests in flight and returns.
 ///
 /// ```swift
@@ -24,6 +25,9 @@ public struct EmbeddingsServer: Sendable {
         public var port = 8080
         /// The largest request body accepted; larger ones get 413. 32 MiB by default.
         public var maximumBodyBytes = 32 * 1024 * 1024
+        /// The most tensor bytes one `POST /v1/records/get` answer may carry; a request for more
+        /// gets 400 (`response_too_large`). 1 GiB by default.
+        public var maximumRecordsResponseBytes = 1 << 30
         /// The bearer tokens accepted; `nil` (the default) serves everyone, on loopback only.
         public var tokens: BearerTokens?
 
@@ -65,19 +69,24 @@ public struct EmbeddingsServer: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         if let metrics {
-            let paths: Set = ["/v1/embeddings", "/v1/models", "/healthz", "/readyz", "/metrics"]
+            let paths: Set = [
+                "/v1/embeddings", "/v1/models", "/v1/records/get", "/v1/records/put", "/healthz", "/readyz", "/metrics",
+            ]
             router.middlewares.add(RequestMetricsMiddleware(metrics: metrics, routes: paths))
         }
         router.middlewares.add(OpenAIErrorMiddleware())
         let routes = EmbeddingsRoutes(
             proxy: proxy,
             maximumBodyBytes: configuration.maximumBodyBytes,
+            maximumRecordsResponseBytes: configuration.maximumRecordsResponseBytes,
             tokens: configuration.tokens,
             metrics: metrics
         )
         if metrics != nil { router.get("/metrics") { request, _ in try await routes.metrics(request) } }
         router.post("/v1/embeddings") { request, context in try await routes.embeddings(request, context: context) }
         router.get("/v1/models") { request, _ in try await routes.models(request) }
+        router.post("/v1/records/get") { request, context in try await routes.getRecords(request, context: context) }
+        router.post("/v1/records/put") { request, context in try await routes.putRecords(request, context: context) }
         router.get("/healthz") { _, _ in EmbeddingsRoutes.status("ok") }
         router.get("/readyz") { _, _ in try await routes.readiness() }
         return router

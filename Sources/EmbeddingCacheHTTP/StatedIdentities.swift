@@ -16,7 +16,7 @@ final class StatedIdentities: Sendable {
     static let lifetime: Duration = .seconds(60)
 
     private let upstream: OpenAIUpstream
-    private let readings = Mutex([String: Reading]())
+    private let readings = Mutex(RecentlyUsed<String, Reading>(capacity: EmbeddingsProxy.maximumKeptNamespaces))
 
     init(upstream: OpenAIUpstream) {
         self.upstream = upstream
@@ -28,10 +28,7 @@ final class StatedIdentities: Sendable {
         let last = readings.withLock { $0[model] }
         if let last, now - last.readAt < Self.lifetime { return last.identity }
         let identity = await upstream.statedIdentity(model: model) ?? last?.identity
-        readings.withLock { readings in
-            if readings.count >= EmbeddingsProxy.maximumKeptNamespaces { readings.removeAll() }
-            readings[model] = Reading(identity: identity, readAt: now)
-        }
+        readings.withLock { $0[model] = Reading(identity: identity, readAt: now) }
         return identity
     }
 }

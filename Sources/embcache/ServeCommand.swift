@@ -30,7 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "HOST:PORT to listen on (port 0 picks a free port); beyond loopback only with --tokens-file.")
     var listen = "127.0.0.1:8080"
 
-    @Option(help: "A file of bearer tokens, one 'read TOKEN' or 'write TOKEN' per line; without it, no token is asked.")
+    @Option(
+        help:
+            "A file of bearer tokens, one 'read TOKEN' or 'write TOKEN' per line (EMBCACHE_TOKENS adds more); without either, no token is asked."
+    )
     var tokensFile: String?
 
     @Option(help: "The largest request body accepted, in bytes; larger ones get 413.")
@@ -95,9 +98,10 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = EmbeddingsServer.Configuration()
         try configuration.listen(on: listen)
         configuration.maximumBodyBytes = maxBodyBytes
-        configuration.tokens = try tokensFile.map { path throws(EmbeddingCacheError) in
-            try BearerTokens(contentsOfFile: path)
-        }
+        configuration.tokens = try BearerTokens.configured(
+            file: tokensFile,
+            environment: ProcessInfo.processInfo.environment
+        )
         return configuration
     }
 }

@@ -102,7 +102,7 @@ struct BatchEncoding: Sendable {
         records.compactMap { slot, record in
             let digest = run.slots[slot].digest
             do throws(EmbeddingCacheError) {
-                let narrowed = try narrow(record)
+                let narrowed = try record.stored(as: configuration.storagePolicy)
                 return SealedItem(
                     slot: slot,
                     digest: digest,
@@ -189,17 +189,6 @@ struct BatchEncoding: Sendable {
                 return nil
             }
         }
-    }
-
-    /// Applies the storage policy: float tensors down-cast when the policy asks for it.
-    private func narrow(_ record: TensorRecord) throws(EmbeddingCacheError) -> TensorRecord {
-        let policy = configuration.storagePolicy
-        guard let target = policy.floatStorageType else { return record }
-        var tensors = [(name: String, tensor: Tensor)]()
-        for (name, tensor) in record.tensors {
-            tensors.append((name, try FloatConversion.narrow(tensor, to: target, saturating: policy.saturates)))
-        }
-        return TensorRecord(unchecked: tensors)
     }
 
     private func write(_ items: [SealedItem]) async throws -> StoredBatch {

@@ -1,7 +1,7 @@
 import Synchronization
 
-/// What a lookup found for one key.
-enum LookupFinding: Sendable {
+/// What a lookup found for one key (see ``EmbeddingStore/verifiedRecords(for:in:)``).
+public enum LookupFinding: Sendable {
     /// A stored record that passed its checksum.
     case found(TensorRecord)
     /// No stored record.
@@ -132,13 +132,7 @@ struct StoreLookup: Sendable {
     /// Verifies what the store answered for `digests`: each record's checksum, and that there is
     /// one answer per digest.
     private func findings(_ digests: [ContentDigest], _ found: [StoredRecord?]) throws -> [LookupFinding] {
-        guard found.count == digests.count else {
-            throw EmbeddingCacheError.miscounted(found.count, of: digests.count, "lookups", in: namespace)
-        }
-        return zip(digests, found).map { digest, stored in
-            guard let stored else { return .absent }
-            return checksum.open(stored, digest: digest).map(LookupFinding.found) ?? .corrupt
-        }
+        try LookupFinding.verifying(found, digests: digests, checksum: checksum, namespace: namespace)
     }
 
     /// Records what lookups found in the run: resolves the hits, counts the corrupt records and

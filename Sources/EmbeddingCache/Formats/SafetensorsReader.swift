@@ -16,7 +16,7 @@ public struct SafetensorsReader {
     public let metadata: [String: String]
 
     private struct Field: Decodable {
-        var dtype: DType
+        var dtype: String
         var shape: [Int]
         var data_offsets: [Int]
     }
@@ -39,7 +39,7 @@ public struct SafetensorsReader {
     ///
     /// - Parameter data: The whole file.
     /// - Throws: ``EmbeddingCacheError/Code/invalidInput`` when the file is truncated, its header
-    ///   is not valid JSON, a tensor's offsets are negative, overlap another tensor's or do not fit
+    ///   is not valid JSON, a tensor's dtype is not a ``DType``, its offsets are negative, overlap another tensor's or do not fit
     ///   its dtype and shape or the file, or its shape has more than ``Tensor/maximumRank``
     ///   dimensions or a byte count that overflows.
     public init(data: Data) throws(EmbeddingCacheError) {
@@ -62,9 +62,15 @@ public struct SafetensorsReader {
                 guard field.data_offsets.count == 2, 0 <= field.data_offsets[0],
                     field.data_offsets[0] <= field.data_offsets[1], field.data_offsets[1] <= data.count - 8 - length
                 else { throw Self.invalid("the offsets of '\(Self.shortened(name))' are out of range") }
+                guard let dtype = DType(rawValue: field.dtype) else {
+                    let known = DType.allCases.map(\.rawValue).joined(separator: ", ")
+                    throw Self.invalid(
+                        "'\(Self.shortened(name))' has dtype '\(Self.shortened(field.dtype))', not one of \(known)"
+                    )
+                }
                 let bytes = data[(dataStart + field.data_offsets[0])..<(dataStart + field.data_offsets[1])]
                 do {
-                    let tensor = try Tensor(dtype: field.dtype, shape: field.shape, data: Data(bytes))
+                    let tensor = try Tensor(dtype: dtype, shape: field.shape, data: Data(bytes))
                     tensors.append((name, field.data_offsets[0], tensor))
                 } catch {
                     throw Self.invalid("'\(Self.shortened(name))': \(error.message)")

@@ -11,11 +11,15 @@ Example::
     ns = embcache.Namespace("builtin:bytes/v1?dim=384", "raw-bytes")
     [record] = cache.get(ns, [embcache.digest(open("photo.png", "rb").read())])
     vector = record["embedding"] if record is not None else None
+
+    remote = embcache.connect("http://127.0.0.1:8080", token="…")  # embcache serve's record API
+    [record] = remote.get(ns, [digest])
 """
 
 from ._cache import Cache, default_path, open
 from ._digest import composite_digest, digest, model_identity, preprocessing_identity
 from ._namespace import STORAGE_POLICIES, Namespace
+from ._remote import RemoteCache, connect
 from .errors import (
     EmbcacheError,
     InvalidArgumentError,
@@ -23,6 +27,7 @@ from .errors import (
     StoreFailedError,
     StoreIncompatibleError,
     StoreNotFoundError,
+    UnauthorizedError,
     UnknownNamespaceError,
 )
 
@@ -33,11 +38,14 @@ __all__ = [
     "InvalidArgumentError",
     "Namespace",
     "ReadOnlyError",
+    "RemoteCache",
     "StoreFailedError",
     "StoreIncompatibleError",
     "StoreNotFoundError",
+    "UnauthorizedError",
     "UnknownNamespaceError",
     "composite_digest",
+    "connect",
     "default_path",
     "digest",
     "model_identity",

@@ -32,3 +32,7 @@ class InvalidArgumentError(EmbcacheError, ValueError):
 
 class StoreFailedError(EmbcacheError):
     """The store could not be read or written."""
+
+
+class UnauthorizedError(EmbcacheError, PermissionError):
+    """An embcache server asks for a bearer token and got none, or one it does not know."""
