@@ -5,7 +5,8 @@ extension Schema {
     /// Refuses a file that is not an embcache store, before anything writes to it.
     ///
     /// A missing or empty file is fine (it becomes a new store), and so is an SQLite file with no
-    /// tables and no application id. The check reads through a read-only connection, so a foreign
+    /// tables and no application id. A hot rollback journal left by a process killed mid-write is
+    /// rolled back first, as SQLite does for any reader that may write. The check reads through a read-only connection, so a foreign
     /// database is never switched to WAL or otherwise touched. That connection waits up to
     /// `busyTimeout` for locks like every other: another process closing the store (and
     /// checkpointing its WAL) or recovering it must not make this one fail to open.
@@ -15,6 +16,27 @@ extension Schema {
     ///   SQLite.
     static func checkCompatibility(ofFileAt path: String, busyTimeout: Duration) throws {
         guard SideFiles.fileSize(path) > 0 else { return }
+        do {
+            try checkCompatibilityReadOnly(ofFileAt: path, busyTimeout: busyTimeout)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
+            // A hot rollback journal: a process died inside a write transaction, such as the
+            // switch of a new store to WAL. Only a read-write connection may roll it back, which
+            // restores the file's last committed state, as any SQLite reader of it would; then
+            // the file is checked as usual.
+            try rollBackHotJournal(ofFileAt: path, busyTimeout: busyTimeout)
+            try checkCompatibilityReadOnly(ofFileAt: path, busyTimeout: busyTimeout)
+        }
+    }
+
+    /// Opens the file read-write without changing its journal mode, which makes SQLite roll back
+    /// a hot journal, and closes it.
+    private static func rollBackHotJournal(ofFileAt path: String, busyTimeout: Duration) throws {
+        var configuration = GRDB.Configuration()
+        configuration.busyMode = .timeout(busyTimeout.seconds)
+        try DatabaseQueue(path: path, configuration: configuration).close()
+    }
+
+    private static func checkCompatibilityReadOnly(ofFileAt path: String, busyTimeout: Duration) throws {
         var configuration = GRDB.Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(busyTimeout.seconds)
