@@ -79,27 +79,29 @@ static inline uint64_t load64(const uint8_t *p) {
 // Sums three adjacent blocks of `block` bytes as three independent CRC registers, then joins them:
 // a register that has read A, shifted over the length of B, xor B's register from zero, is the
 // register that has read A ‖ B.
-#define EMBCACHE_THREE_BLOCKS(WORD, crc, p, n, block, shift)                                       \
+#define EMBCACHE_THREE_BLOCKS(REG, WORD, crc, p, n, block, shift)                                  \
     for (; n >= 3 * (block); n -= 3 * (block), p += 3 * (block)) {                                 \
-        uint32_t second = 0, third = 0;                                                             \
+        REG second = 0, third = 0;                                                                  \
         for (size_t offset = 0; offset < (block); offset += 8) {                                    \
             crc = WORD(crc, load64(p + offset));                                                    \
             second = WORD(second, load64(p + (block) + offset));                                    \
             third = WORD(third, load64(p + 2 * (block) + offset));                                  \
         }                                                                                           \
-        crc = shifted(shift, crc) ^ second;                                                         \
-        crc = shifted(shift, crc) ^ third;                                                          \
+        crc = shifted(shift, (uint32_t)crc) ^ (uint32_t)second;                                     \
+        crc = shifted(shift, (uint32_t)crc) ^ (uint32_t)third;                                      \
     }
 
 // One kernel, written once over the word and byte steps, instantiated for hardware and software.
-#define EMBCACHE_DEFINE_KERNELS(suffix, ATTR, WORD, BYTE)                                           \
-    ATTR static uint32_t crc_##suffix(uint32_t crc, const uint8_t *p, size_t n) {                  \
-        crc = ~crc;                                                                                 \
-        EMBCACHE_THREE_BLOCKS(WORD, crc, p, n, LONG_BLOCK, shift_long)                              \
-        EMBCACHE_THREE_BLOCKS(WORD, crc, p, n, SHORT_BLOCK, shift_short)                            \
+// REG is the type the word step keeps a CRC register in: the x86 instruction's 64-bit one spares
+// a zero-extension in each step of the dependency chain.
+#define EMBCACHE_DEFINE_KERNELS(suffix, ATTR, REG, WORD, BYTE)                                      \
+    ATTR static uint32_t crc_##suffix(uint32_t value, const uint8_t *p, size_t n) {                \
+        REG crc = ~value;                                                                           \
+        EMBCACHE_THREE_BLOCKS(REG, WORD, crc, p, n, LONG_BLOCK, shift_long)                         \
+        EMBCACHE_THREE_BLOCKS(REG, WORD, crc, p, n, SHORT_BLOCK, shift_short)                       \
         for (; n >= 8; n -= 8, p += 8) crc = WORD(crc, load64(p));                                 \
         for (; n > 0; n--, p++) crc = BYTE(crc, *p);                                               \
-        return ~crc;                                                                                \
+        return ~(uint32_t)crc;                                                                      \
     }                                                                                               \
     ATTR static void lanes_##suffix(uint32_t lanes[3], const uint8_t *p, size_t n) {               \
         uint32_t a = ~0u, b = ~0u, c = ~0u;                                                         \
@@ -114,17 +116,17 @@ static inline uint64_t load64(const uint8_t *p) {
         lanes[2] = ~c;                                                                              \
     }
 
-EMBCACHE_DEFINE_KERNELS(sw, , sw_word, sw_byte)
+EMBCACHE_DEFINE_KERNELS(sw, , uint32_t, sw_word, sw_byte)
 
 #if defined(__x86_64__)
-#define HW_WORD(crc, word) ((uint32_t)_mm_crc32_u64((crc), (word)))
-#define HW_BYTE(crc, byte) _mm_crc32_u8((crc), (byte))
-EMBCACHE_DEFINE_KERNELS(hw, EMBCACHE_HW_TARGET, HW_WORD, HW_BYTE)
+#define HW_WORD(crc, word) _mm_crc32_u64((crc), (word))
+#define HW_BYTE(crc, byte) _mm_crc32_u8((uint32_t)(crc), (byte))
+EMBCACHE_DEFINE_KERNELS(hw, EMBCACHE_HW_TARGET, uint64_t, HW_WORD, HW_BYTE)
 static int detect(void) { return __builtin_cpu_supports("sse4.2"); }
 #elif defined(__aarch64__) && defined(__ARM_FEATURE_CRC32)
 #define HW_WORD(crc, word) __crc32cd((crc), (word))
 #define HW_BYTE(crc, byte) __crc32cb((crc), (byte))
-EMBCACHE_DEFINE_KERNELS(hw, , HW_WORD, HW_BYTE)
+EMBCACHE_DEFINE_KERNELS(hw, , uint32_t, HW_WORD, HW_BYTE)
 static int detect(void) { return 1; }
 #else
 #define crc_hw crc_sw
