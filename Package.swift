@@ -139,7 +139,9 @@ let package = Package(
         ),
         .testTarget(
             name: "EmbeddingCacheTests",
-            dependencies: ["EmbeddingCache", "EmbeddingCacheTesting", "EmbeddingCacheEncoders"]
+            dependencies: [
+                "EmbeddingCache", "EmbeddingCacheTesting", "EmbeddingCacheEncoders", "CEmbeddingCacheChecksum",
+            ]
         ),
         .testTarget(
             name: "EmbeddingCacheSQLiteTests",

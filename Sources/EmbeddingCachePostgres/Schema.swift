@@ -9,7 +9,7 @@ internal import PostgresNIO
 /// others wait for the lock, then find the version current.
 enum Schema {
     /// The version after the last migration this version knows.
-    static let version = 2
+    static let version = 3
     /// The advisory lock key taken around migrations: "EMBC" and 1 in ASCII-ish hex.
     static let migrationLock: Int64 = 0x454D_4243_0000_0001
 
@@ -54,6 +54,9 @@ enum Schema {
         // Record format 2 (length-framed checksum seeds): no table changes. Records of format 1
         // stay readable and are rewritten by `embcache migrate`; the version tells older embcache
         // to refuse the database.
+        [],
+        // Record format 3 (chunks summed with plain CRC32C): no table changes either. Records of
+        // formats 1 and 2 stay readable and are rewritten by `embcache migrate`.
         [],
     ]
 

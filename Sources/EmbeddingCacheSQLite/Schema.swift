@@ -8,7 +8,7 @@ enum Schema {
     /// `PRAGMA application_id` of an embcache store: "EMBC" in ASCII.
     static let applicationID: Int32 = 0x454D_4243
     /// `PRAGMA user_version` after the last migration this version knows.
-    static let version = 2
+    static let version = 3
 
     /// The `namespace` table: one row per (model, preprocessing, storage), never deleted.
     enum Namespace {
@@ -114,6 +114,12 @@ enum Schema {
                     ) WITHOUT ROWID
                     """
             )
+        }
+        // Record format 3 (chunks summed with plain CRC32C). Records of formats 1 and 2 stay
+        // readable and are rewritten by `embcache migrate`; the version tells older embcache to
+        // refuse the store.
+        migrator.registerMigration("v3-record-format") { db in
+            try db.execute(sql: "PRAGMA user_version = 3")
         }
         return migrator
     }()

@@ -10,6 +10,7 @@ extension StoreConformance {
         Check("prune by age", pruneByAge),
         Check("prune by size removes least recently used first", pruneBySize),
         Check("a dry-run prune reports and removes nothing", pruneDryRun),
+        Check("records of formats 1 and 2 migrate to format 3", formatMigration),
     ]
 
     private static let other = Namespace(model: "test/other@1", preprocessing: "identity")
@@ -156,5 +157,31 @@ extension StoreConformance {
         try await expectEqual(store.statistics().namespaces, before, "statistics after a dry run")
         criteria.dryRun = false
         try await expectEqual(store.prune(criteria), report, "the real prune's report")
+    }
+
+    /// Records an older embcache stored, small and large (side files, out-of-line values), read
+    /// before and after `RecordFormatMigration`, which rewrites them in format 3.
+    private static func formatMigration(_ store: any EmbeddingStore, _: TestClock) async throws {
+        let namespace = Fixtures.namespace
+        let checksum = RecordChecksum(namespace: namespace)
+        let old = (UInt64(0)..<4).map { seed in
+            let digest = Fixtures.digest(seed: seed)
+            let record = Fixtures.record(seed: seed, dimension: seed < 2 ? 400_000 : 16)
+            let version: RecordCodec.FormatVersion = seed.isMultiple(of: 2) ? .v1 : .v2
+            return StoreEntry(digest: digest, record: checksum.seal(record, digest: digest, version: version))
+        }
+        try await store.put(old, in: namespace)
+        try await expectStored(old, in: namespace, store)
+        let report = try await RecordFormatMigration.run(on: store)
+        try expectEqual(report.converted, old.count, "records converted")
+        let stored = try await store.records(for: old.map(\.digest), in: namespace)
+        for (entry, found) in zip(old, stored) {
+            let magic = found.map { String(decoding: $0.payload.prefix(4), as: UTF8.self) }
+            try expectEqual(magic, "ECR3", "the migrated record's magic")
+            let record = found.flatMap { checksum.open($0, digest: entry.digest) }
+            try expect(record != nil, "the migrated record verifies")
+            try expectEqual(record, checksum.open(entry.record, digest: entry.digest), "the migrated record's tensors")
+        }
+        try await expectEqual(RecordFormatMigration.run(on: store).current, old.count, "records current after")
     }
 }

@@ -64,7 +64,7 @@ struct PostgresStoreTests {
             "SELECT version FROM embcache_schema",
             schema: configuration.schema
         )
-        #expect(versions == [1, 2])
+        #expect(versions == [1, 2, 3])
     }
 
     @Test func aSchemaFromANewerVersionIsRefused() async throws {

@@ -104,7 +104,7 @@ struct SQLiteCompatibilityTests {
                 try Int.fetchOne(db, sql: "PRAGMA user_version")
             )
         }
-        #expect(migrations == ["v1", "v2-record-format", "leases"])
-        #expect(version == 2)
+        #expect(migrations == ["v1", "v2-record-format", "leases", "v3-record-format"])
+        #expect(version == 3)
     }
 }

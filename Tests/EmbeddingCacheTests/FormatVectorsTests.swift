@@ -1,3 +1,4 @@
+internal import CEmbeddingCacheChecksum
 import EmbeddingCache
 import Foundation
 import Testing
@@ -19,6 +20,11 @@ struct FormatVectorsTests {
             let configuration: [String: String]
             let identity: String
         }
+        struct CRCVector: Decodable {
+            let dataHex: String?
+            let dataRamp: Int?
+            let crc: UInt32
+        }
         struct TensorVector: Decodable {
             let name: String
             let dtype: String
@@ -30,7 +36,7 @@ struct FormatVectorsTests {
             let comment: String
             let namespace: [String: String]
             let digest: String
-            let magic: String?
+            let magic: String
             let tensors: [TensorVector]
             let payloadBytes: Int
             let payloadSha256: String
@@ -44,6 +50,7 @@ struct FormatVectorsTests {
         let digests: [DigestVector]
         let composites: [CompositeVector]
         let preprocessingIdentities: [IdentityVector]
+        let crc32c: [CRCVector]
         let records: [RecordVector]
         let malformedPayloads: [MalformedVector]
     }
@@ -80,9 +87,17 @@ struct FormatVectorsTests {
         }
     }
 
+    @Test func plainCRC32C() throws {
+        for vector in try Self.load().crc32c {
+            let data = vector.dataHex.map(bytes) ?? ramp(vector.dataRamp ?? 0)
+            let crc = data.withUnsafeBytes { embcache_crc32c(0, $0.baseAddress, $0.count) }
+            #expect(crc == vector.crc, "\(data.count) bytes")
+        }
+    }
+
     @Test func recordsEncodeToTheVectorPayloads() throws {
         for vector in try Self.load().records {
-            let payload = RecordCodec.encode(try record(vector), version: version(vector))
+            let payload = RecordCodec.encode(try record(vector), version: try version(vector))
             #expect(payload.count == vector.payloadBytes, "\(vector.comment)")
             #expect(ContentDigest(of: payload).hex == vector.payloadSha256, "\(vector.comment)")
             if let hex = vector.payloadHex { #expect(payload == bytes(hex), "\(vector.comment)") }
@@ -91,7 +106,7 @@ struct FormatVectorsTests {
 
     @Test func recordChecksums() throws {
         for vector in try Self.load().records {
-            let payload = RecordCodec.encode(try record(vector), version: version(vector))
+            let payload = RecordCodec.encode(try record(vector), version: try version(vector))
             let digest = try #require(ContentDigest(hex: vector.digest))
             let checksum = RecordChecksum(namespace: try namespace(vector))
             #expect(checksum.checksum(of: payload, digest: digest) == vector.checksum, "\(vector.comment)")
@@ -101,7 +116,7 @@ struct FormatVectorsTests {
     @Test func recordsDecodeToTheirTensors() throws {
         for vector in try Self.load().records {
             let expected = try record(vector)
-            let payload = RecordCodec.encode(expected, version: version(vector))
+            let payload = RecordCodec.encode(expected, version: try version(vector))
             let digest = try #require(ContentDigest(hex: vector.digest))
             let stored = StoredRecord(payload: payload, checksum: vector.checksum)
             #expect(RecordChecksum(namespace: try namespace(vector)).open(stored, digest: digest) == expected)
@@ -120,7 +135,7 @@ struct FormatVectorsTests {
         try TensorRecord(
             vector.tensors.map { tensor in
                 let dtype = try #require(Self.dtypes[tensor.dtype])
-                let data = tensor.dataHex.map(bytes) ?? Data((0..<(tensor.dataRamp ?? 0)).map { UInt8($0 % 256) })
+                let data = tensor.dataHex.map(bytes) ?? ramp(tensor.dataRamp ?? 0)
                 return (tensor.name, try Tensor(dtype: dtype, shape: tensor.shape, data: data))
             }
         )
@@ -135,8 +150,13 @@ struct FormatVectorsTests {
         )
     }
 
-    private func version(_ vector: Vectors.RecordVector) -> RecordCodec.FormatVersion {
-        vector.magic == "ECR1" ? .v1 : .v2
+    private func version(_ vector: Vectors.RecordVector) throws -> RecordCodec.FormatVersion {
+        try #require(RecordCodec.version(of: Data(vector.magic.utf8)), "\(vector.comment)")
+    }
+
+    /// `data_ramp N`: the N bytes i % 256 for i = 0..N-1.
+    private func ramp(_ count: Int) -> Data {
+        Data((0..<count).map { UInt8($0 % 256) })
     }
 
     private func bytes(_ hex: String) -> Data {

@@ -45,13 +45,15 @@ def framed_namespace(model: str, preprocessing: str, storage: str) -> bytes:
 
 
 def checksum(payload: bytes, digest: bytes, namespace: dict) -> int:
+    """Format 3 sums each chunk with plain CRC32C; formats 1 and 2 with CRC32C-3lane."""
     if payload[:4] == b"ECR1":
         text = f"{namespace['model']} | {namespace['preprocessing']} | {namespace['storage']}".encode()
         seed = crc32c(text + digest)
     else:
         seed = crc32c(framed_namespace(namespace["model"], namespace["preprocessing"], namespace["storage"]) + digest)
     chunks = [payload[i : i + (1 << 20)] for i in range(0, len(payload), 1 << 20)] or [b""]
-    sums = [three_lane(chunk) for chunk in chunks]
+    sum_chunk = crc32c if payload[:4] == b"ECR3" else three_lane
+    sums = [sum_chunk(chunk) for chunk in chunks]
     return crc32c(struct.pack(f"<{len(sums)}IQ", *sums, len(payload)), seed)
 
 
@@ -77,7 +79,7 @@ def tensor_bytes(tensor: dict) -> bytes:
     return bytes.fromhex(tensor["data_hex"]) if "data_hex" in tensor else ramp(tensor["data_ramp"])
 
 
-def encode(tensors: list, magic: bytes = b"ECR2") -> bytes:
+def encode(tensors: list, magic: bytes) -> bytes:
     header = magic + struct.pack("<I", len(tensors))
     for tensor in tensors:
         name = tensor["name"].encode()
@@ -140,26 +142,41 @@ RECORDS = [
         "tensors": [{"name": "embedding", "dtype": "float32", "shape": [1], "data_hex": "0000803f"}],
     },
     {
+        "comment": "a format-2 record (magic ECR2, chunks summed with CRC32C-3lane)",
+        "namespace": {"model": "test/model@1", "preprocessing": "identity", "storage": "lossless"},
+        "input": "format 2",
+        "magic": "ECR2",
+        "tensors": [{"name": "embedding", "dtype": "float32", "shape": [3], "data_hex": hex_of(
+            bytes([0x00, 0x00, 0x80, 0x3F]), bytes([0x00, 0x00, 0x00, 0xC0]), bytes([0x00, 0x00, 0x00, 0x3F]))}],
+    },
+    {
         "comment": "a large record (3 MiB + 48 bytes of a byte ramp as uint8 [3145776]): four 1 MiB chunks, side file",
         "namespace": {"model": "vae@1", "preprocessing": "resize-1024", "storage": "lossless"},
         "input": "large",
+        "tensors": [{"name": "latents", "dtype": "uint8", "shape": [3 * (1 << 20) + 48], "data_ramp": 3 * (1 << 20) + 48}],
+    },
+    {
+        "comment": "the same large record in format 2 (magic ECR2, chunks summed with CRC32C-3lane)",
+        "namespace": {"model": "vae@1", "preprocessing": "resize-1024", "storage": "lossless"},
+        "input": "large, format 2",
+        "magic": "ECR2",
         "tensors": [{"name": "latents", "dtype": "uint8", "shape": [3 * (1 << 20) + 48], "data_ramp": 3 * (1 << 20) + 48}],
     },
 ]
 
 MALFORMED = [
     {"comment": "unknown magic", "payload_hex": (b"ECR9" + struct.pack("<I", 0)).hex()},
-    {"comment": "truncated header", "payload_hex": (b"ECR2" + struct.pack("<I", 1) + b"\x05\x00ab").hex()},
-    {"comment": "unknown dtype code 10", "payload_hex": pad(b"ECR2" + struct.pack("<IH", 1, 1) + b"x" + struct.pack("<BBQ", 10, 1, 1)).hex() + "00" * 16},
-    {"comment": "tensor bytes run past the end", "payload_hex": pad(b"ECR2" + struct.pack("<IH", 1, 1) + b"x" + struct.pack("<BBQ", 0, 1, 8)).hex() + "00" * 16},
-    {"comment": "bytes left over after the last tensor", "payload_hex": pad(b"ECR2" + struct.pack("<IH", 1, 1) + b"x" + struct.pack("<BBQ", 8, 1, 1)).hex() + "00" * 32},
+    {"comment": "truncated header", "payload_hex": (b"ECR3" + struct.pack("<I", 1) + b"\x05\x00ab").hex()},
+    {"comment": "unknown dtype code 10", "payload_hex": pad(b"ECR3" + struct.pack("<IH", 1, 1) + b"x" + struct.pack("<BBQ", 10, 1, 1)).hex() + "00" * 16},
+    {"comment": "tensor bytes run past the end", "payload_hex": pad(b"ECR3" + struct.pack("<IH", 1, 1) + b"x" + struct.pack("<BBQ", 0, 1, 8)).hex() + "00" * 16},
+    {"comment": "bytes left over after the last tensor", "payload_hex": pad(b"ECR3" + struct.pack("<IH", 1, 1) + b"x" + struct.pack("<BBQ", 8, 1, 1)).hex() + "00" * 32},
 ]
 
 
 def main() -> None:
     records = []
     for record in RECORDS:
-        magic = record.get("magic", "ECR2").encode()
+        magic = record.setdefault("magic", "ECR3").encode()
         digest = hashlib.sha256(record["input"].encode()).digest()
         payload = encode(record["tensors"], magic)
         entry = {key: value for key, value in record.items() if key != "input"}
@@ -173,6 +190,8 @@ def main() -> None:
         entry["side_file"] = len(payload) >= (1 << 20)
         records.append(entry)
     crc_inputs = [b"", b"123456789", bytes(32), ramp(1000)]
+    # Lengths around the word (8), group (24) and block sizes an implementation may sum in parallel.
+    crc_ramps = [1, 7, 8, 23, 24, 255, 256, 767, 768, 769, 8191, 8192, 24575, 24576, 24577, 25344, 1 << 20, (1 << 20) + 1]
     lane_lengths = [0, 1, 8, 23, 24, 25, 47, 48, 100, 1000]
     vectors = {
         "comment": "Computed by Tests/Vectors/make_format_vectors.py from docs/format.md alone. "
@@ -191,7 +210,8 @@ def main() -> None:
                                                 for p in (key.encode(), configuration[key].encode())]).hex()}
             for configuration in ({}, {"resize": "224", "crop": "center", "mean": "0.485,0.456,0.406"})
         ],
-        "crc32c": [{"data_hex": data.hex(), "crc": crc32c(data)} for data in crc_inputs],
+        "crc32c": [{"data_hex": data.hex(), "crc": crc32c(data)} for data in crc_inputs]
+        + [{"data_ramp": n, "crc": crc32c(ramp(n))} for n in crc_ramps],
         "crc32c_3lane": [{"data_ramp": n, "sum": three_lane(ramp(n))} for n in lane_lengths],
         "side_file_names": [
             {"namespace_id": 1, "digest": hashlib.sha256(b"abc").hexdigest(), "checksum": 0x0000ABCD,

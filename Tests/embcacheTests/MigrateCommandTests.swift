@@ -4,9 +4,9 @@ import EmbeddingCacheTesting
 import Foundation
 import Testing
 
-/// `embcache migrate` on a store holding records of format 1, as an older embcache wrote them.
+/// `embcache migrate` on a store holding records of formats 1 and 2, as older embcache wrote them.
 struct MigrateCommandTests {
-    @Test func convertsFormatOneRecordsWhichStayServedThroughout() async throws {
+    @Test func convertsFormatOneAndTwoRecordsToFormatThree() async throws {
         let cli = try CLIProcess()
         try FileManager.default.createDirectory(
             atPath: cli.path("cache"),
@@ -17,14 +17,15 @@ struct MigrateCommandTests {
         let entries = (UInt64(0)..<20).map { seed in
             let digest = Fixtures.digest(seed: seed)
             let record = Fixtures.record(seed: seed, dimension: seed < 3 ? 300_000 : 16)
-            return StoreEntry(digest: digest, record: checksum.seal(record, digest: digest, version: .v1))
+            let version: RecordCodec.FormatVersion = seed.isMultiple(of: 2) ? .v2 : .v1
+            return StoreEntry(digest: digest, record: checksum.seal(record, digest: digest, version: version))
         }
         do {
             let store = try SQLiteEmbeddingStore(path: cli.storePath)
             try await store.put(entries, in: namespace)
         }
         let before = try cli.run(["verify", "--json"])
-        #expect(before.status == 0, "format 1 records verify: \(before.stderr)")
+        #expect(before.status == 0, "format 1 and 2 records verify: \(before.stderr)")
 
         let migrated = try cli.run(["migrate", "--json"])
         #expect(migrated.status == 0, "\(migrated.stderr)")
@@ -36,7 +37,7 @@ struct MigrateCommandTests {
         let stored = try await store.records(for: entries.map(\.digest), in: namespace)
         for (entry, record) in zip(entries, stored) {
             let now = try #require(record)
-            #expect(now.payload.prefix(4) == Data("ECR2".utf8))
+            #expect(now.payload.prefix(4) == Data("ECR3".utf8))
             #expect(checksum.open(now, digest: entry.digest) == checksum.open(entry.record, digest: entry.digest))
         }
         let again = try cli.run(["migrate", "--json"]).json()

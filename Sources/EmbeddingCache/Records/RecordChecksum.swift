@@ -6,26 +6,28 @@ public import FoundationEssentials
 ///
 /// It covers the namespace, the content digest and the payload, so a record is rejected not only
 /// when its bytes change but also when it is found under another key. The payload is cut into
-/// chunks of 1 MiB (the last one shorter; an empty payload is one empty chunk), each summed with a
-/// three-lane CRC32C (hardware instructions where the CPU has them), and the sums are folded into
-/// one CRC32C seeded with the namespace and digest:
+/// chunks of 1 MiB (the last one shorter; an empty payload is one empty chunk), each summed with
+/// plain CRC32C (hardware instructions where the CPU has them, over three stretches of the chunk at
+/// once), and the sums are folded into one CRC32C seeded with the namespace and digest:
 ///
 ///     seed     = CRC32C(namespace ‖ 32 digest bytes)
-///     sumᵢ     = CRC32C-3lane(0, chunkᵢ)
+///     sumᵢ     = CRC32C(0, chunkᵢ)
 ///     checksum = CRC32C(seed, u32le(sum₀) ‖ … ‖ u32le(sumₙ₋₁) ‖ u64le(payload length))
 ///
-/// where `namespace` depends on the record format version the payload states
-/// (``RecordCodec/FormatVersion``):
+/// That is format version 3, which records are written in. The payload states its version
+/// (``RecordCodec/FormatVersion``), and older ones are still verified:
 ///
-///     version 2: "ECR2" ‖ for model, preprocessing, storage: u64le(UTF-8 byte count) ‖ UTF-8 bytes
-///     version 1: the UTF-8 text "model | preprocessing | storage" (ambiguous when a part holds " | ")
+///     version 3: namespace = "ECR2" ‖ for model, preprocessing, storage: u64le(UTF-8 byte count) ‖ UTF-8 bytes
+///     version 2: the same namespace; sumᵢ = CRC32C-3lane(0, chunkᵢ) (three lanes of interleaved words)
+///     version 1: as version 2, but namespace = the UTF-8 text "model | preprocessing | storage"
+///                (ambiguous when a part holds " | ")
 ///
-/// Chunks are independent, so a large payload is summed on every core: verifying an 8 MB tensor
-/// costs a fraction of reading it.
+/// docs/format.md specifies all three. Chunks are independent, so a large payload is summed on
+/// every core: verifying an 8 MB tensor costs a fraction of reading it.
 ///
 /// It detects corruption, not tampering: a deliberate forger can match a CRC.
 public struct RecordChecksum: Sendable {
-    /// The namespace's seed for records of format version 2.
+    /// The namespace's seed for records of format versions 2 and 3.
     private let namespaceSeed: UInt32
     /// The namespace's seed for records of format version 1.
     private let legacyNamespaceSeed: UInt32
@@ -52,7 +54,11 @@ public struct RecordChecksum: Sendable {
     /// - Returns: The 32-bit checksum.
     /// - Complexity: O(n), at memory speed for large payloads.
     public func checksum(of payload: Data, digest: ContentDigest) -> UInt32 {
-        let namespaceSeed = RecordCodec.version(of: payload) == .v1 ? legacyNamespaceSeed : namespaceSeed
+        let version = RecordCodec.version(of: payload)
+        let namespaceSeed = version == .v1 ? legacyNamespaceSeed : namespaceSeed
+        // Formats 1 and 2 sum each chunk in three lanes; format 3 (and a payload of no known
+        // version, which never decodes) with plain CRC32C.
+        let sumChunk = version == .v1 || version == .v2 ? embcache_crc32c_3lane : embcache_crc32c
         let seed = digest.withUnsafeBytes { embcache_crc32c(namespaceSeed, $0.baseAddress, $0.count) }
         return payload.withUnsafeBytes { raw in
             let chunks = max(1, (raw.count + Self.chunkSize - 1) / Self.chunkSize)
@@ -62,7 +68,7 @@ public struct RecordChecksum: Sendable {
                 let sum = { (index: Int) in
                     let start = index * Self.chunkSize
                     let count = min(Self.chunkSize, raw.count - start)
-                    sums[index] = embcache_crc32c_3lane(0, base.map { $0 + start }, count)
+                    sums[index] = sumChunk(0, base.map { $0 + start }, count)
                 }
                 if chunks >= Self.parallelChunks {
                     // Each iteration writes its own chunk's word of `sums`, read after all return.
@@ -93,8 +99,8 @@ public struct RecordChecksum: Sendable {
         seal(record, digest: digest, version: .current)
     }
 
-    /// Encodes `record` in a given format version and sums it (``RecordCodec/FormatVersion/v1``
-    /// only to test readers of old stores and their migration).
+    /// Encodes `record` in a given format version and sums it (an older version only to test
+    /// readers of old stores and their migration).
     ///
     /// - Parameters:
     ///   - record: The record to store.
@@ -109,8 +115,8 @@ public struct RecordChecksum: Sendable {
 
     /// The same record in the current format version, or `nil` when it does not verify.
     ///
-    /// A payload of another version gets the current magic and a checksum under the current
-    /// seed; its tensors' bytes are copied unchanged. A current one is returned as it is.
+    /// A payload of another version gets the current magic and the current version's checksum;
+    /// its tensors' bytes are copied unchanged. A current one is returned as it is.
     ///
     /// - Parameters:
     ///   - stored: The record as the store returned it.

@@ -4,9 +4,10 @@ public import FoundationEssentials
 ///
 /// All integers are little-endian:
 ///
-///     "ECR2"                       4 bytes, magic and format version
-///                                  ("ECR1" in records written before format 2: same layout, read
-///                                  as well; see ``RecordChecksum`` for what the version changes)
+///     "ECR3"                       4 bytes, magic and format version
+///                                  ("ECR2" and "ECR1" in records written before format 3: same
+///                                  layout, read as well; see ``RecordChecksum`` for what the
+///                                  version changes)
 ///     u32 tensor count
 ///     per tensor: u16 name byte count, UTF-8 name, u8 dtype code, u8 rank, u64 × rank dimensions
 ///     zero padding to a multiple of 16 bytes
@@ -14,15 +15,18 @@ public import FoundationEssentials
 ///
 /// Tensor data starts 16-byte aligned, so decoding shares the payload's memory instead of copying.
 public enum RecordCodec {
-    /// The record format versions: 1 (`ECR1`) and 2 (`ECR2`, written since).
+    /// The record format versions: 1 (`ECR1`), 2 (`ECR2`) and 3 (`ECR3`, written since).
     public enum FormatVersion: Int, Sendable, Comparable {
-        /// Checksums seeded with the namespace's description text.
+        /// Checksums seeded with the namespace's description text; chunks summed in three lanes.
         case v1 = 1
-        /// Checksums seeded with the namespace's parts, each framed with its length.
+        /// Checksums seeded with the namespace's parts, each framed with its length; chunks summed
+        /// in three lanes.
         case v2 = 2
+        /// Checksums seeded as in version 2; each chunk summed with plain CRC32C.
+        case v3 = 3
 
         /// The version records are written in.
-        public static let current = FormatVersion.v2
+        public static let current = FormatVersion.v3
 
         /// The four bytes a payload of this version starts with.
         var magic: [UInt8] { Array("ECR\(rawValue)".utf8) }
@@ -36,6 +40,7 @@ public enum RecordCodec {
     static let alignment = 16
     private static let v1Word = FormatVersion.v1.magicWord
     private static let v2Word = FormatVersion.v2.magicWord
+    private static let v3Word = FormatVersion.v3.magicWord
 
     /// The format version a payload states in its first four bytes, or `nil` for none known.
     ///
@@ -45,6 +50,7 @@ public enum RecordCodec {
         guard payload.count >= 4 else { return nil }
         let word = UInt32(littleEndian: payload.withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
         switch word {
+        case v3Word: return .v3
         case v2Word: return .v2
         case v1Word: return .v1
         default: return nil
@@ -59,8 +65,8 @@ public enum RecordCodec {
         encode(record, version: .current)
     }
 
-    /// Encodes a record in a given format version (``FormatVersion/v1`` only to test readers of
-    /// old stores and their migration).
+    /// Encodes a record in a given format version (an older one only to test readers of old stores
+    /// and their migration).
     ///
     /// - Parameters:
     ///   - record: The record.
@@ -135,7 +141,7 @@ public enum RecordCodec {
         _ raw: UnsafeRawBufferPointer
     ) -> (tensors: [(name: String, tensor: Tensor)], end: Int)? {
         var reader = ByteReader(raw)
-        guard let magic = reader.read(UInt32.self), magic == v2Word || magic == v1Word,
+        guard let magic = reader.read(UInt32.self), magic == v3Word || magic == v2Word || magic == v1Word,
             let count = reader.read(UInt32.self)
         else { return nil }
         var tensors = [(name: String, tensor: Tensor)]()

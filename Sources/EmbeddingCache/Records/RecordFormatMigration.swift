@@ -1,7 +1,9 @@
 /// Rewrites every record of a store in the current record format version.
 ///
 /// Stores keep records of older versions readable, so migrating is never required to read them;
-/// it makes every checksum use the current, unambiguous namespace seed (see ``RecordChecksum``).
+/// it makes every checksum the current one (format 3: the unambiguous namespace seed and chunks
+/// summed with plain CRC32C, which other languages verify with any CRC32C library; see
+/// ``RecordChecksum``).
 /// Each record is verified before it is rewritten: a corrupt one is counted and left as it is for
 /// `verify --repair`, never re-sealed. Other processes may use the store meanwhile.
 ///

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import embcache
+from embcache import _checksum, _codec, _schema
 
 NS = embcache.Namespace("test/model@1", "identity")
 
@@ -72,6 +73,57 @@ def test_large_records_are_mapped_from_their_side_file(store: pathlib.Path) -> N
     while isinstance(base, np.ndarray) or isinstance(base, memoryview):
         base = base.base if isinstance(base, np.ndarray) else base.obj
     assert isinstance(base, mmap.mmap)
+
+
+def test_a_large_record_is_verified_in_place_one_crc32c_per_chunk(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Format 3: each 1 MiB chunk of the mapped side file goes to CRC32C as it lies, never copied."""
+    latents = np.random.default_rng(2).standard_normal(3 * (1 << 18) + 1000).astype(np.float32)  # 3 MiB + 4000 bytes
+    with embcache.open(store, writable=True) as cache:
+        cache.put(NS, embcache.digest(b"large"), {"latents": latents})
+    [name] = os.listdir(str(store) + ".blobs")
+    side_file = os.path.join(str(store) + ".blobs", name)
+    with open(side_file, "rb") as file:
+        assert file.read(4) == b"ECR3"
+    summed: list[Any] = []
+    crc = _checksum._crc
+
+    def recording(data: Any, value: int = 0) -> int:
+        summed.append(data)
+        return crc(data, value)
+
+    monkeypatch.setattr(_checksum, "_crc", recording)
+    [record] = embcache.open(store).get(NS, [embcache.digest(b"large")])
+    assert record is not None and np.array_equal(record["latents"], latents)
+    chunks = [data for data in summed if len(data) > 64]
+    size = os.path.getsize(side_file)
+    assert [len(chunk) for chunk in chunks] == [1 << 20] * 3 + [size - (3 << 20)]
+    assert all(isinstance(chunk, memoryview) and isinstance(chunk.obj, mmap.mmap) for chunk in chunks)
+
+
+def test_a_writer_migrates_a_format_two_store_and_reads_its_records(store: pathlib.Path) -> None:
+    """A store as embcache before format 3 left it: schema version 2, records of format 2."""
+    with embcache.open(store, writable=True) as cache:
+        cache.put(NS, embcache.digest(b"new"), {"e": np.ones(2, np.float32)})
+    connection = sqlite3.connect(store)
+    connection.execute("DELETE FROM grdb_migrations WHERE identifier = 'v3-record-format'")
+    connection.execute("PRAGMA user_version = 2")
+    payload = _codec.encode({"e": np.arange(3, dtype=np.float32)}, magic=b"ECR2")
+    key = embcache.digest(b"old")
+    connection.execute(
+        "INSERT INTO entry (namespace_id, digest, payload, size, checksum, created, last_used) "
+        "SELECT id, ?, ?, ?, ?, 0, 0 FROM namespace",
+        (key, payload, len(payload), _checksum.RecordChecksum(NS).checksum(payload, key)),
+    )
+    connection.commit()
+    [old] = embcache.open(store).get(NS, [key])
+    assert old is not None and old["e"].tolist() == [0.0, 1.0, 2.0]
+    embcache.open(store, writable=True).close()
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
+    assert connection.execute("SELECT identifier FROM grdb_migrations ORDER BY rowid").fetchall()[-1] == (
+        "v3-record-format",
+    )
 
 
 def test_a_damaged_side_file_is_a_logged_miss(store: pathlib.Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -132,7 +184,7 @@ def test_errors_name_what_is_wrong(store: pathlib.Path, tmp_path: pathlib.Path) 
     with pytest.raises(embcache.InvalidArgumentError, match="never joined text"):
         reader.get("test/model@1 | identity | lossless", [embcache.digest(b"x")])  # type: ignore[arg-type]
     connection = sqlite3.connect(store)
-    connection.execute("PRAGMA user_version = 3")
+    connection.execute(f"PRAGMA user_version = {_schema.SCHEMA_VERSION + 1}")
     connection.commit()
     with pytest.raises(embcache.StoreIncompatibleError, match="newer version of embcache"):
         embcache.open(store)

@@ -56,7 +56,8 @@ def test_preprocessing_identities(vectors: dict[str, Any]) -> None:
 
 def test_crc32c(vectors: dict[str, Any]) -> None:
     for vector in vectors["crc32c"]:
-        assert _checksum.crc32c(bytes.fromhex(vector["data_hex"])) == vector["crc"]
+        data = bytes.fromhex(vector["data_hex"]) if "data_hex" in vector else ramp(vector["data_ramp"])
+        assert _checksum.crc32c(data) == vector["crc"]
 
 
 def test_three_lane_sums(vectors: dict[str, Any]) -> None:
@@ -73,7 +74,7 @@ def test_side_file_names(vectors: dict[str, Any]) -> None:
 
 def test_records_encode_to_the_vector_payloads(vectors: dict[str, Any]) -> None:
     for record in vectors["records"]:
-        payload = _codec.encode(expected_arrays(record), magic=record.get("magic", "ECR2").encode())
+        payload = _codec.encode(expected_arrays(record), magic=record["magic"].encode())
         assert len(payload) == record["payload_bytes"], record["comment"]
         if "payload_hex" in record:
             assert payload.hex() == record["payload_hex"], record["comment"]
@@ -82,7 +83,7 @@ def test_records_encode_to_the_vector_payloads(vectors: dict[str, Any]) -> None:
 
 def test_records_checksum_and_decode(vectors: dict[str, Any]) -> None:
     for record in vectors["records"]:
-        payload = _codec.encode(expected_arrays(record), magic=record.get("magic", "ECR2").encode())
+        payload = _codec.encode(expected_arrays(record), magic=record["magic"].encode())
         digest = bytes.fromhex(record["digest"])
         assert embcache.digest(record["input_utf8"].encode()) == digest
         assert _checksum.RecordChecksum(namespace(record)).checksum(payload, digest) == record["checksum"]
@@ -118,7 +119,7 @@ def test_vector_records_read_back_from_a_store_laid_out_by_hand(
             "SELECT id FROM namespace WHERE model = ? AND preprocessing = ? AND storage = ?",
             (ns["model"], ns["preprocessing"], ns["storage"]),
         ).fetchone()
-        payload = _codec.encode(expected_arrays(record), magic=record.get("magic", "ECR2").encode())
+        payload = _codec.encode(expected_arrays(record), magic=record["magic"].encode())
         digest = bytes.fromhex(record["digest"])
         if record["side_file"]:
             with open(os.path.join(blobs, f"{namespace_id}-{record['digest']}-{record['checksum']:08x}"), "wb") as f:
@@ -151,13 +152,19 @@ def test_batched_and_single_checksums_agree_with_the_definition() -> None:
     ns = embcache.Namespace("m", "p")
     summer = _checksum.RecordChecksum(ns)
     for size in (0, 4, 23, 24, 25, 47, 100, 1568, 70_000):
-        payloads = [(b"ECR1" if index % 2 else b"ECR2") + ramp(size + index)[4:] for index in range(3)] * 4
+        magics = (b"ECR1", b"ECR2", b"ECR3")
+        payloads = [magics[index % 3] + ramp(size + index)[4:] for index in range(3)] * 4
         payloads = [payload[:size] for payload in payloads]
         digests = [embcache.digest(bytes([index])) for index in range(len(payloads))]
         expected = [definition.checksum(p, d, {"model": "m", "preprocessing": "p", "storage": "lossless"})
                     for p, d in zip(payloads, digests)]
         assert [summer.checksum(p, d) for p, d in zip(payloads, digests)] == expected, size
         assert summer.checksums(payloads, digests) == expected, size
+        for magic in magics:
+            alike = [magic + payload[4:] for payload in payloads]
+            expected = [definition.checksum(p, d, {"model": "m", "preprocessing": "p", "storage": "lossless"})
+                        for p, d in zip(alike, digests)]
+            assert summer.checksums(alike, digests) == expected, (size, magic)
 
 
 def test_model_identity_is_the_weights_file_sha256(tmp_path: Any) -> None:

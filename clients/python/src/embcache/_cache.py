@@ -397,7 +397,7 @@ class Cache:
         tensors = decoder.decode(payload)
         if tensors is None:
             version = bytes(payload[:4])
-            newer = version[:3] == b"ECR" and version[3:].isdigit() and int(version[3:]) > 2
+            newer = version[:3] == b"ECR" and version[3:].isdigit() and int(version[3:]) > int(_codec.MAGIC[3:])
             logger.warning(
                 "embcache: the record %s in namespace %s %s; treated as a miss",
                 key.hex(),

@@ -9,6 +9,7 @@ from typing import Union
 import crc32c as _crc32c
 import numpy as np
 
+from ._codec import MAGIC
 from ._namespace import Namespace
 
 #: Payloads are summed in chunks of this many bytes.
@@ -36,7 +37,7 @@ def crc32c(data: Buffer, value: int = 0) -> int:
 
 
 def three_lane(chunk: memoryview, scratch: np.ndarray) -> int:
-    """CRC32C-3lane of one chunk: its 8-byte words dealt round-robin to three CRC32C lanes.
+    """CRC32C-3lane of one chunk (formats 1 and 2): its 8-byte words dealt round-robin to three lanes.
 
     The words of each whole 24-byte group go to lanes 0, 1 and 2; the tail (under 24 bytes)
     continues lane 0 bytewise. The result is
@@ -73,13 +74,15 @@ def _scratch() -> np.ndarray:
 
 
 class RecordChecksum:
-    """Checksums of one namespace's records (format 2, and format 1 for old records).
+    """Checksums of one namespace's records (format 3, and formats 1 and 2 for old records).
 
     ::
 
         seed     = CRC32C(namespace ‖ 32 digest bytes)
-        sumᵢ     = CRC32C-3lane(chunkᵢ)          chunks of 1 MiB; an empty payload is one empty chunk
+        sumᵢ     = CRC32C(chunkᵢ)                chunks of 1 MiB; an empty payload is one empty chunk
         checksum = CRC32C(seed, u32le(sum₀) ‖ … ‖ u32le(sumₙ₋₁) ‖ u64le(payload length))
+
+    Records of formats 1 and 2 sum each chunk with CRC32C-3lane (:func:`three_lane`) instead.
 
     Args:
         namespace: The namespace whose records are summed.
@@ -93,7 +96,10 @@ class RecordChecksum:
         return self._legacy_seed if payload[:4] == b"ECR1" else self._seed
 
     def checksum(self, payload: Buffer, digest: bytes) -> int:
-        """The checksum of ``payload`` stored under ``digest``, seeded as its magic says.
+        """The checksum of ``payload`` stored under ``digest``, as its magic says.
+
+        A format-3 payload is summed in place, one CRC32C per 1 MiB slice of it: a mapped side
+        file is never copied.
 
         Args:
             payload: The encoded record (``bytes``, or a ``memoryview`` of a mapped file).
@@ -105,6 +111,11 @@ class RecordChecksum:
         view = memoryview(payload).cast("B")
         seed = _crc(digest, self._namespace_seed(view))
         size = len(view)
+        if view[:4] == MAGIC:
+            if size <= CHUNK_SIZE:
+                return _crc(_pack_final(_crc(view), size), seed)
+            sums = [_crc(view[start : start + CHUNK_SIZE]) for start in range(0, size, CHUNK_SIZE)]
+            return _crc(struct.pack(f"<{len(sums)}IQ", *sums, size), seed)
         if size < _SMALL:
             groups = size // 24
             words = view[: groups * 24].cast("Q")
@@ -118,8 +129,9 @@ class RecordChecksum:
     def checksums(self, payloads: list[bytes], digests: list[bytes]) -> list[int]:
         """The checksums of many payloads, as :meth:`checksum` gives them one by one.
 
-        Small payloads of one size (a batch of embeddings) have their lanes gathered together, in
-        one numpy copy, which saves most of the per-record cost.
+        Format-3 payloads are summed in one loop without per-call overhead. Small payloads of
+        formats 1 and 2, all of one size (a batch of embeddings), have their lanes gathered
+        together, in one numpy copy, which saves most of the per-record cost.
 
         Args:
             payloads: The encoded records.
@@ -128,9 +140,18 @@ class RecordChecksum:
         Returns:
             One checksum per payload, in order.
         """
+        current = [payload[:4] == MAGIC for payload in payloads]
+        if all(current):
+            crc, pack_final, seed = _crc, _pack_final, self._seed
+            return [
+                crc(pack_final(crc(payload), len(payload)), crc(digest, seed))
+                if len(payload) <= CHUNK_SIZE
+                else self.checksum(payload, digest)
+                for payload, digest in zip(payloads, digests)
+            ]
         sizes = {len(payload) for payload in payloads}
         size = sizes.pop() if len(sizes) == 1 else -1
-        if len(payloads) < _BATCH or not 24 <= size < _SMALL:
+        if any(current) or len(payloads) < _BATCH or not 24 <= size < _SMALL:
             return [self.checksum(payload, digest) for payload, digest in zip(payloads, digests)]
         groups = size // 24
         stacked = np.frombuffer(b"".join(payloads), dtype=np.uint8).reshape(len(payloads), size)

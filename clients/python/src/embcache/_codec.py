@@ -10,9 +10,10 @@ import numpy as np
 
 from .errors import InvalidArgumentError
 
-#: The magic of the record format written: "ECR2". "ECR1" records are read as well.
-MAGIC = b"ECR2"
-LEGACY_MAGIC = b"ECR1"
+#: The magic of the record format written: "ECR3" (format 3).
+MAGIC = b"ECR3"
+#: The magics of the older formats, read as well (same layout, another checksum).
+LEGACY_MAGICS = (b"ECR2", b"ECR1")
 ALIGNMENT = 16
 MAXIMUM_RANK = 255
 MAXIMUM_NAME_BYTES = 0xFFFF
@@ -104,7 +105,7 @@ def encode(tensors: Mapping[str, Any], magic: bytes = MAGIC) -> bytes:
     Args:
         tensors: Names (unique, non-empty, at most 65 535 UTF-8 bytes) to arrays of a storable
             dtype and rank at most 255, in record order.
-        magic: The format version's magic (``ECR1`` only to test readers of old records).
+        magic: The format version's magic (``ECR1`` or ``ECR2`` only to test readers of old records).
 
     Returns:
         The payload.
@@ -157,7 +158,7 @@ def parse(payload: Union[bytes, memoryview]) -> Optional[tuple[Layout, int]]:
     """
     view = memoryview(payload).cast("B")
     size = len(view)
-    if size < 8 or view[:4] not in (MAGIC, LEGACY_MAGIC):
+    if size < 8 or (view[:4] != MAGIC and view[:4] not in LEGACY_MAGICS):
         return None
     (count,) = struct.unpack_from("<I", view, 4)
     offset = 8

@@ -43,7 +43,7 @@ class Namespace:
             )
 
     def framed(self) -> bytes:
-        """The namespace as the format-2 checksum seeds it.
+        """The namespace as the checksum of formats 2 and 3 seeds it.
 
         Returns:
             ``ECR2`` then, for model, preprocessing and storage, a u64le UTF-8 byte count and

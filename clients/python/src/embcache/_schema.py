@@ -9,7 +9,7 @@ from .errors import StoreIncompatibleError
 #: ``PRAGMA application_id`` of an embcache store: "EMBC" in ASCII.
 APPLICATION_ID = 0x454D4243
 #: ``PRAGMA user_version`` this package reads and writes; a larger one is a newer format.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The page size of a new file.
 PAGE_SIZE = 8192
 
@@ -55,6 +55,7 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
         ) WITHOUT ROWID;
         """,
     ),
+    ("v3-record-format", "PRAGMA user_version = 3;"),
 )
 
 
