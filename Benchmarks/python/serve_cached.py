@@ -6,7 +6,8 @@ front of it on free loopback ports, with a fresh SQLite store, then measures wit
 keep-alive clients in this process (sharing the machine's cores with both servers):
 
 - cached, concurrency 1: latency of a request for 64 cached inputs, base64, seen by the client
-  (an upper bound of the server's own time), against the same request sent to the upstream directly;
+  (an upper bound of the server's own time) and the server's own time from its `Server-Timing`
+  header, against the same request sent to the upstream directly;
 - cached, concurrency 8: items per second over 8 clients;
 - full miss: a request with `Cache-Control: no-store` (every item sent upstream) against the same
   request sent to the upstream directly, alternating, as the median of the pairs' ratios.
@@ -51,11 +52,30 @@ class Client:
         data = response.read()
         if response.status != 200:
             raise RuntimeError(f"{response.status}: {data[:200]!r}")
+        self.server_seconds = server_seconds(response.getheader("Server-Timing"))
         return time.perf_counter() - started
+
+
+def server_seconds(header):
+    """The server's own time from a `Server-Timing: app;dur=MILLISECONDS` header, if any."""
+    for metric in (header or "").split(","):
+        name, _, duration = metric.strip().partition(";dur=")
+        if name == "app" and duration:
+            return float(duration) / 1000
+    return None
 
 
 def latencies(client, count):
     return sorted(client.post() for _ in range(count))
+
+
+def latencies_with_server_time(client, count):
+    """Client-side latencies and the server's own times of `count` requests, each sorted."""
+    seen, server = [], []
+    for _ in range(count):
+        seen.append(client.post())
+        server.append(client.server_seconds)
+    return sorted(seen), sorted(server)
 
 
 def throughput(base_url, threads, per_thread):
@@ -107,7 +127,7 @@ def main():
         cached = Client(proxy_url)
         cached.post()  # fills the cache
         direct_latency = statistics.median(latencies(direct, 10))
-        cached_latency = latencies(cached, args.requests)
+        cached_latency, cached_server = latencies_with_server_time(cached, args.requests)
         items_per_second = throughput(proxy_url, 8, max(1, args.requests // 8))
 
         missing = Client(proxy_url, {"Cache-Control": "no-store"})
@@ -118,6 +138,7 @@ def main():
         results = {
             "cached_p50_ms": statistics.median(cached_latency) * 1000,
             "cached_p90_ms": cached_latency[int(len(cached_latency) * 0.9)] * 1000,
+            "cached_server_p50_ms": statistics.median(cached_server) * 1000,
             "direct_upstream_p50_ms": direct_latency * 1000,
             "cached_items_per_second_8_clients": items_per_second,
             "full_miss_over_direct_median_ratio": statistics.median(ratios),
@@ -129,6 +150,7 @@ def main():
             print("| --- | --- | --- |")
             print(f"| cached, concurrency 1, p50 (client-side) | {results['cached_p50_ms']:.2f} ms "
                   f"(p90 {results['cached_p90_ms']:.2f} ms) | {results['direct_upstream_p50_ms']:.1f} ms |")
+            print(f"| cached, concurrency 1, p50 (server-side, Server-Timing) | {results['cached_server_p50_ms']:.3f} ms | |")
             print(f"| cached, concurrency 8 | {items_per_second:,.0f} items/s | |")
             print(f"| full miss (no-store) / direct | {results['full_miss_over_direct_median_ratio']:.3f}x | 1.000x |")
     finally:

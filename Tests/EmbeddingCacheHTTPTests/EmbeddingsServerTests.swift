@@ -1,5 +1,4 @@
 import EmbeddingCache
-import EmbeddingCacheHTTP
 import EmbeddingCacheUpstream
 import Foundation
 import HTTPTypes
@@ -9,6 +8,8 @@ import NIOCore
 import NIOFoundationCompat
 import Testing
 
+@testable import EmbeddingCacheHTTP
+
 /// `POST /v1/embeddings` and the other routes, through the router, in front of ``StubUpstream``.
 struct EmbeddingsServerTests {
     /// A decoded answer: status, headers, vectors by index, usage and the error's fields.
@@ -17,6 +18,7 @@ struct EmbeddingsServerTests {
         var hits: Int?
         var misses: Int?
         var retryAfter: String?
+        var serverTiming: String?
         var body: Data
 
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
@@ -71,6 +73,7 @@ struct EmbeddingsServerTests {
                 hits: response.headers[HTTPField.Name("X-Embcache-Hits")!].flatMap { Int($0) },
                 misses: response.headers[HTTPField.Name("X-Embcache-Misses")!].flatMap { Int($0) },
                 retryAfter: response.headers[.retryAfter],
+                serverTiming: response.headers[HTTPField.Name("Server-Timing")!],
                 body: Data(buffer: response.body)
             )
         }
@@ -99,6 +102,18 @@ struct EmbeddingsServerTests {
             #expect(base64.promptTokens == 8)
             #expect(stub.calls.count == 1)
         }
+    }
+
+    @Test func tellsTheServersOwnTimeInServerTiming() async throws {
+        try await Self.withServer { _, client, _ in
+            let reply = try await Self.post(client, Self.texts(["timed"]))
+            let timing = try #require(reply.serverTiming)
+            #expect(timing.hasPrefix("app;dur="))
+            let milliseconds = try #require(Double(timing.dropFirst("app;dur=".count)))
+            #expect(milliseconds >= 0 && milliseconds < 60_000)
+        }
+        #expect(RequestMetricsMiddleware<BasicRequestContext>.milliseconds(.microseconds(1_234_567)) == "1234.567")
+        #expect(RequestMetricsMiddleware<BasicRequestContext>.milliseconds(.microseconds(5)) == "0.005")
     }
 
     @Test func sendsOnlyMissesUpstreamAndPlacesHitsAndMissesAtTheirIndices() async throws {
