@@ -17,7 +17,10 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CBenchmarkLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
-        .target(name: "CEmbeddingCacheBenchmarkBaselines", dependencies: ["CBenchmarkLibPNG"]),
+        .target(
+            name: "CEmbeddingCacheBenchmarkBaselines",
+            dependencies: ["CBenchmarkLibPNG", .product(name: "GRDBSQLite", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "embcache-benchmarks",
             dependencies: [

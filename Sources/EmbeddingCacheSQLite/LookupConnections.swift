@@ -20,7 +20,7 @@ import Synchronization
 final class LookupConnections: Sendable {
     private let path: String
     private let configuration: SQLiteEmbeddingStore.Configuration
-    private let idle = Mutex<[DatabaseQueue]>([])
+    private let idle = Mutex<[LookupConnection]>([])
     /// Idle connections kept open beyond this are closed.
     private static let idleLimit = 8
 
@@ -29,30 +29,18 @@ final class LookupConnections: Sendable {
         self.configuration = configuration
     }
 
-    /// Runs `body` in a read transaction on a connection no one else is using.
-    ///
-    /// The transaction is begun and committed with prepared statements kept on the connection,
-    /// rather than through `DatabaseQueue.read`, which compiles its transaction statements on every
-    /// call, which measured at about twice the cost per warm pass (`docs/benchmarks.md`). A
-    /// connection that is somehow still inside a transaction afterwards is closed, not reused.
-    func read<Result>(_ body: (Database) throws -> Result) throws -> Result {
-        let connection = try idle.withLock { $0.popLast() } ?? open()
-        var reusable = false
+    /// Runs `body` on a connection no one else is using, and puts the connection back for the
+    /// next caller unless it is still inside a transaction afterwards (then it is closed).
+    func read<Result>(_ body: (LookupConnection) throws -> Result) throws -> Result {
+        let connection = try idle.withLock { $0.popLast() } ?? LookupConnection(open())
         defer {
-            if reusable {
+            if !connection.isInsideTransaction {
                 idle.withLock { connections in
                     if connections.count < Self.idleLimit { connections.append(connection) }
                 }
             }
         }
-        return try connection.inDatabase { db in
-            try RawStatement(db, sql: "BEGIN DEFERRED").run()
-            defer {
-                try? RawStatement(db, sql: "COMMIT").run()
-                reusable = !db.isInsideTransaction
-            }
-            return try body(db)
-        }
+        return try body(connection)
     }
 
     /// Closes the idle connections.

@@ -22,15 +22,15 @@ internal import Darwin
 /// is opened per lookup batch and moved from row to row, so its cost is paid once per batch.
 /// Use it only inside the read transaction that found the rows, and let it go before that ends.
 final class PayloadBlobReader {
-    private let db: Database
+    private let connection: SQLiteConnection
     private var blob: OpaquePointer?
 
     /// Payloads of at least this many bytes are read through a blob handle; smaller ones fit on a
     /// page and are copied straight from it.
     static let threshold = 16 << 10
 
-    init(_ db: Database) {
-        self.db = db
+    init(_ connection: SQLiteConnection) {
+        self.connection = connection
     }
 
     deinit {
@@ -46,7 +46,7 @@ final class PayloadBlobReader {
                 sqlite3_blob_reopen(blob, rowid)
             } else {
                 sqlite3_blob_open(
-                    db.sqliteConnection,
+                    connection,
                     "main",
                     Schema.Entry.table,
                     Schema.Entry.Columns.payload,
@@ -69,7 +69,7 @@ final class PayloadBlobReader {
 
     private func check(_ code: Int32) throws {
         guard code != SQLITE_OK else { return }
-        let message = db.sqliteConnection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+        let message = sqlite3_errmsg(connection).map { String(cString: $0) }
         throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
     }
 }

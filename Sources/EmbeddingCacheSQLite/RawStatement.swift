@@ -27,6 +27,29 @@ struct RawStatement {
         sqlite3_clear_bindings(handle)
     }
 
+    /// Compiles `sql` on `connection`, for a caller that keeps the statement and finalizes it
+    /// (``finalize()``) before the connection closes.
+    ///
+    /// - Throws: `DatabaseError` with SQLite's code and message.
+    init(preparing sql: String, on connection: SQLiteConnection) throws {
+        var handle: SQLiteStatement?
+        let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+        guard code == SQLITE_OK, let handle else {
+            sqlite3_finalize(handle)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: String(cString: sqlite3_errmsg(connection))
+            )
+        }
+        self.handle = handle
+        self.connection = connection
+    }
+
+    /// Releases a statement made by ``init(preparing:on:)``; it must not be used afterwards.
+    func finalize() {
+        sqlite3_finalize(handle)
+    }
+
     /// Binds an integer to the 1-based parameter `index`.
     func bind(_ value: Int64, at index: Int32) {
         sqlite3_bind_int64(handle, index, value)

@@ -11,7 +11,7 @@ extension SQLiteEmbeddingStore {
     // the row is stepped, so it is read through a blob handle instead); NULL when it lives in a side
     // file. One expression rather than a separate side-file column: SQLite evaluates it only as far
     // as the row needs, and warm lookups measured faster than with both (docs/benchmarks.md).
-    private static let lookupSQL = """
+    static let lookupSQL = """
         SELECT rowid,
             CASE WHEN \(Columns.size) < \(PayloadBlobReader.threshold) THEN \(Columns.payload)
             ELSE length(\(Columns.payload)) END,
@@ -44,10 +44,14 @@ extension SQLiteEmbeddingStore {
     ///   Batches of ``EmbeddingCache/LookupSplit/threshold`` keys or more are split across the
     ///   cores, one read transaction per part.
     public func records(for digests: [ContentDigest], in namespace: Namespace) async throws -> [StoredRecord?] {
-        let parts = LookupSplit.parts(count: digests.count, concurrency: Self.cores)
+        // Below the split's threshold, no list of parts is made: a single key allocates nothing here.
+        let parts =
+            digests.count < LookupSplit.threshold
+            ? [] : LookupSplit.parts(count: digests.count, concurrency: Self.cores)
         guard parts.count > 1 else {
             let records = try recordsSynchronously(for: digests, in: namespace)
-            await recordPendingUses()
+            // A warm re-read within the touch interval has nothing to write, and makes no call.
+            if pendingUses.withLock({ !$0.isEmpty }) { await recordPendingUses() }
             return records
         }
         let records = try await withThrowingTaskGroup(of: (Int, [StoredRecord?]).self) { group in
@@ -77,8 +81,8 @@ extension SQLiteEmbeddingStore {
         let staleBefore = configuration.now().storedMilliseconds - configuration.touchIntervalMilliseconds
         let found: LookupResult
         do {
-            found = try lookupConnections.read { db in
-                try lookUp(digests, in: namespace, staleBefore: staleBefore, db)
+            found = try lookupConnections.read { connection in
+                try lookUp(digests, in: namespace, staleBefore: staleBefore, connection)
             }
         } catch {
             throw EmbeddingCacheError.store(error, path: path, while: "read", namespace: namespace)
@@ -111,41 +115,69 @@ extension SQLiteEmbeddingStore {
         var stale: Set<Int64>
     }
 
+    /// Looks `digests` up on `connection`: one key in the statement's own read transaction, more
+    /// in one transaction around them all, so that every key of a batch sees the same snapshot.
     private func lookUp(
         _ digests: [ContentDigest],
         in namespace: Namespace,
         staleBefore: Int64,
-        _ db: Database
+        _ connection: LookupConnection
     ) throws -> LookupResult {
-        guard let namespaceID = try namespaceID(of: namespace, db) else {
+        guard let namespaceID = try connection.namespaceID(of: namespace, self.namespaceID(of:_:)) else {
             return LookupResult(records: Array(repeating: nil, count: digests.count), stale: [])
         }
-        let statement = try RawStatement(db, sql: Self.lookupSQL)
-        statement.bind(namespaceID, at: 1)
-        var records = [StoredRecord?]()
-        records.reserveCapacity(digests.count)
-        var stale = Set<Int64>()
-        let blobs = PayloadBlobReader(db)
-        for digest in digests {
-            let record = try statement.with(digest, at: 2) { () throws -> StoredRecord? in
-                defer { statement.reset() }
-                guard try statement.step() else { return nil }
-                let checksum = UInt32(truncatingIfNeeded: statement.int64(at: 2))
-                if statement.int64(at: 3) < staleBefore { stale.insert(statement.int64(at: 0)) }
-                let payload =
-                    switch statement.type(at: 1) {
-                    case .null:
-                        sideFiles.read(SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum))
-                    case .integer:
-                        try blobs.payload(ofRow: statement.int64(at: 0))
-                    default:
-                        statement.data(at: 1)
-                    }
-                return StoredRecord(payload: payload, checksum: checksum)
+        var result = LookupResult(records: [], stale: [])
+        result.records.reserveCapacity(digests.count)
+        // Opened at the first large inline payload, and closed (ending the statement's read
+        // transaction when it has no other) when this returns.
+        var blobs: PayloadBlobReader?
+        func lookUpEach() throws {
+            for digest in digests {
+                try result.records.append(
+                    record(
+                        digest,
+                        namespaceID: namespaceID,
+                        staleBefore: staleBefore,
+                        connection,
+                        &blobs,
+                        &result.stale
+                    )
+                )
             }
-            records.append(record)
         }
-        return LookupResult(records: records, stale: stale)
+        if digests.count == 1 { try lookUpEach() } else { try connection.inTransaction(lookUpEach) }
+        return result
+    }
+
+    /// The record of one key, found by the connection's lookup statement, which is reset when this
+    /// returns; the entry's rowid goes into `stale` when its last use is older than `staleBefore`.
+    private func record(
+        _ digest: ContentDigest,
+        namespaceID: Int64,
+        staleBefore: Int64,
+        _ connection: LookupConnection,
+        _ blobs: inout PayloadBlobReader?,
+        _ stale: inout Set<Int64>
+    ) throws -> StoredRecord? {
+        let statement = connection.lookup
+        statement.bind(namespaceID, at: 1)
+        return try statement.with(digest, at: 2) { () throws -> StoredRecord? in
+            defer { statement.reset() }
+            guard try statement.step() else { return nil }
+            let checksum = UInt32(truncatingIfNeeded: statement.int64(at: 2))
+            if statement.int64(at: 3) < staleBefore { stale.insert(statement.int64(at: 0)) }
+            switch statement.type(at: 1) {
+            case .null:
+                let name = SideFiles.name(namespaceID: namespaceID, digest: digest, checksum: checksum)
+                return StoredRecord(payload: sideFiles.read(name), checksum: checksum)
+            case .integer:
+                let reader = blobs ?? PayloadBlobReader(connection.handle)
+                blobs = reader
+                return StoredRecord(payload: try reader.payload(ofRow: statement.int64(at: 0)), checksum: checksum)
+            default:
+                return StoredRecord(payload: statement.data(at: 1), checksum: checksum)
+            }
+        }
     }
 
     private static func touch(_ rowids: Set<Int64>, at now: Int64, staleBefore: Int64, _ db: Database) throws {

@@ -8,7 +8,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "embcache-benchmarks",
         abstract: "Measure embcache against same-run baselines and print a Markdown table.",
         discussion: """
-            Suites: lookup (SQLite store, 10 K and 1 M entries by default, versus the seed's DuckDB cache; \
+            Suites: lookup (SQLite store, 10 K and 1 M entries by default, versus the seed's DuckDB cache, and single keys versus the same read in C; \
             --entries 10000,10000000 adds the 10 M store, about 17 GB for each of the two caches, built, \
             measured and deleted), statements (the SQLite store's 800-key lookup versus the same lookup \
             through GRDB's DatabasePool.read and rows, on one file), cycle (800 files of 16 KB and of 50 KB, cold and warm, versus the seed's DuckDB cache on the \
