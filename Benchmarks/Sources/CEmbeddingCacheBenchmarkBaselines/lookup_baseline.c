@@ -22,8 +22,9 @@ static const char lookupSQL[] =
 /// The record checksum's chunk size (RecordChecksum.swift).
 enum { chunkSize = 1 << 20 };
 
-/// The magic words of record format versions 1 and 2, as little-endian loads of "ECR1", "ECR2".
-static const uint32_t magicV1 = 0x31524345u, magicV2 = 0x32524345u;
+/// The magic words of record format versions 1, 2 and 3, as little-endian loads of "ECR1", "ECR2",
+/// "ECR3".
+static const uint32_t magicV1 = 0x31524345u, magicV2 = 0x32524345u, magicV3 = 0x33524345u;
 
 struct EmbcacheBaselineLookup {
     sqlite3 *db;
@@ -125,16 +126,18 @@ EmbcacheBaselineLookup *embcache_baseline_lookup_open(const char *path, int64_t 
 }
 
 /// The record checksum of `payload` under `digest` (RecordChecksum.swift): the payload's chunks
-/// summed with the three-lane CRC32C, the sums and the length folded into a CRC32C seeded with
-/// the namespace and the digest.
+/// summed with plain CRC32C (format 3) or the three-lane CRC32C (formats 1 and 2), the sums and
+/// the length folded into a CRC32C seeded with the namespace and the digest.
 static uint32_t recordChecksum(const EmbcacheBaselineLookup *lookup, const uint8_t *digest, const uint8_t *payload,
                                size_t size) {
-    uint32_t namespaceSeed = size >= 4 && loadU32(payload) == magicV1 ? lookup->seedV1 : lookup->seedV2;
+    uint32_t magic = size >= 4 ? loadU32(payload) : 0;
+    uint32_t namespaceSeed = magic == magicV1 ? lookup->seedV1 : lookup->seedV2;
     uint32_t crc = embcache_crc32c(namespaceSeed, digest, 32);
     size_t start = 0;
     do {
         size_t count = size - start < chunkSize ? size - start : chunkSize;
-        uint32_t sum = embcache_crc32c_3lane(0, payload + start, count);
+        uint32_t sum = magic == magicV3 ? embcache_crc32c(0, payload + start, count)
+                                        : embcache_crc32c_3lane(0, payload + start, count);
         crc = embcache_crc32c(crc, &sum, sizeof sum);
         start += count;
     } while (start < size);
@@ -146,7 +149,7 @@ static uint32_t recordChecksum(const EmbcacheBaselineLookup *lookup, const uint8
 static int64_t decodeFloat32(const uint8_t *payload, size_t size, float *vector, size_t capacity) {
     if (size < 10) return -1;
     uint32_t magic = loadU32(payload);
-    if ((magic != magicV2 && magic != magicV1) || loadU32(payload + 4) != 1) return -1;
+    if ((magic != magicV3 && magic != magicV2 && magic != magicV1) || loadU32(payload + 4) != 1) return -1;
     size_t nameLength = (size_t)payload[8] | (size_t)payload[9] << 8;
     size_t offset = 10 + nameLength;
     if (offset + 2 > size || payload[offset] != 0) return -1;  // dtype code 0: float32
