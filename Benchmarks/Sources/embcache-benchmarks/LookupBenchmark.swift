@@ -133,21 +133,21 @@ struct LookupBenchmark {
         table.add(
             "lookup, \(label) entries, batch of 800 (per key)",
             embcache: "\(Timing.format(perKey)) µs",
-            baseline: "seed DuckDB p50 \(Timing.format(duck.p50_us, 0)) µs",
-            ratio: "\(Timing.format(duck.p50_us / perKey, 0))× faster",
+            baseline: "none: the study's cache looks keys up one at a time (single keys below)",
+            ratio: "",
             target: "≤ 5 µs"
         )
         table.add(
             "lookup, \(label) entries, batch of 800, first touch in this process (per key)",
             embcache: "\(Timing.format(firstTouchPerKey)) µs",
-            baseline: "seed DuckDB p50 \(Timing.format(duck.p50_us, 0)) µs",
-            ratio: "\(Timing.format(duck.p50_us / firstTouchPerKey, 0))× faster",
+            baseline: "none",
+            ratio: "",
             target: "reported"
         )
         table.add(
             "lookup, \(label) entries, single key p50 / p99",
             embcache: "\(Timing.format(singleP50)) / \(Timing.format(singleP99)) µs",
-            baseline: "seed DuckDB p50 \(Timing.format(duck.p50_us, 0)) µs",
+            baseline: "the study's DuckDB cache, single key p50 \(Timing.format(duck.p50_us, 0)) µs",
             ratio: "\(Timing.format(duck.p50_us / singleP50, 0))× faster",
             target: "reported"
         )
