@@ -56,12 +56,15 @@ struct EmbeddingsRoutes: Sendable {
         let scope = try scope(of: request)
         let parsed = try EmbeddingsRequest(parsing: try await body(of: request))
         let answer: EmbeddingsProxy.Answer
+        let upstreamTime = UpstreamTime()
         do {
-            answer = try await proxy.embeddings(
-                parsed,
-                bypassingCache: Self.bypassesCache(request.headers),
-                readOnly: scope == .read
-            )
+            answer = try await UpstreamTime.$current.withValue(upstreamTime) {
+                try await proxy.embeddings(
+                    parsed,
+                    bypassingCache: Self.bypassesCache(request.headers),
+                    readOnly: scope == .read
+                )
+            }
         } catch {
             metrics?.items(hits: 0, misses: 0, errors: parsed.items.count, tokensSaved: 0)
             throw error
@@ -84,6 +87,7 @@ struct EmbeddingsRoutes: Sendable {
         headers[.contentType] = "application/json"
         headers[Self.hitsHeader] = String(answer.hits)
         headers[Self.missesHeader] = String(answer.misses)
+        headers.append(ServerTiming.field("upstream", upstreamTime.duration))
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(data: body)))
     }
 

@@ -3,12 +3,8 @@ import Hummingbird
 
 /// Counts and times every answered request in ``ServerMetrics``, by route (a path the server
 /// serves, or `other`, so unknown paths cannot grow the number of series) and status, and tells
-/// the client the server's own time in a `Server-Timing: app;dur=MILLISECONDS` header (from the
-/// request's arrival to its answer being ready, before the body is written).
+/// the client the server's own time in ``ServerTiming``'s `app` entry.
 struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    /// The standard header naming the server's time.
-    static var serverTimingHeader: HTTPField.Name { HTTPField.Name("Server-Timing")! }
-
     let metrics: ServerMetrics
     let routes: Set<String>
 
@@ -22,17 +18,7 @@ struct RequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         let duration = ContinuousClock.now - started
         let route = routes.contains(request.uri.path) ? request.uri.path : "other"
         metrics.request(route: route, status: response.status.code, duration: duration)
-        response.headers[Self.serverTimingHeader] = "app;dur=\(Self.milliseconds(duration))"
+        response.headers.append(ServerTiming.field("app", duration))
         return response
-    }
-
-    /// A duration in milliseconds with three decimals (microseconds), as `Server-Timing` writes it.
-    static func milliseconds(_ duration: Duration) -> String {
-        let microseconds = max(
-            0,
-            duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        )
-        let fraction = String(microseconds % 1000)
-        return "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
 }

@@ -59,12 +59,12 @@ extension OpenAIUpstream {
         }
     }
 
-    /// Counts and times one attempt.
+    /// Counts and times one attempt, in the metrics and in ``UpstreamTime/current``.
     private func record(status: String, since started: ContinuousClock.Instant) {
+        let duration = ContinuousClock.now - started
         Counter(label: "embcache_upstream_calls_total", dimensions: [("status", status)], factory: metrics).increment()
-        Timer(label: "embcache_upstream_duration_seconds", factory: metrics).record(
-            duration: ContinuousClock.now - started
-        )
+        Timer(label: "embcache_upstream_duration_seconds", factory: metrics).record(duration: duration)
+        UpstreamTime.current?.add(duration)
     }
 
     /// Adds the API key, when there is one, as a bearer token.

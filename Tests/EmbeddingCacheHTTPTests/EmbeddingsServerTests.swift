@@ -73,7 +73,7 @@ struct EmbeddingsServerTests {
                 hits: response.headers[HTTPField.Name("X-Embcache-Hits")!].flatMap { Int($0) },
                 misses: response.headers[HTTPField.Name("X-Embcache-Misses")!].flatMap { Int($0) },
                 retryAfter: response.headers[.retryAfter],
-                serverTiming: response.headers[HTTPField.Name("Server-Timing")!],
+                serverTiming: response.headers[values: HTTPField.Name("Server-Timing")!].joined(separator: ", "),
                 body: Data(buffer: response.body)
             )
         }
@@ -104,16 +104,28 @@ struct EmbeddingsServerTests {
         }
     }
 
-    @Test func tellsTheServersOwnTimeInServerTiming() async throws {
-        try await Self.withServer { _, client, _ in
-            let reply = try await Self.post(client, Self.texts(["timed"]))
-            let timing = try #require(reply.serverTiming)
-            #expect(timing.hasPrefix("app;dur="))
-            let milliseconds = try #require(Double(timing.dropFirst("app;dur=".count)))
-            #expect(milliseconds >= 0 && milliseconds < 60_000)
+    /// The `dur` of each `Server-Timing` entry, by name.
+    static func timings(_ reply: Reply) -> [String: Double] {
+        var timings = [String: Double]()
+        for entry in (reply.serverTiming ?? "").split(separator: ",") {
+            let parts = entry.trimmingCharacters(in: .whitespaces).split(separator: ";dur=")
+            if parts.count == 2, let value = Double(parts[1]) { timings[String(parts[0])] = value }
         }
-        #expect(RequestMetricsMiddleware<BasicRequestContext>.milliseconds(.microseconds(1_234_567)) == "1234.567")
-        #expect(RequestMetricsMiddleware<BasicRequestContext>.milliseconds(.microseconds(5)) == "0.005")
+        return timings
+    }
+
+    @Test func tellsTheServersOwnTimeAndItsUpstreamsInServerTiming() async throws {
+        try await Self.withServer { _, client, _ in
+            let miss = Self.timings(try await Self.post(client, Self.texts(["timed"])))
+            let app = try #require(miss["app"])
+            let upstream = try #require(miss["upstream"])
+            #expect(upstream > 0 && upstream <= app && app < 60_000, "\(miss)")
+            let hit = Self.timings(try await Self.post(client, Self.texts(["timed"])))
+            #expect(hit["upstream"] == 0, "a hit waits for no upstream: \(hit)")
+            #expect(hit["app"] != nil)
+        }
+        #expect(ServerTiming.milliseconds(.microseconds(1_234_567)) == "1234.567")
+        #expect(ServerTiming.milliseconds(.microseconds(5)) == "0.005")
     }
 
     @Test func sendsOnlyMissesUpstreamAndPlacesHitsAndMissesAtTheirIndices() async throws {
