@@ -30,6 +30,8 @@ struct RowMapTests {
         let alphaDigest = try sha256(cli, "alpha")
         #expect(rows.map { $0["digest"] as? String } == [alphaDigest, try sha256(cli, "beta \"quoted\""), alphaDigest])
         #expect(rows.map { $0["hit"] as? Bool } == [true, false, true])
+        #expect(lines[0] == #"{"row":0,"id":"\#(alpha)","digest":"\#(alphaDigest)","hit":true}"#)
+        #expect(lines[1].hasPrefix(#"{"row":1,"id":"\#(beta)","digest":"#))
     }
 
     @Test func noCacheRowsHaveNoDigest() throws {

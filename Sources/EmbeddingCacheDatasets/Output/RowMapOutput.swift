@@ -12,29 +12,13 @@ import Foundation
 /// let map = try RowMapOutput(outputPath: "vectors.npy")   // writes vectors.npy.ids.jsonl
 /// ```
 public final class RowMapOutput {
-    /// One line of the file.
-    struct Row: Encodable {
-        let row: Int
-        let id: String
-        let digest: String?
-        let hit: Bool
-
-        /// Every key on every line, `digest` as `null` when there is none.
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(row, forKey: .row)
-            try container.encode(id, forKey: .id)
-            try container.encode(digest, forKey: .digest)
-            try container.encode(hit, forKey: .hit)
-        }
-
-        private enum CodingKeys: String, CodingKey {
-            case row, id, digest, hit
-        }
-    }
-
     private let file: OutputFile
-    private let encoder = JSONEncoder()
+    /// Encodes each `id` as a JSON string (quotes, escapes); slashes in paths are left as they are.
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
     private var row = 0
     /// Lines not written yet: written a megabyte at a time, not a system call per row.
     private var pending = Data()
@@ -63,8 +47,11 @@ public final class RowMapOutput {
     /// - Throws: ``OutputError`` when the file cannot be written.
     public func append(id: String, digest: ContentDigest?, hit: Bool) throws {
         defer { row += 1 }
-        pending.append(try encoder.encode(Row(row: row, id: id, digest: digest?.description, hit: hit)))
-        pending.append(UInt8(ascii: "\n"))
+        // Written key by key, so every line has the documented order (`row`, `id`, `digest`, `hit`)
+        // and a run's map is byte for byte the same as the next run's.
+        pending.append(contentsOf: Array("{\"row\":\(row),\"id\":".utf8))
+        pending.append(try encoder.encode(id))
+        pending.append(contentsOf: Array(",\"digest\":\(digest.map { "\"\($0)\"" } ?? "null"),\"hit\":\(hit)}\n".utf8))
         if pending.count >= 1 << 20 { try flush() }
     }
 
