@@ -1,6 +1,12 @@
 internal import EmbeddingCache
 internal import GRDB
 
+#if canImport(Glibc)
+internal import Glibc
+#elseif canImport(Darwin)
+internal import Darwin
+#endif
+
 extension Schema {
     /// Refuses a file that is not an embcache store, before anything writes to it.
     ///
@@ -16,15 +22,25 @@ extension Schema {
     ///   SQLite.
     static func checkCompatibility(ofFileAt path: String, busyTimeout: Duration) throws {
         guard SideFiles.fileSize(path) > 0 else { return }
-        do {
-            try checkCompatibilityReadOnly(ofFileAt: path, busyTimeout: busyTimeout)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
-            // A hot rollback journal: a process died inside a write transaction, such as the
-            // switch of a new store to WAL. Only a read-write connection may roll it back, which
-            // restores the file's last committed state, as any SQLite reader of it would; then
-            // the file is checked as usual.
-            try rollBackHotJournal(ofFileAt: path, busyTimeout: busyTimeout)
-            try checkCompatibilityReadOnly(ofFileAt: path, busyTimeout: busyTimeout)
+        let deadline = ContinuousClock.now + busyTimeout
+        while true {
+            do {
+                return try checkCompatibilityReadOnly(ofFileAt: path, busyTimeout: busyTimeout)
+            } catch let error as DatabaseError
+                where [.SQLITE_READONLY, .SQLITE_BUSY].contains(error.resultCode) && ContinuousClock.now < deadline
+            {
+                // SQLITE_READONLY: a read-only connection cannot roll back a hot journal (a
+                // process died inside a write transaction, such as the switch of a new store to
+                // WAL), nor set up a new file's WAL index while another process creates the
+                // store. A read-write connection rolls the journal back, restoring the file's last
+                // committed state as any SQLite reader that may write would; one that fails
+                // because another process is mid-switch changes nothing. Either way, check again
+                // shortly, within the busy timeout, as SQLite's busy handler would.
+                if error.resultCode == .SQLITE_READONLY {
+                    try? rollBackHotJournal(ofFileAt: path, busyTimeout: busyTimeout)
+                }
+                usleep(10_000)
+            }
         }
     }
 
