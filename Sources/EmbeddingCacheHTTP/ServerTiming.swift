@@ -1,3 +1,4 @@
+import EmbeddingCache
 import HTTPTypes
 
 /// The standard `Server-Timing` header: `app;dur=MILLISECONDS` on every answer (the server's own
@@ -14,10 +15,7 @@ enum ServerTiming {
 
     /// A duration in milliseconds with three decimals (microseconds).
     static func milliseconds(_ duration: Duration) -> String {
-        let microseconds = max(
-            0,
-            duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
-        )
+        let microseconds = max(0, duration.nanoseconds / 1000)
         let fraction = String(microseconds % 1000)
         return "\(microseconds / 1000).\(String(repeating: "0", count: 3 - fraction.count))\(fraction)"
     }
