@@ -205,7 +205,7 @@ struct EmbedCommand: AsyncParsableCommand {
     ) async throws {
         try await specification.withEncoder(configuration: workerConfiguration) { encoder in
             let cache = EmbeddingCache(store: store, encoder: encoder, configuration: configuration)
-            let inputs = runInputs(listed, batch: configuration.batchSize ?? encoder.preferredBatchSize)
+            let inputs = runInputs(listed, batch: configuration.batchSize(for: encoder))
             let run = EmbedRun(
                 cache: cache,
                 inputs: inputs,

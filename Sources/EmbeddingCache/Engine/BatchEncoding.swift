@@ -90,7 +90,7 @@ struct BatchEncoding: Sendable {
     }
 
     /// The batch size sent to the encoder: the configured one, else the encoder's preferred one.
-    var batchSize: Int { max(1, configuration.batchSize ?? encoder.preferredBatchSize) }
+    var batchSize: Int { configuration.batchSize(for: encoder) }
 
     /// The slots cut into consecutive chunks of `size` (the last one shorter), in order.
     static func chunks(_ slots: [Int], of size: Int) -> [[Int]] {

@@ -34,3 +34,14 @@ extension EmbeddingCache {
         public init() {}
     }
 }
+
+extension EmbeddingCache.Configuration {
+    /// The inputs sent to `encoder` per call: ``batchSize`` when set, else the encoder's preferred
+    /// size, and at least 1.
+    ///
+    /// - Parameter encoder: The encoder the batches go to.
+    /// - Returns: The batch size.
+    public func batchSize(for encoder: any EmbeddingEncoder) -> Int {
+        max(1, batchSize ?? encoder.preferredBatchSize)
+    }
+}

@@ -124,7 +124,7 @@ public struct EmbedRun {
         case .streamed(let chunks):
             return chunks
         case .all(let inputs):
-            let size = failFast ? batchSize : Self.chunkSize
+            let size = failFast ? cache.configuration.batchSize(for: cache.encoder) : Self.chunkSize
             return AsyncThrowingStream { continuation in
                 for start in stride(from: 0, to: inputs.count, by: size) {
                     continuation.yield(Array(inputs[start..<min(start + size, inputs.count)]))
@@ -133,9 +133,6 @@ public struct EmbedRun {
             }
         }
     }
-
-    /// The encoder's batch: the configured size, else the encoder's preferred one.
-    public var batchSize: Int { cache.configuration.batchSize ?? cache.encoder.preferredBatchSize }
 
     /// Embeds one chunk and writes its rows.
     ///

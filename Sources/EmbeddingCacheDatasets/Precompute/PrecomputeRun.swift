@@ -121,7 +121,7 @@ public struct PrecomputeRun: Sendable {
         let fields = plan.fields.indices.filter { plan.fields[$0].encoder == encoder }
         var outcomes = fields.map { FieldOutcome(field: $0) }
         var done = 0
-        let chunkSize = failFast ? cache.configuration.batchSize ?? cache.encoder.preferredBatchSize : Self.chunkSize
+        let chunkSize = failFast ? cache.configuration.batchSize(for: cache.encoder) : Self.chunkSize
         for chunkStart in stride(from: 0, to: manifest.samples.count, by: chunkSize) {
             let samples = manifest.samples[chunkStart..<min(chunkStart + chunkSize, manifest.samples.count)]
             for (position, field) in fields.enumerated() {
