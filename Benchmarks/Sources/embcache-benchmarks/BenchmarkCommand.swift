@@ -86,7 +86,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
         let all = selected.contains("all")
         let context = BenchmarkContext(
             scratch: URL(fileURLWithPath: scratch).appendingPathComponent("embcache-bench-\(UUID())"),
-            python: PythonBaseline(interpreter: python, folder: baselines)
+            python: PythonBaseline(interpreter: python, folder: baselines),
+            pythonPackage: PythonBaseline(
+                interpreter: python,
+                folder: URL(fileURLWithPath: baselines).deletingLastPathComponent().appendingPathComponent("python")
+                    .path
+            )
         )
         try FileManager.default.createDirectory(at: context.scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: context.scratch) }
@@ -146,10 +151,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
     }
 }
 
-/// What every suite shares: a scratch folder and the Python baselines.
+/// What every suite shares: a scratch folder, the Python baselines, and the scripts that measure
+/// the Python package (clients/python) beside the Swift library.
 struct BenchmarkContext: Sendable {
     let scratch: URL
     let python: PythonBaseline
+    /// The scripts in Benchmarks/python, the baselines folder's sibling.
+    let pythonPackage: PythonBaseline
 
     /// A fresh path inside the scratch folder.
     func path(_ name: String) -> String { scratch.appendingPathComponent(name).path }

@@ -192,6 +192,13 @@ def test_errors_name_what_is_wrong(store: pathlib.Path, tmp_path: pathlib.Path) 
     sqlite3.connect(foreign).execute("CREATE TABLE t (x)")
     with pytest.raises(embcache.StoreIncompatibleError, match="another application"):
         embcache.open(foreign)
+    utf16 = sqlite3.connect(tmp_path / "utf16.sqlite")
+    utf16.execute("PRAGMA encoding = 'UTF-16le'")
+    utf16.execute(f"PRAGMA application_id = {_schema.APPLICATION_ID}")
+    utf16.execute("CREATE TABLE t (x)")
+    utf16.commit()
+    with pytest.raises(embcache.StoreIncompatibleError, match="text encoding UTF-16le"):
+        embcache.open(tmp_path / "utf16.sqlite")
 
 
 def test_default_path_follows_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,15 +320,83 @@ def test_a_store_file_not_yet_migrated_reads_as_empty(store: pathlib.Path) -> No
 def test_a_batch_larger_than_one_query_reads_in_one_transaction(
     store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from embcache import _cache
+    from embcache import _lookup
 
     cache = embcache.open(store, writable=True)
     for index in range(5):
         cache.put(NS, embcache.digest(bytes([index])), {"e": np.array([index], np.int32)})
-    monkeypatch.setattr(_cache, "_LOOKUP_CHUNK", 2)
+    monkeypatch.setattr(_lookup, "_CHUNK", 2)
     keys = [embcache.digest(bytes([index])) for index in (4, 9, 0, 3, 1, 2)]
     found = embcache.open(store).get(NS, keys)
     assert [None if r is None else int(r["e"][0]) for r in found] == [4, None, 0, 3, 1, 2]
+
+
+def filled(store: pathlib.Path, count: int) -> embcache.Cache:
+    """A store of ``count`` records of the key ``i`` (two bytes), each the vector [i, i + 0.5]."""
+    cache = embcache.open(store, writable=True)
+    cache._put_many(
+        NS,
+        [(embcache.digest(index.to_bytes(2, "little")), {"e": np.array([index, index + 0.5], np.float32)}) for index in range(count)],
+    )
+    return cache
+
+
+def values(found: list[Any]) -> list[Any]:
+    return [None if record is None else record["e"].tolist() for record in found]
+
+
+def test_a_large_batch_is_split_across_threads_and_reads_as_key_by_key(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from embcache import _cache, _lookup
+
+    filled(store, 600)
+    monkeypatch.setattr(_lookup, "_PARTS", 3)
+    lent: list[int] = []
+    real = _cache.Cache._query_part
+    monkeypatch.setattr(_cache.Cache, "_query_part", lambda self, *a: lent.append(len(a[1])) or real(self, *a))
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in [*range(599, -1, -1), *range(590, 640)]]
+    reader = embcache.open(store)
+    found = reader.get(NS, keys)
+    assert lent and sum(lent) < 640, "parts of the batch ran on the lookup threads"
+    assert values(found) == [[index, index + 0.5] if index < 600 else None for index in [*range(599, -1, -1), *range(590, 640)]]
+    assert values(found) == [values(reader.get(NS, [key]))[0] for key in keys]
+
+
+def test_payloads_too_large_for_the_aggregate_are_read_one_by_one(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from embcache import _lookup
+
+    filled(store, 40)
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(45)]
+    expected = values(embcache.open(store).get(NS, keys))
+    monkeypatch.setattr(_lookup, "_AGGREGATED_BELOW", 8)
+    assert values(embcache.open(store).get(NS, keys)) == expected
+    connection = sqlite3.connect(store)
+    connection.execute("UPDATE entry SET checksum = (checksum + 1) % 4294967296 WHERE digest = ?", (keys[3],))
+    connection.commit()
+    with caplog.at_level(logging.WARNING, logger="embcache"):
+        found = values(embcache.open(store).get(NS, keys))
+    assert found == expected[:3] + [None] + expected[4:] and "fails its checksum" in caplog.text
+
+
+def test_a_process_forked_after_a_split_batch_splits_its_own(store: pathlib.Path) -> None:
+    """The lookup threads do not survive fork: a DataLoader worker's large batch must not wait for them."""
+    filled(store, 600)
+    FORKED["reader"] = reader = embcache.open(store)
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(600)]
+    expected = values(reader.get(NS, keys))
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.apply_async(values_in_child, (keys,)).get(timeout=60) == expected
+
+
+# The cache a forked child inherits (a cache is not pickled).
+FORKED: dict[str, embcache.Cache] = {}
+
+
+def values_in_child(keys: list[bytes]) -> list[Any]:
+    return values(FORKED["reader"].get(NS, keys))
 
 
 def test_a_side_file_removed_before_the_commit_is_written_again(

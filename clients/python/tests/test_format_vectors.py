@@ -101,6 +101,28 @@ def test_malformed_payloads_do_not_decode(vectors: dict[str, Any]) -> None:
         assert _codec.decode(bytes.fromhex(vector["payload_hex"])) is None, vector["comment"]
 
 
+def test_a_batch_decodes_as_its_records_do_one_by_one(vectors: dict[str, Any]) -> None:
+    """Batches mixing the vectors' layouts (scalars, empty tensors, bfloat16, several tensors),
+    repeated records, same-size records with other headers and malformed payloads."""
+    payloads = [_codec.encode(expected_arrays(record), magic=record["magic"].encode()) for record in vectors["records"]]
+    malformed = [bytes.fromhex(vector["payload_hex"]) for vector in vectors["malformed_payloads"]]
+    renamed = [payload.replace(b"embedding", b"embeddinh") for payload in payloads]
+    batch = payloads * 3 + malformed + [p for p, r in zip(renamed, payloads) if p != r] + payloads[::-1]
+    for order in (batch, batch[::-1], batch[1::2]):
+        decoded = _codec.Decoder().decode_many(order)
+        assert len(decoded) == len(order)
+        for payload, tensors in zip(order, decoded):
+            alone = _codec.decode(payload)
+            if alone is None:
+                assert tensors is None
+                continue
+            assert tensors is not None and list(tensors) == list(alone)
+            for name, array in alone.items():
+                assert isinstance(tensors[name], np.ndarray) and tensors[name].dtype == array.dtype, name
+                assert tensors[name].shape == array.shape, name
+                assert tensors[name].tobytes() == array.tobytes() and not tensors[name].flags.writeable, name
+
+
 def test_vector_records_read_back_from_a_store_laid_out_by_hand(
     vectors: dict[str, Any], tmp_path: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

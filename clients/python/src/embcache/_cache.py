@@ -15,7 +15,7 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from . import _codec, _schema, _sidefiles
+from . import _codec, _lookup, _schema, _sidefiles
 from ._checksum import RecordChecksum
 from ._digest import composite_digest, digest, digest_bytes
 from ._namespace import Namespace
@@ -36,9 +36,6 @@ Tensors = dict[str, np.ndarray]
 Input = Union[bytes, bytearray, memoryview, str, tuple]
 Digest = Union[bytes, str]
 
-# Keys per SELECT … IN (…) of a batch lookup, below SQLite's bound-parameter limit (999 before
-# SQLite 3.32, 32 766 since): one query for a batch measured faster than several.
-_LOOKUP_CHUNK = 32_000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
 # A read records an entry's last use only when the stored one is older than this (as Swift does).
 _TOUCH_INTERVAL_MS = 3_600_000
 _BUSY_TIMEOUT_S = 30.0
@@ -143,6 +140,9 @@ class Cache:
         self._namespace_ids: dict[Namespace, int] = {}
         self._checksums: dict[Namespace, RecordChecksum] = {}
         self._holder: Optional[tuple[int, bytes]] = None
+        # Connections the lookup threads borrow for the parts of large batches, by process id.
+        self._spare: list[tuple[int, sqlite3.Connection]] = []
+        self._spare_lock = threading.Lock()
         if writable:
             self._create()
         elif not os.path.isfile(self.path):
@@ -163,6 +163,10 @@ class Cache:
             # Inherited across fork: never used or closed here (SQLite forbids using a connection
             # in a child), so the parent's locks and log are left alone.
             _inherited.append(connection)
+        local.connection, local.pid = self._new_connection(), os.getpid()
+        return local.connection
+
+    def _new_connection(self) -> sqlite3.Connection:
         try:
             if self.writable:
                 connection = sqlite3.connect(
@@ -179,8 +183,21 @@ class Cache:
                 connection.create_function("embcache_process_alive", 1, _process_alive)
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot open the embcache store at {self.path}: {error}") from error
-        local.connection, local.pid = connection, os.getpid()
         return connection
+
+    def _query_part(self, namespace_id: int, keys: list[bytes], stale_before: int) -> list[_lookup.Aggregate]:
+        """Looks a part of a batch up on a lookup thread, on a connection lent to it alone."""
+        with self._spare_lock:
+            if self._spare and self._spare[0][0] != os.getpid():
+                _inherited.extend(connection for _, connection in self._spare)
+                self._spare.clear()
+            connection = self._spare.pop()[1] if self._spare else None
+        connection = connection or self._new_connection()
+        try:
+            return _lookup.query(connection, namespace_id, keys, stale_before)
+        finally:
+            with self._spare_lock:
+                self._spare.append((os.getpid(), connection))
 
     def _create(self) -> None:
         try:
@@ -212,13 +229,18 @@ class Cache:
             raise StoreFailedError(f"cannot open the embcache store at {self.path}: {error}") from error
 
     def close(self) -> None:
-        """Closes this thread's connection (other threads' close when they end)."""
+        """Closes this thread's connection and the idle ones of the lookup threads (other
+        threads' close when they end)."""
         connection = getattr(self._local, "connection", None)
         if connection is not None and self._local.pid == os.getpid():
             connection.close()
         elif connection is not None:
             _inherited.append(connection)
         self._local.connection = None
+        with self._spare_lock:
+            for pid, spare in self._spare:
+                spare.close() if pid == os.getpid() else _inherited.append(spare)
+            self._spare.clear()
 
     def __enter__(self) -> Cache:
         return self
@@ -322,54 +344,78 @@ class Cache:
         return f"the embcache store at {self.path} holds no namespace {_description(ns)}{hint}"
 
     def _lookup(self, ns: Namespace, keys: list[bytes]) -> tuple[list[Any], bool]:
-        """Records by key: tensors, ``None`` (absent) or ``_CORRUPT``; and whether ``ns`` is known."""
+        """Records by key: tensors, ``None`` (absent) or ``_CORRUPT``; and whether ``ns`` is known.
+
+        A large batch's parts are looked up on the lookup threads and this one at once; this one
+        then verifies and decodes them all.
+        """
         connection = self._connection()
+        stale_before = _now_ms() - _TOUCH_INTERVAL_MS
+        opened: dict[bytes, Any] = {}
         try:
             namespace_id = self._namespace_id(ns, connection)
             if namespace_id is None:
                 return [None] * len(keys), False
-            unique = list(dict.fromkeys(keys))
-            rows: list[tuple[bytes, Optional[bytes], int, int, int]] = []  # digest, payload, checksum, rowid, last use
-            several = len(unique) > _LOOKUP_CHUNK
-            if several:
-                connection.execute("BEGIN")
-            try:
-                for start in range(0, len(unique), _LOOKUP_CHUNK):
-                    chunk = unique[start : start + _LOOKUP_CHUNK]
-                    sql = (
-                        "SELECT digest, payload, checksum, rowid, last_used FROM entry "
-                        f"WHERE namespace_id = ? AND digest IN ({','.join('?' * len(chunk))})"
-                    )
-                    rows += connection.execute(sql, (namespace_id, *chunk)).fetchall()
-            finally:
-                if several:
-                    connection.execute("COMMIT")
+            first, *others = _lookup.parts(list(dict.fromkeys(keys)))
+            pool = _lookup.THREADS.executor() if others else None
+            futures = [pool.submit(self._query_part, namespace_id, part, stale_before) for part in others] if pool else []
+            found = _lookup.query(connection, namespace_id, first, stale_before)
+            for future in futures:
+                found += future.result()
+            part = _lookup.rows(found)
+            self._open_part(ns, namespace_id, part, opened)
+            stale = part.stale
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
-        checksum = self._checksum(ns)
-        decoder = self._decoder()
-        opened: dict[bytes, Any] = {}
-        stale_before = _now_ms() - _TOUCH_INTERVAL_MS
-        stale = [rowid for _, _, _, rowid, last_used in rows if last_used < stale_before]
-        inline = [(key, payload, expected) for key, payload, expected, _, _ in rows if payload is not None]
-        sums = checksum.checksums([payload for _, payload, _ in inline], [key for key, _, _ in inline])
-        for (key, payload, expected), value in zip(inline, sums):
-            opened[key] = self._open(ns, decoder, payload, key, value, expected & 0xFFFFFFFF)
-        for key, expected in ((row[0], row[2] & 0xFFFFFFFF) for row in rows if row[1] is None):
-            view = _sidefiles.read(os.path.join(self.side_file_folder, _sidefiles.name(namespace_id, key, expected)))
-            if view is None:
-                logger.warning(
-                    "embcache: the side file of the record %s in namespace %s is missing or unreadable; "
-                    "treated as a miss",
-                    key.hex(),
-                    _description(ns),
-                )
-                opened[key] = _CORRUPT
-                continue
-            opened[key] = self._open(ns, decoder, view, key, checksum.checksum(view, key), expected)
         if stale and self.writable:
             self._touch(stale)
-        return [opened.get(key) for key in keys], True
+        return list(map(opened.get, keys)), True
+
+    def _open_part(self, ns: Namespace, namespace_id: int, part: _lookup.Rows, opened: dict[bytes, Any]) -> None:
+        """Verifies and decodes what a lookup found into ``opened``: tensors or ``_CORRUPT``."""
+        checksum = self._checksum(ns)
+        decoder = self._decoder()
+        digests, payloads, expected = part.digests, part.payloads, part.checksums
+        inline = [index for index, payload in enumerate(payloads) if payload is not None]
+        if len(inline) < len(payloads):
+            for index, payload in enumerate(payloads):
+                if payload is None:
+                    key = digests[index]
+                    opened[key] = self._side_file_record(ns, namespace_id, key, expected[index], checksum, decoder)
+            digests, payloads, expected = [digests[i] for i in inline], [payloads[i] for i in inline], [expected[i] for i in inline]
+        sums = checksum.checksums(payloads, digests)
+        if sums != expected:
+            wrong = [index for index, (value, stored) in enumerate(zip(sums, expected)) if value != stored]
+            for index in wrong:
+                self._verified(ns, digests[index], sums[index], expected[index])
+                opened[digests[index]] = _CORRUPT
+            good = sorted(set(range(len(digests))) - set(wrong))
+            digests, payloads = [digests[i] for i in good], [payloads[i] for i in good]
+        for key, payload, tensors in zip(digests, payloads, decoder.decode_many(payloads)):
+            opened[key] = tensors if tensors is not None else self._decoded(ns, key, payload, tensors)
+
+    def _side_file_record(
+        self,
+        ns: Namespace,
+        namespace_id: int,
+        key: bytes,
+        expected: int,
+        checksum: RecordChecksum,
+        decoder: _codec.Decoder,
+    ) -> Any:
+        """A side file's record, verified and mapped; ``_CORRUPT`` (logged) when it is not right."""
+        view = _sidefiles.read(os.path.join(self.side_file_folder, _sidefiles.name(namespace_id, key, expected)))
+        if view is None:
+            logger.warning(
+                "embcache: the side file of the record %s in namespace %s is missing or unreadable; "
+                "treated as a miss",
+                key.hex(),
+                _description(ns),
+            )
+            return _CORRUPT
+        if not self._verified(ns, key, checksum.checksum(view, key), expected):
+            return _CORRUPT
+        return self._decoded(ns, key, view, decoder.decode(view))
 
     def _decoder(self) -> _codec.Decoder:
         decoder = getattr(self._local, "decoder", None)
@@ -377,35 +423,32 @@ class Cache:
             decoder = self._local.decoder = _codec.Decoder()
         return decoder
 
-    def _open(
-        self,
-        ns: Namespace,
-        decoder: _codec.Decoder,
-        payload: Union[bytes, memoryview],
-        key: bytes,
-        value: int,
-        expected: int,
-    ) -> Any:
-        """The record's tensors, or ``_CORRUPT`` (logged) when its checksum or encoding is wrong."""
-        if value != expected:
-            logger.warning(
-                "embcache: the record %s in namespace %s fails its checksum; treated as a miss",
-                key.hex(),
-                _description(ns),
-            )
-            return _CORRUPT
-        tensors = decoder.decode(payload)
-        if tensors is None:
-            version = bytes(payload[:4])
-            newer = version[:3] == b"ECR" and version[3:].isdigit() and int(version[3:]) > int(_codec.MAGIC[3:])
-            logger.warning(
-                "embcache: the record %s in namespace %s %s; treated as a miss",
-                key.hex(),
-                _description(ns),
-                "is in a newer record format" if newer else "is malformed",
-            )
-            return _CORRUPT
-        return tensors
+    @staticmethod
+    def _verified(ns: Namespace, key: bytes, value: int, expected: int) -> bool:
+        """Whether a record's checksum is the one stored; a mismatch is logged."""
+        if value == expected:
+            return True
+        logger.warning(
+            "embcache: the record %s in namespace %s fails its checksum; treated as a miss",
+            key.hex(),
+            _description(ns),
+        )
+        return False
+
+    @staticmethod
+    def _decoded(ns: Namespace, key: bytes, payload: Union[bytes, memoryview], tensors: Optional[Tensors]) -> Any:
+        """A verified record's tensors, or ``_CORRUPT`` (logged) when it did not decode."""
+        if tensors is not None:
+            return tensors
+        version = bytes(payload[:4])
+        newer = version[:3] == b"ECR" and version[3:].isdigit() and int(version[3:]) > int(_codec.MAGIC[3:])
+        logger.warning(
+            "embcache: the record %s in namespace %s %s; treated as a miss",
+            key.hex(),
+            _description(ns),
+            "is in a newer record format" if newer else "is malformed",
+        )
+        return _CORRUPT
 
     def _touch(self, rowids: list[int]) -> None:
         """Gives entries read with an old last use the current time; best effort, as in Swift."""

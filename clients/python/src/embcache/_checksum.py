@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import struct
 import threading
 from typing import Union
@@ -126,10 +127,10 @@ class RecordChecksum:
         sums = [three_lane(view[start : start + CHUNK_SIZE], scratch) for start in range(0, size, CHUNK_SIZE)]
         return _crc(struct.pack(f"<{len(sums)}IQ", *sums, size), seed)
 
-    def checksums(self, payloads: list[bytes], digests: list[bytes]) -> list[int]:
+    def checksums(self, payloads: list[Buffer], digests: list[bytes]) -> list[int]:
         """The checksums of many payloads, as :meth:`checksum` gives them one by one.
 
-        Format-3 payloads are summed in one loop without per-call overhead. Small payloads of
+        Format-3 payloads are summed with each step mapped over the whole batch. Small payloads of
         formats 1 and 2, all of one size (a batch of embeddings), have their lanes gathered
         together, in one numpy copy, which saves most of the per-record cost.
 
@@ -141,16 +142,14 @@ class RecordChecksum:
             One checksum per payload, in order.
         """
         current = [payload[:4] == MAGIC for payload in payloads]
+        sizes = list(map(len, payloads))
+        if all(current) and (not sizes or max(sizes) <= CHUNK_SIZE):
+            # Each step mapped over the whole batch: no interpreted code per record.
+            seeds = map(_crc, digests, itertools.repeat(self._seed))
+            return list(map(_crc, map(_pack_final, map(_crc, payloads), sizes), seeds))
         if all(current):
-            crc, pack_final, seed = _crc, _pack_final, self._seed
-            return [
-                crc(pack_final(crc(payload), len(payload)), crc(digest, seed))
-                if len(payload) <= CHUNK_SIZE
-                else self.checksum(payload, digest)
-                for payload, digest in zip(payloads, digests)
-            ]
-        sizes = {len(payload) for payload in payloads}
-        size = sizes.pop() if len(sizes) == 1 else -1
+            return [self.checksum(payload, digest) for payload, digest in zip(payloads, digests)]
+        size = sizes[0] if len(set(sizes)) == 1 else -1
         if any(current) or len(payloads) < _BATCH or not 24 <= size < _SMALL:
             return [self.checksum(payload, digest) for payload, digest in zip(payloads, digests)]
         groups = size // 24

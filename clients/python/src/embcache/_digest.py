@@ -104,6 +104,8 @@ def digest_bytes(value: Union[BytesLike, str]) -> bytes:
     Raises:
         InvalidArgumentError: It is neither.
     """
+    if type(value) is bytes and len(value) == 32:
+        return value
     if isinstance(value, str):
         try:
             raw = bytes.fromhex(value)

@@ -70,7 +70,8 @@ def check(connection: sqlite3.Connection, path: str) -> bool:
         Whether the file is still empty (no tables, no application id): a new store.
 
     Raises:
-        StoreIncompatibleError: Another application's database, or a newer embcache's store.
+        StoreIncompatibleError: Another application's database, a newer embcache's store, or a
+            store whose text encoding is not UTF-8.
     """
     application = connection.execute("PRAGMA application_id").fetchone()[0]
     if application == 0:
@@ -87,6 +88,11 @@ def check(connection: sqlite3.Connection, path: str) -> bool:
         raise StoreIncompatibleError(
             f"the file at {path} is an SQLite database of another application "
             f"(application id {application}), not an embcache store"
+        )
+    encoding = connection.execute("PRAGMA encoding").fetchone()[0]
+    if encoding != "UTF-8":
+        raise StoreIncompatibleError(
+            f"the embcache store at {path} has the text encoding {encoding}; an embcache store's is UTF-8"
         )
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:

@@ -1,0 +1,186 @@
+"""Batch lookups: each part of a batch in one SQLite statement, large batches' parts on threads.
+
+A statement that returned one row per key would cost Python a row of objects per key and hand the
+interpreter lock back and forth at every row. Here a part's keys are looked up by one statement
+that aggregates what it finds into one row (the digests, the inline payloads and the sizes laid
+end to end), so SQLite does a whole part's work in one step, without the lock, and the parts of a
+large batch run on several threads at once, as the Swift store splits a batch across the cores.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple, Optional
+
+# A batch of at least this many keys is split across threads (as Swift's LookupSplit.threshold).
+SPLIT_THRESHOLD = 256
+# Threads a batch is split across, the calling one included.
+_PARTS = max(1, min(4, os.cpu_count() or 1))
+# Inline payloads of at least this many bytes are read one by one, not in the aggregate, so that
+# the aggregate of a part stays far below SQLite's 1 GB value limit.
+_AGGREGATED_BELOW = 64 << 10
+# Keys per statement: below SQLite's bound-parameter limit (999 before SQLite 3.32), and with
+# `_AGGREGATED_BELOW`, at most 256 MiB of payloads in one value.
+_CHUNK = 4000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
+
+# The database's text encoding is UTF-8 (docs/format.md), so group_concat keeps a blob's bytes as
+# they are, and the cast gives them back as a blob.
+_AGGREGATE_SQL = """
+SELECT CAST(group_concat(digest, '') AS BLOB),
+    CAST(group_concat(CASE WHEN length(payload) < ?1 THEN payload END, '') AS BLOB),
+    group_concat(CASE WHEN payload IS NULL THEN -1 WHEN length(payload) < ?1 THEN length(payload) ELSE -2 END),
+    group_concat(checksum),
+    group_concat(CASE WHEN payload IS NOT NULL AND length(payload) >= ?1 THEN rowid END),
+    group_concat(CASE WHEN last_used < ?2 THEN rowid END)
+FROM entry WHERE namespace_id = ?3 AND digest IN ({})
+"""
+
+
+class Rows(NamedTuple):
+    """What a lookup found, one element per entry in each list but ``stale``."""
+
+    #: The entries' digests.
+    digests: list[bytes]
+    #: Their inline payloads; ``None`` for a payload in a side file.
+    payloads: list[Optional[memoryview]]
+    #: Their stored checksums (32 bits).
+    checksums: list[int]
+    #: The rowids of the entries whose last use is older than asked.
+    stale: list[int]
+
+
+def parts(keys: list[bytes]) -> list[list[bytes]]:
+    """The parts a batch of distinct keys is looked up in: one below ``SPLIT_THRESHOLD`` keys,
+    else one per thread."""
+    if len(keys) < SPLIT_THRESHOLD or _PARTS == 1:
+        return [keys]
+    size = -(-len(keys) // _PARTS)
+    return [keys[start : start + size] for start in range(0, len(keys), size)]
+
+
+class Aggregate(NamedTuple):
+    """One statement's aggregate row, and the payloads too large for it."""
+
+    #: Digests, inline payloads, sizes, checksums, rowids of the large payloads, stale rowids.
+    row: tuple
+    #: The large payloads by rowid, each with its row's checksum when it was read.
+    large: dict[int, tuple[bytes, int]]
+
+
+def query(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int) -> list[Aggregate]:
+    """Looks ``keys`` up in one read transaction on ``connection``, doing as little as it can
+    while holding the interpreter lock (a lookup thread's part; :func:`rows` reads the result).
+
+    Args:
+        connection: A connection no other thread is using.
+        namespace_id: The namespace's row id.
+        keys: Distinct 32-byte digests.
+        stale_before: Entries last used before this (milliseconds) are listed as stale.
+
+    Returns:
+        One aggregate per statement.
+
+    Raises:
+        sqlite3.Error: The store cannot be read.
+    """
+    found = []
+    several = len(keys) > _CHUNK
+    if several:
+        connection.execute("BEGIN")
+    try:
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            sql = _AGGREGATE_SQL.format(",".join("?" * len(chunk)))
+            row = connection.execute(sql, (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)).fetchone()
+            large = {}
+            for rowid in map(int, row[4].split(",")) if row[4] else ():
+                # Gone when deleted since the aggregate read it: then a miss, as a moment later.
+                for payload, checksum in connection.execute(_LARGE_PAYLOAD_SQL, (rowid,)):
+                    large[rowid] = (payload, checksum)
+            found.append(Aggregate(row, large))
+    finally:
+        if several:
+            connection.execute("COMMIT")
+    return found
+
+
+_LARGE_PAYLOAD_SQL = "SELECT payload, checksum FROM entry WHERE rowid = ? AND payload IS NOT NULL"
+
+
+def rows(found: list[Aggregate]) -> Rows:
+    """The entries of :func:`query`'s aggregates.
+
+    Raises:
+        sqlite3.DatabaseError: An aggregate does not add up (its lists disagree in length).
+    """
+    result = Rows([], [], [], [])
+    for aggregate in found:
+        _add(result, aggregate)
+    return result
+
+
+def _add(found: Rows, aggregate: Aggregate) -> None:
+    """Appends the entries of one aggregate to ``found``."""
+    digests, inline, sizes, checksums, large, stale = aggregate.row
+    if digests is None:
+        return
+    # Whole lists at a time (map, slice objects): no interpreted code per entry.
+    sizes = list(map(int, sizes.split(",")))
+    checksums = list(map(int, checksums.split(",")))
+    inline = memoryview(inline or b"")
+    ends = list(itertools.accumulate(sizes if min(sizes) >= 0 else (max(size, 0) for size in sizes)))
+    starts = [0, *ends[:-1]]
+    if len(digests) != 32 * len(sizes) or len(checksums) != len(sizes) or ends[-1] != len(inline):
+        raise sqlite3.DatabaseError("a lookup's aggregate row does not add up")
+    payloads: list[Optional[memoryview]] = list(map(inline.__getitem__, map(slice, starts, ends)))
+    keys = list(map(digests.__getitem__, map(slice, range(0, len(digests), 32), range(32, len(digests) + 32, 32))))
+    if min(sizes) < 0:
+        large_rowids = iter(map(int, large.split(","))) if large else iter(())
+        kept = []
+        for index, size in enumerate(sizes):
+            if size == -1:
+                payloads[index] = None
+            elif size == -2:
+                payload, checksum = aggregate.large.get(next(large_rowids), (None, None))
+                if checksum != checksums[index]:
+                    continue  # Replaced since the aggregate read it: a miss, as a moment later.
+                payloads[index] = memoryview(payload)
+            kept.append(index)
+        keys, payloads, checksums = [keys[i] for i in kept], [payloads[i] for i in kept], [checksums[i] for i in kept]
+    found.digests.extend(keys)
+    found.payloads.extend(payloads)
+    found.checksums.extend(checksums)
+    if stale:
+        found.stale.extend(map(int, stale.split(",")))
+
+
+class Threads:
+    """The threads that look up the parts of large batches, started at the first such batch.
+
+    A process forked from one that has them starts its own (threads do not survive ``fork``).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._executor: Optional[tuple[int, ThreadPoolExecutor]] = None
+
+    def executor(self) -> ThreadPoolExecutor:
+        """This process's executor."""
+        with self._lock:
+            if self._executor is None or self._executor[0] != os.getpid():
+                pool = ThreadPoolExecutor(max_workers=_PARTS - 1, thread_name_prefix="embcache-lookup")
+                self._executor = (os.getpid(), pool)
+            return self._executor[1]
+
+    def after_fork(self) -> None:
+        """Forgets the parent's lock (another thread may have held it at the fork)."""
+        self._lock = threading.Lock()
+
+
+THREADS = Threads()
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=THREADS.after_fork)
