@@ -1,4 +1,5 @@
 import EmbeddingCache
+import EmbeddingCacheDatasets
 
 /// What a store holds: the `stats --json` object, also printed as a table for people.
 struct StatsReport: Encodable {
@@ -17,12 +18,15 @@ struct StatsReport: Encodable {
     var bytes: Int
     var namespaces: [NamespaceFigures]
 
+    /// The figures of `statistics`, less the store's own bookkeeping: the records of the namespaces
+    /// `precompute` resolved (``EncoderNamespaceRecord``), which hold no embeddings.
     init(store: String, statistics: StoreStatistics, diskBytes: Int) {
         self.store = store
         self.diskBytes = diskBytes
-        entries = statistics.totalEntries
-        bytes = statistics.totalBytes
-        namespaces = statistics.namespaces.map {
+        let shown = statistics.namespaces.filter { $0.namespace != EncoderNamespaceRecord.namespace }
+        entries = shown.reduce(0) { $0 + $1.entries }
+        bytes = shown.reduce(0) { $0 + $1.bytes }
+        namespaces = shown.map {
             let name = NamespaceReport($0.namespace)
             return NamespaceFigures(
                 model: name.model,

@@ -26,6 +26,9 @@ struct PrecomputeTests {
         }
         // 3 vae fields × 20 distinct keys, 20 prompts and one empty prompt.
         #expect(try cli.storedEntries() == 81)
+        let shown = try cli.run(["stats", "--json"]).json()["namespaces"] as? [[String: Any]] ?? []
+        #expect(shown.count == 2, "the two encoders' namespaces, not the store's bookkeeping")
+        #expect(!shown.contains { $0["model"] as? String == "embcache/encoder-namespaces" })
 
         let warm = try dataset.precompute().json()
         #expect(warm["hits"] as? Int == 100 && warm["misses"] as? Int == 0)

@@ -1,5 +1,4 @@
 import EmbeddingCache
-import EmbeddingCacheDatasets
 import Foundation
 
 /// `--encoder` values for the reference workers in `Examples/workers/`, run with `python3`.
@@ -24,14 +23,8 @@ extension CLIProcess {
         try write(name, lines.map { $0 + "\n" }.joined())
     }
 
-    /// The number of records in the scratch store, from `embcache stats --json`, without the
-    /// records of the namespaces `precompute` resolved (``EncoderNamespaceRecord``).
+    /// The number of records in the scratch store, from `embcache stats --json`.
     func storedEntries() throws -> Int? {
-        let stats = try run(["stats", "--json"]).json()
-        guard let total = stats["entries"] as? Int, let namespaces = stats["namespaces"] as? [[String: Any]] else {
-            return nil
-        }
-        let bookkeeping = namespaces.filter { $0["model"] as? String == EncoderNamespaceRecord.namespace.model }
-        return total - bookkeeping.reduce(0) { $0 + ($1["entries"] as? Int ?? 0) }
+        try run(["stats", "--json"]).json()["entries"] as? Int
     }
 }

@@ -302,6 +302,9 @@ def test_stats_counts_entries_per_namespace(store: pathlib.Path) -> None:
     cache = embcache.open(store, writable=True)
     cache.put(NS, embcache.digest(b"a"), {"e": np.ones(4, np.float32)})
     cache.put(embcache.Namespace("a", "b"), embcache.digest(b"a"), {"e": np.ones(2, np.float32)})
+    # The store's own bookkeeping, as embcache precompute writes it: not counted.
+    bookkeeping = embcache.Namespace("embcache/encoder-namespaces", "v1")
+    cache.put(bookkeeping, embcache.digest(b"spec"), {"model": np.frombuffer(b"m", np.uint8)})
     stats = cache.stats()
     assert stats["entries"] == 2
     assert [(n["model"], n["entries"]) for n in stats["namespaces"]] == [("a", 1), ("test/model@1", 1)]

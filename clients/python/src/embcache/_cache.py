@@ -18,7 +18,7 @@ import numpy as np
 from . import _codec, _lookup, _schema, _sidefiles
 from ._checksum import RecordChecksum
 from ._digest import composite_digest, digest, digest_bytes
-from ._namespace import Namespace
+from ._namespace import ENCODER_NAMESPACES, Namespace
 from ._policy import apply_policy
 from .errors import (
     InvalidArgumentError,
@@ -464,7 +464,8 @@ class Cache:
             pass
 
     def stats(self) -> dict[str, Any]:
-        """Entries and payload bytes per namespace, as ``embcache stats --json`` reports them.
+        """Entries and payload bytes per namespace, as ``embcache stats --json`` reports them:
+        without the store's own bookkeeping (the namespaces ``embcache precompute`` resolved).
 
         Returns:
             ``{"store", "disk_bytes", "entries", "bytes", "namespaces": [{"model",
@@ -489,6 +490,7 @@ class Cache:
             (
                 {"model": m, "preprocessing": p, "storage": s, "entries": count, "bytes": size}
                 for m, p, s, count, size in rows
+                if (m, p, s) != (ENCODER_NAMESPACES.model, ENCODER_NAMESPACES.preprocessing, ENCODER_NAMESPACES.storage)
             ),
             key=lambda n: f"{n['model']} | {n['preprocessing']} | {n['storage']}",
         )

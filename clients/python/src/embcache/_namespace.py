@@ -62,3 +62,8 @@ class Namespace:
             The UTF-8 bytes of that text.
         """
         return f"{self.model} | {self.preprocessing} | {self.storage}".encode()
+
+
+#: The namespace of the records naming the namespace each encoder specification resolved to
+#: (``embcache precompute`` writes them; docs/format.md, "Encoder namespace records").
+ENCODER_NAMESPACES = Namespace("embcache/encoder-namespaces", "v1")
