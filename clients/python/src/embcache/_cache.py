@@ -311,8 +311,10 @@ class Cache:
     def get(self, ns: Namespace, digests: Sequence[Digest]) -> list[Optional[Tensors]]:
         """Looks records up by content digest, verifying every checksum.
 
-        Arrays of inline records are read-only views of one copy out of SQLite; those of large
-        records (side files) are read-only views of the memory-mapped file, not copies.
+        Arrays of inline records are read-only views of one buffer copied out of SQLite, which
+        the records of one size in the batch share; those of large records (side files) are
+        read-only views of the memory-mapped file, not copies. A batch of 256 keys or more is
+        looked up in parts on several threads at once, each part in one read transaction.
 
         Args:
             ns: The namespace.
