@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import pathlib
 import sqlite3
+import threading
 from typing import Any
 
 import ml_dtypes
@@ -356,14 +357,34 @@ def test_a_large_batch_is_split_across_threads_and_reads_as_key_by_key(
     filled(store, 600)
     monkeypatch.setattr(_lookup, "_PARTS", 3)
     lent: list[int] = []
-    real = _cache.Cache._query_part
-    monkeypatch.setattr(_cache.Cache, "_query_part", lambda self, *a: lent.append(len(a[1])) or real(self, *a))
+    real = _cache.Cache._drain_lent
+    monkeypatch.setattr(_cache.Cache, "_drain_lent", lambda self, *a: lent.append(1) or real(self, *a))
     keys = [embcache.digest(index.to_bytes(2, "little")) for index in [*range(599, -1, -1), *range(590, 640)]]
     reader = embcache.open(store)
     found = reader.get(NS, keys)
-    assert lent and sum(lent) < 640, "parts of the batch ran on the lookup threads"
+    assert len(lent) == 2, "two lookup threads helped with the batch"
     assert values(found) == [[index, index + 0.5] if index < 600 else None for index in [*range(599, -1, -1), *range(590, 640)]]
     assert values(found) == [values(reader.get(NS, [key]))[0] for key in keys]
+
+
+def test_the_pieces_of_a_batch_go_to_one_thread_each() -> None:
+    from embcache import _lookup
+
+    keys = [bytes([index % 256, index // 256]) * 16 for index in range(1000)]
+    pieces = _lookup.Pieces(keys)
+    assert pieces.several and _lookup.Pieces(keys[: _lookup.SPLIT_THRESHOLD - 1]).several is False
+    taken: list[list[bytes]] = []
+
+    def take_all() -> None:
+        while (piece := pieces.take()) is not None:
+            taken.append(piece)
+
+    threads = [threading.Thread(target=take_all) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(key for piece in taken for key in piece) == sorted(keys)
 
 
 def test_payloads_too_large_for_the_aggregate_are_read_one_by_one(

@@ -185,8 +185,8 @@ class Cache:
             raise StoreFailedError(f"cannot open the embcache store at {self.path}: {error}") from error
         return connection
 
-    def _query_part(self, namespace_id: int, keys: list[bytes], stale_before: int) -> list[_lookup.Aggregate]:
-        """Looks a part of a batch up on a lookup thread, on a connection lent to it alone."""
+    def _drain_lent(self, namespace_id: int, pieces: _lookup.Pieces, stale_before: int) -> list[_lookup.Aggregate]:
+        """Looks pieces of a batch up on a lookup thread, on a connection lent to it alone."""
         with self._spare_lock:
             if self._spare and self._spare[0][0] != os.getpid():
                 _inherited.extend(connection for _, connection in self._spare)
@@ -194,7 +194,7 @@ class Cache:
             connection = self._spare.pop()[1] if self._spare else None
         connection = connection or self._new_connection()
         try:
-            return _lookup.query(connection, namespace_id, keys, stale_before)
+            return _lookup.drain(connection, namespace_id, pieces, stale_before)
         finally:
             with self._spare_lock:
                 self._spare.append((os.getpid(), connection))
@@ -348,7 +348,7 @@ class Cache:
     def _lookup(self, ns: Namespace, keys: list[bytes]) -> tuple[list[Any], bool]:
         """Records by key: tensors, ``None`` (absent) or ``_CORRUPT``; and whether ``ns`` is known.
 
-        A large batch's parts are looked up on the lookup threads and this one at once; this one
+        A large batch's pieces are looked up by the lookup threads and this one at once; this one
         then verifies and decodes them all.
         """
         connection = self._connection()
@@ -358,10 +358,11 @@ class Cache:
             namespace_id = self._namespace_id(ns, connection)
             if namespace_id is None:
                 return [None] * len(keys), False
-            first, *others = _lookup.parts(list(dict.fromkeys(keys)))
-            pool = _lookup.THREADS.executor() if others else None
-            futures = [pool.submit(self._query_part, namespace_id, part, stale_before) for part in others] if pool else []
-            found = _lookup.query(connection, namespace_id, first, stale_before)
+            pieces = _lookup.Pieces(list(dict.fromkeys(keys)))
+            helpers = _lookup.THREADS.helpers() if pieces.several else 0
+            pool = _lookup.THREADS.executor() if helpers else None
+            futures = [pool.submit(self._drain_lent, namespace_id, pieces, stale_before) for _ in range(helpers)] if pool else []
+            found = _lookup.drain(connection, namespace_id, pieces, stale_before)
             for future in futures:
                 found += future.result()
             part = _lookup.rows(found)

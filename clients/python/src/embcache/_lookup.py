@@ -1,10 +1,11 @@
-"""Batch lookups: each part of a batch in one SQLite statement, large batches' parts on threads.
+"""Batch lookups: each piece of a batch in one SQLite statement, large batches' pieces on threads.
 
 A statement that returned one row per key would cost Python a row of objects per key and hand the
-interpreter lock back and forth at every row. Here a part's keys are looked up by one statement
+interpreter lock back and forth at every row. Here a piece's keys are looked up by one statement
 that aggregates what it finds into one row (the digests, the inline payloads and the sizes laid
-end to end), so SQLite does a whole part's work in one step, without the lock, and the parts of a
-large batch run on several threads at once, as the Swift store splits a batch across the cores.
+end to end), so SQLite does a whole piece's work in one step, without the lock, and the pieces of
+a large batch are looked up by several threads at once, as the Swift store splits a batch across
+the cores.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import NamedTuple, Optional
 
 # A batch of at least this many keys is split across threads (as Swift's LookupSplit.threshold).
 SPLIT_THRESHOLD = 256
-# Threads a batch is split across, the calling one included.
+# Threads that look a large batch up, the calling one included.
 _PARTS = max(1, min(4, os.cpu_count() or 1))
 # Inline payloads of at least this many bytes are read one by one, not in the aggregate, so that
 # the aggregate of a part stays far below SQLite's 1 GB value limit.
@@ -53,13 +54,43 @@ class Rows(NamedTuple):
     stale: list[int]
 
 
-def parts(keys: list[bytes]) -> list[list[bytes]]:
-    """The parts a batch of distinct keys is looked up in: one below ``SPLIT_THRESHOLD`` keys,
-    else one per thread."""
-    if len(keys) < SPLIT_THRESHOLD or _PARTS == 1:
-        return [keys]
-    size = -(-len(keys) // _PARTS)
-    return [keys[start : start + size] for start in range(0, len(keys), size)]
+class Pieces:
+    """The pieces a batch of distinct keys is looked up in, handed to whichever thread asks next.
+
+    A batch below ``SPLIT_THRESHOLD`` keys is one piece. A larger one is cut into four pieces per
+    thread, so that a thread slowed by other work takes fewer of them rather than holding up the
+    batch with its share (as the Swift store splits a batch across the cores).
+    """
+
+    def __init__(self, keys: list[bytes]) -> None:
+        count = 1 if len(keys) < SPLIT_THRESHOLD or _PARTS == 1 else 4 * _PARTS
+        size = -(-len(keys) // count) if keys else 1
+        self._pieces = [keys[start : start + size] for start in range(0, len(keys), size)]
+        self._next = 0
+        self._lock = threading.Lock()
+
+    @property
+    def several(self) -> bool:
+        """Whether there is more than one piece (then other threads should help)."""
+        return len(self._pieces) > 1
+
+    def take(self) -> Optional[list[bytes]]:
+        """The next piece nobody has taken, or ``None``."""
+        with self._lock:
+            if self._next == len(self._pieces):
+                return None
+            self._next += 1
+            return self._pieces[self._next - 1]
+
+
+def drain(connection: sqlite3.Connection, namespace_id: int, pieces: Pieces, stale_before: int) -> list[Aggregate]:
+    """Looks pieces up on ``connection`` until none is left (see :func:`query`)."""
+    found: list[Aggregate] = []
+    piece = pieces.take()
+    while piece is not None:
+        found += query(connection, namespace_id, piece, stale_before)
+        piece = pieces.take()
+    return found
 
 
 class Aggregate(NamedTuple):
@@ -167,6 +198,11 @@ class Threads:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._executor: Optional[tuple[int, ThreadPoolExecutor]] = None
+
+    @staticmethod
+    def helpers() -> int:
+        """How many lookup threads help the calling one with a large batch."""
+        return _PARTS - 1
 
     def executor(self) -> ThreadPoolExecutor:
         """This process's executor."""
