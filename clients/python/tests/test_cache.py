@@ -392,9 +392,12 @@ def test_payloads_too_large_for_the_aggregate_are_read_one_by_one(
 ) -> None:
     from embcache import _lookup
 
-    filled(store, 40)
-    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(45)]
-    expected = values(embcache.open(store).get(NS, keys))
+    cache = filled(store, 40)
+    big = np.arange(300_000, dtype=np.float32)  # 1.2 MB: a side file
+    cache.put(NS, embcache.digest(b"big"), {"e": big})
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(45)] + [embcache.digest(b"big")]
+    expected = [[index, index + 0.5] if index < 40 else None for index in range(45)] + [big.tolist()]
+    assert values(embcache.open(store).get(NS, keys)) == expected
     monkeypatch.setattr(_lookup, "_AGGREGATED_BELOW", 8)
     assert values(embcache.open(store).get(NS, keys)) == expected
     connection = sqlite3.connect(store)
@@ -403,6 +406,19 @@ def test_payloads_too_large_for_the_aggregate_are_read_one_by_one(
     with caplog.at_level(logging.WARNING, logger="embcache"):
         found = values(embcache.open(store).get(NS, keys))
     assert found == expected[:3] + [None] + expected[4:] and "fails its checksum" in caplog.text
+
+
+def test_a_batch_records_the_uses_of_entries_last_used_long_ago(store: pathlib.Path) -> None:
+    filled(store, 40).close()
+    connection = sqlite3.connect(store)
+    connection.execute("UPDATE entry SET last_used = 0")
+    connection.commit()
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(0, 40, 2)]
+    embcache.open(store).get(NS, keys)
+    assert connection.execute("SELECT count(*) FROM entry WHERE last_used > 0").fetchone()[0] == 0, "read-only"
+    embcache.open(store, writable=True).get(NS, keys)
+    used = {row[0] for row in connection.execute("SELECT digest FROM entry WHERE last_used > 0")}
+    assert used == set(keys)
 
 
 def test_a_process_forked_after_a_split_batch_splits_its_own(store: pathlib.Path) -> None:

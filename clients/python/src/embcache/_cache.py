@@ -346,39 +346,44 @@ class Cache:
         return f"the embcache store at {self.path} holds no namespace {_description(ns)}{hint}"
 
     def _lookup(self, ns: Namespace, keys: list[bytes]) -> tuple[list[Any], bool]:
-        """Records by key: tensors, ``None`` (absent) or ``_CORRUPT``; and whether ``ns`` is known.
-
-        A large batch's pieces are looked up by the lookup threads and this one at once; this one
-        then verifies and decodes them all.
-        """
+        """Records by key: tensors, ``None`` (absent) or ``_CORRUPT``; and whether ``ns`` is known."""
         connection = self._connection()
-        stale_before = _now_ms() - _TOUCH_INTERVAL_MS
-        opened: dict[bytes, Any] = {}
+        # Only a writable cache records uses.
+        stale_before = _now_ms() - _TOUCH_INTERVAL_MS if self.writable else 0
         try:
             namespace_id = self._namespace_id(ns, connection)
             if namespace_id is None:
                 return [None] * len(keys), False
-            pieces = _lookup.Pieces(list(dict.fromkeys(keys)))
-            helpers = _lookup.THREADS.helpers() if pieces.several else 0
-            pool = _lookup.THREADS.executor() if helpers else None
-            futures = [pool.submit(self._drain_lent, namespace_id, pieces, stale_before) for _ in range(helpers)] if pool else []
-            found = _lookup.drain(connection, namespace_id, pieces, stale_before)
-            for future in futures:
-                found += future.result()
-            part = _lookup.rows(found)
-            self._open_part(ns, namespace_id, part, opened)
-            stale = part.stale
+            found = self._find(connection, namespace_id, list(dict.fromkeys(keys)), stale_before)
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
-        if stale and self.writable:
-            self._touch(stale)
+        opened = self._opened(ns, namespace_id, found)
+        if found.stale:
+            self._touch(found.stale)
         return list(map(opened.get, keys)), True
 
-    def _open_part(self, ns: Namespace, namespace_id: int, part: _lookup.Rows, opened: dict[bytes, Any]) -> None:
-        """Verifies and decodes what a lookup found into ``opened``: tensors or ``_CORRUPT``."""
+    def _find(
+        self, connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int
+    ) -> _lookup.Rows:
+        """The entries of distinct keys. A large batch's pieces are looked up by the lookup
+        threads and this one at once."""
+        if len(keys) <= _lookup.FEW:
+            return _lookup.few(connection, namespace_id, keys, stale_before)
+        pieces = _lookup.Pieces(keys)
+        helpers = _lookup.THREADS.helpers() if pieces.several else 0
+        pool = _lookup.THREADS.executor() if helpers else None
+        futures = [pool.submit(self._drain_lent, namespace_id, pieces, stale_before) for _ in range(helpers)] if pool else []
+        aggregates = _lookup.drain(connection, namespace_id, pieces, stale_before)
+        for future in futures:
+            aggregates += future.result()
+        return _lookup.rows(aggregates)
+
+    def _opened(self, ns: Namespace, namespace_id: int, found: _lookup.Rows) -> dict[bytes, Any]:
+        """The entries found, verified and decoded: tensors, or ``_CORRUPT`` (logged)."""
+        opened: dict[bytes, Any] = {}
         checksum = self._checksum(ns)
         decoder = self._decoder()
-        digests, payloads, expected = part.digests, part.payloads, part.checksums
+        digests, payloads, expected = found.digests, found.payloads, found.checksums
         inline = [index for index, payload in enumerate(payloads) if payload is not None]
         if len(inline) < len(payloads):
             for index, payload in enumerate(payloads):
@@ -396,6 +401,7 @@ class Cache:
             digests, payloads = [digests[i] for i in good], [payloads[i] for i in good]
         for key, payload, tensors in zip(digests, payloads, decoder.decode_many(payloads)):
             opened[key] = tensors if tensors is not None else self._decoded(ns, key, payload, tensors)
+        return opened
 
     def _side_file_record(
         self,
