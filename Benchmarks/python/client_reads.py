@@ -9,7 +9,9 @@
 - batch: `Cache.get` of 800 random keys of 384 float32 values from a store of `--entries` records:
   warm (repeated in one process), and first in a new process against the Swift command line's
   first lookup of the same keys in its own new process (`embcache embed --lines` over the texts
-  whose digests they are, all hits: its `lookup_seconds`); runs alternate, medians.
+  whose digests they are, all hits: its `lookup_seconds`); runs alternate, medians. (The warm get
+  against the Swift library's warm batch get of the same keys is a row of the Swift benchmarks'
+  lookup suite, which runs Benchmarks/python/batch_get_timings.py between its own passes.)
 - langchain (when `langchain-classic` is installed): `Cache.get_or_compute` and `CachedEmbeddings`
   on an all-hit batch of 800 texts, against LangChain's `CacheBackedEmbeddings` over its
   `LocalFileStore` on the same texts (384-value vectors from a deterministic fake model); medians.
