@@ -22,7 +22,8 @@ SPLIT_THRESHOLD = 256
 # Threads that look a large batch up, the calling one included.
 _PARTS = max(1, min(4, os.cpu_count() or 1))
 # Inline payloads of at least this many bytes are read one by one, not in the aggregate, so that
-# the aggregate of a part stays far below SQLite's 1 GB value limit.
+# the aggregate of a piece stays far below SQLite's 1 GB value limit (as are payloads that are not
+# blobs, which only a damaged store holds: their checksums then fail).
 _AGGREGATED_BELOW = 64 << 10
 # Keys per statement: below SQLite's bound-parameter limit (999 before SQLite 3.32), and with
 # `_AGGREGATED_BELOW`, at most 256 MiB of payloads in one value.
@@ -32,10 +33,12 @@ _CHUNK = 4000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
 # they are, and the cast gives them back as a blob.
 _AGGREGATE_SQL = """
 SELECT CAST(group_concat(digest, '') AS BLOB),
-    CAST(group_concat(CASE WHEN length(payload) < ?1 THEN payload END, '') AS BLOB),
-    group_concat(CASE WHEN payload IS NULL THEN -1 WHEN length(payload) < ?1 THEN length(payload) ELSE -2 END),
-    group_concat(checksum),
-    group_concat(CASE WHEN payload IS NOT NULL AND length(payload) >= ?1 THEN rowid END),
+    CAST(group_concat(CASE WHEN typeof(payload) = 'blob' AND length(payload) < ?1 THEN payload END, '') AS BLOB),
+    group_concat(CASE WHEN payload IS NULL THEN -1
+        WHEN typeof(payload) = 'blob' AND length(payload) < ?1 THEN length(payload) ELSE -2 END),
+    group_concat(CAST(checksum AS INTEGER)),
+    group_concat(CASE WHEN payload IS NOT NULL AND (typeof(payload) <> 'blob' OR length(payload) >= ?1)
+        THEN rowid END),
     group_concat(CASE WHEN last_used < ?2 THEN rowid END)
 FROM entry WHERE namespace_id = ?3 AND digest IN ({})
 """
@@ -59,7 +62,8 @@ class Rows(NamedTuple):
 FEW = 16
 
 _ROWS_SQL = (
-    "SELECT digest, payload, checksum, rowid, last_used < ?1 FROM entry WHERE namespace_id = ?2 AND digest IN ({})"
+    "SELECT digest, CAST(payload AS BLOB), CAST(checksum AS INTEGER), rowid, last_used < ?1 FROM entry "
+    "WHERE namespace_id = ?2 AND digest IN ({})"
 )
 
 
@@ -161,7 +165,9 @@ def query(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], 
     return found
 
 
-_LARGE_PAYLOAD_SQL = "SELECT payload, checksum FROM entry WHERE rowid = ? AND payload IS NOT NULL"
+_LARGE_PAYLOAD_SQL = (
+    "SELECT CAST(payload AS BLOB), CAST(checksum AS INTEGER) FROM entry WHERE rowid = ? AND payload IS NOT NULL"
+)
 
 
 def rows(found: list[Aggregate]) -> Rows:
