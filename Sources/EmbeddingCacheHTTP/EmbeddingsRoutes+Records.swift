@@ -18,7 +18,7 @@ extension EmbeddingsRoutes {
         let asked = try RecordsRequest(parsing: try await body(of: request))
         let findings: [LookupFinding]
         do {
-            findings = try await proxy.store.verifiedRecords(for: asked.digests, in: asked.namespace)
+            findings = try await store.verifiedRecords(for: asked.digests, in: asked.namespace)
         } catch {
             context.logger.error("records get: the store failed", metadata: ["error": "\(error)"])
             throw OpenAIError(status: .internalServerError, message: "the store failed", type: "server_error")
@@ -86,7 +86,7 @@ extension EmbeddingsRoutes {
         }
         let namespace = try RecordsRequest.namespace(value, param: "__metadata__.namespace")
         do {
-            try await proxy.store.putRecords(records, in: namespace)
+            try await store.putRecords(records, in: namespace)
         } catch let error as EmbeddingCacheError where error.code == .invalidInput {
             throw OpenAIError(status: .badRequest, message: error.message, code: "invalid_record")
         } catch {

@@ -9,7 +9,9 @@ import NIOFoundationCompat
 
 /// The handlers behind ``EmbeddingsServer/router()``.
 struct EmbeddingsRoutes: Sendable {
-    let proxy: EmbeddingsProxy
+    let store: any EmbeddingStore
+    /// `nil` on a server of records only.
+    let proxy: EmbeddingsProxy?
     let maximumBodyBytes: Int
     let maximumRecordsResponseBytes: Int
     let tokens: BearerTokens?
@@ -28,6 +30,21 @@ struct EmbeddingsRoutes: Sendable {
             )
         }
         return scope
+    }
+
+    /// The proxy, on a server that has an upstream.
+    ///
+    /// - Throws: ``OpenAIError`` 404 (`no_upstream`) on a server of records only.
+    func upstreamProxy() throws(OpenAIError) -> EmbeddingsProxy {
+        guard let proxy else {
+            throw OpenAIError(
+                status: .notFound,
+                message:
+                    "this server has no upstream and serves records only; start embcache serve with --upstream URL",
+                code: "no_upstream"
+            )
+        }
+        return proxy
     }
 
     /// The request's body, read whole.
@@ -54,6 +71,7 @@ struct EmbeddingsRoutes: Sendable {
     /// `POST /v1/embeddings`.
     func embeddings(_ request: Request, context: some RequestContext) async throws -> Response {
         let scope = try scope(of: request)
+        let proxy = try upstreamProxy()
         let parsed = try EmbeddingsRequest(parsing: try await body(of: request))
         let answer: EmbeddingsProxy.Answer
         let upstreamTime = UpstreamTime()
@@ -104,6 +122,7 @@ struct EmbeddingsRoutes: Sendable {
     /// `GET /v1/models`: the upstream's answer as it came.
     func models(_ request: Request) async throws -> Response {
         _ = try scope(of: request)
+        let proxy = try upstreamProxy()
         let answer: OpenAIUpstream.PassedAnswer
         do {
             answer = try await proxy.upstream.models()
@@ -121,7 +140,7 @@ struct EmbeddingsRoutes: Sendable {
         guard let metrics else { throw OpenAIError(status: .notFound, message: "metrics are not served") }
         let text: [UInt8]
         do {
-            text = try await metrics.exposition(reading: proxy.store)
+            text = try await metrics.exposition(reading: store)
         } catch {
             throw OpenAIError(status: .serviceUnavailable, message: "the store does not answer", type: "server_error")
         }
@@ -133,7 +152,7 @@ struct EmbeddingsRoutes: Sendable {
     /// `GET /readyz`: 200 once the store answers a lookup, 503 while it does not.
     func readiness() async throws -> Response {
         do {
-            _ = try await proxy.store.records(for: [Self.probe], in: Self.probeNamespace)
+            _ = try await store.records(for: [Self.probe], in: Self.probeNamespace)
         } catch {
             throw OpenAIError(status: .serviceUnavailable, message: "the store does not answer", type: "server_error")
         }

@@ -1,3 +1,4 @@
+public import EmbeddingCache
 public import Hummingbird
 public import Logging
 public import ServiceLifecycle
@@ -5,7 +6,8 @@ public import ServiceLifecycle
 /// `embcache serve`: an OpenAI-compatible embeddings endpoint that caches each item in a store.
 ///
 /// Routes: `POST /v1/embeddings` (see ``EmbeddingsProxy``), `GET /v1/models` (the upstream's,
-/// passed on), `POST /v1/records/get` and `POST /v1/records/put` (records by key, as safetensors;
+/// passed on; a server made without a proxy, to serve records only, answers both with 404
+/// `no_upstream`), `POST /v1/records/get` and `POST /v1/records/put` (records by key, as safetensors;
 /// see docs/server.md), `GET /healthz` (the process answers) and `GET /readyz` (the store answers
 /// a lookup), and `GET /metrics` with ``metrics``. With ``Configuration/tokens`` set, all but the
 /// health routes need a bearer token, and a `read` token is answered from the cache only and
@@ -15,6 +17,7 @@ public import ServiceLifecycle
 /// ```swift
 /// let server = EmbeddingsServer(proxy: EmbeddingsProxy(store: store, upstream: upstream))
 /// try await server.run()
+/// try await EmbeddingsServer(store: store).run()  // records only
 /// ```
 public struct EmbeddingsServer: Sendable {
     /// Settings of an ``EmbeddingsServer``.
@@ -35,8 +38,10 @@ public struct EmbeddingsServer: Sendable {
         public init() {}
     }
 
-    /// The proxy behind `POST /v1/embeddings`.
-    public let proxy: EmbeddingsProxy
+    /// The store the records routes, `GET /readyz` and `GET /metrics` read.
+    public let store: any EmbeddingStore
+    /// The proxy behind `POST /v1/embeddings`; `nil` for a server of records only.
+    public let proxy: EmbeddingsProxy?
     /// The settings.
     public let configuration: Configuration
     /// Where requests are logged (never their inputs or vectors).
@@ -57,6 +62,34 @@ public struct EmbeddingsServer: Sendable {
         logger: Logger? = nil,
         metrics: ServerMetrics? = nil
     ) {
+        self.init(store: proxy.store, proxy: proxy, configuration: configuration, logger: logger, metrics: metrics)
+    }
+
+    /// Creates a server of records only, with no upstream: `POST /v1/embeddings` and
+    /// `GET /v1/models` answer 404 (`no_upstream`).
+    ///
+    /// - Parameters:
+    ///   - store: The store the records routes read and write.
+    ///   - configuration: Address and limits.
+    ///   - logger: Where requests are logged.
+    ///   - metrics: The metrics to record and serve at `GET /metrics`; none by default.
+    public init(
+        store: any EmbeddingStore,
+        configuration: Configuration = Configuration(),
+        logger: Logger? = nil,
+        metrics: ServerMetrics? = nil
+    ) {
+        self.init(store: store, proxy: nil, configuration: configuration, logger: logger, metrics: metrics)
+    }
+
+    private init(
+        store: any EmbeddingStore,
+        proxy: EmbeddingsProxy?,
+        configuration: Configuration,
+        logger: Logger?,
+        metrics: ServerMetrics?
+    ) {
+        self.store = store
         self.proxy = proxy
         self.configuration = configuration
         self.logger = logger ?? Logger(label: "embcache.serve")
@@ -76,6 +109,7 @@ public struct EmbeddingsServer: Sendable {
         }
         router.middlewares.add(OpenAIErrorMiddleware())
         let routes = EmbeddingsRoutes(
+            store: store,
             proxy: proxy,
             maximumBodyBytes: configuration.maximumBodyBytes,
             maximumRecordsResponseBytes: configuration.maximumRecordsResponseBytes,

@@ -9,23 +9,29 @@ import Logging
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve POST /v1/embeddings in OpenAI's schema, caching each item in front of an upstream.",
+        abstract:
+            "Serve POST /v1/embeddings in OpenAI's schema, caching each item in front of an upstream, and records by key.",
         discussion: """
             Point an OpenAI client's base_url at http://HOST:PORT/v1. Each item is cached on the \
             request's model and every field but input, encoding_format and user; only misses go to \
             the upstream. The upstream's API key comes from EMBCACHE_UPSTREAM_API_KEY, else \
-            OPENAI_API_KEY. Stops on SIGTERM or SIGINT after finishing the requests in flight (exit 0). \
-            See docs/server.md.
+            OPENAI_API_KEY. POST /v1/records/get and /v1/records/put read and write records by key \
+            (the Python package's embcache.connect); without --upstream only they are served. Stops on \
+            SIGTERM or SIGINT after finishing the requests in flight (exit 0). See docs/server.md.
 
-            Example:
+            Examples:
               embcache serve --store cache.sqlite --upstream http://127.0.0.1:8000/v1 --listen 127.0.0.1:8080
+              embcache serve --store cache.sqlite --listen 0.0.0.0:8080 --tokens-file tokens.txt
             """
     )
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: "The upstream's base URL, as an OpenAI client's base_url (such as http://127.0.0.1:8000/v1).")
-    var upstream: String
+    @Option(
+        help:
+            "The upstream's base URL, as an OpenAI client's base_url (such as http://127.0.0.1:8000/v1); without it, only the record API is served."
+    )
+    var upstream: String?
 
     @Option(help: "HOST:PORT to listen on (port 0 picks a free port); beyond loopback only with --tokens-file.")
     var listen = "127.0.0.1:8080"
@@ -53,7 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         do {
-            try upstreamConfiguration().validate()
+            try upstreamConfiguration()?.validate()
             try serverConfiguration().validate()
         } catch {
             throw ValidationError(error.message)
@@ -66,14 +72,19 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         let metrics = ServerMetrics(version: EmbcacheVersion.current)
-        let upstream = OpenAIUpstream(configuration: try upstreamConfiguration(), metrics: metrics.factory)
+        let upstream = try upstreamConfiguration().map { OpenAIUpstream(configuration: $0, metrics: metrics.factory) }
         let configuration = try serverConfiguration()
         try await storeOptions.withStore { store in
-            let server = EmbeddingsServer(
-                proxy: EmbeddingsProxy(store: store, upstream: upstream),
-                configuration: configuration,
-                metrics: metrics
-            )
+            let server =
+                if let upstream {
+                    EmbeddingsServer(
+                        proxy: EmbeddingsProxy(store: store, upstream: upstream),
+                        configuration: configuration,
+                        metrics: metrics
+                    )
+                } else {
+                    EmbeddingsServer(store: store, configuration: configuration, metrics: metrics)
+                }
             try await server.run { port in
                 let host = configuration.host.contains(":") ? "[\(configuration.host)]" : configuration.host
                 let line = "embcache serve: listening on http://\(host):\(port)/v1\n"
@@ -82,7 +93,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private func upstreamConfiguration() throws(EmbeddingCacheError) -> OpenAIUpstream.Configuration {
+    /// The upstream's settings, or `nil` without `--upstream`.
+    private func upstreamConfiguration() throws(EmbeddingCacheError) -> OpenAIUpstream.Configuration? {
+        guard let upstream else { return nil }
         var configuration = OpenAIUpstream.Configuration(
             baseURL: upstream,
             apiKey: OpenAIUpstream.Configuration.apiKey()

@@ -1,6 +1,5 @@
 import EmbeddingCache
 import EmbeddingCacheHTTP
-import EmbeddingCacheUpstream
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -28,7 +27,7 @@ struct RecordsAPITests {
         var code: String? { error?["code"] as? String }
     }
 
-    /// Runs `body` with a server listening on a free loopback port (the upstream is never called).
+    /// Runs `body` with a server of records only (no upstream) listening on a free loopback port.
     static func withServer(
         store: any EmbeddingStore = InMemoryEmbeddingStore(),
         tokens: BearerTokens? = nil,
@@ -41,11 +40,7 @@ struct RecordsAPITests {
         configuration.tokens = tokens
         configuration.maximumBodyBytes = maximumBodyBytes
         configuration.maximumRecordsResponseBytes = maximumRecordsResponseBytes
-        let upstream = OpenAIUpstream(configuration: .init(baseURL: "http://127.0.0.1:9/v1"))
-        let server = EmbeddingsServer(
-            proxy: EmbeddingsProxy(store: store, upstream: upstream),
-            configuration: configuration
-        )
+        let server = EmbeddingsServer(store: store, configuration: configuration)
         try await server.application().test(.live) { client in try await body(client, store) }
     }
 
@@ -133,6 +128,18 @@ struct RecordsAPITests {
             let stored = try await store.verifiedRecords(for: [Self.first], in: Self.namespace)
             guard case .found(let record) = stored[0] else { throw EmbeddingCacheError(.storeFailed, "not stored") }
             #expect(record == Self.sample)
+        }
+    }
+
+    @Test func aServerWithoutAnUpstreamSaysSoForEmbeddingsAndModels() async throws {
+        try await Self.withServer { client, _ in
+            let embeddings = try await Self.post(client, "/v1/embeddings", Data(#"{"model":"m","input":"x"}"#.utf8))
+            #expect(embeddings.status == .notFound && embeddings.code == "no_upstream")
+            #expect(embeddings.message.contains("--upstream"))
+            let models = try await client.execute(uri: "/v1/models", method: .get) { $0.status }
+            #expect(models == .notFound)
+            let ready = try await client.execute(uri: "/readyz", method: .get) { $0.status }
+            #expect(ready == .ok)
         }
     }
 

@@ -26,10 +26,9 @@ class Server:
         environment = {key: value for key, value in os.environ.items() if key != "EMBCACHE_TOKENS"}
         if tokens is not None:
             environment["EMBCACHE_TOKENS"] = tokens
-        # The record API never calls the upstream; nothing listens at this one.
+        # No upstream: the server serves the record API only.
         self.process = subprocess.Popen(
-            [str(cli), "serve", "--store", str(store), "--upstream", "http://127.0.0.1:9/v1",
-             "--listen", "127.0.0.1:0", "--max-body-bytes", str(64 << 20)],
+            [str(cli), "serve", "--store", str(store), "--listen", "127.0.0.1:0", "--max-body-bytes", str(64 << 20)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
         )
         assert self.process.stdout is not None
