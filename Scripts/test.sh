@@ -23,6 +23,9 @@ swift build --build-tests -Xswiftc -warnings-as-errors
 # built (.build/debug/embcache). The tests import the worktree's source, whatever version is installed.
 python3 -c "import embcache, crc32c, pytest, ml_dtypes, safetensors, langchain_core" 2>/dev/null ||
     pip install --quiet "./clients/python[test]"
+# Its PyTorch dataset tests need torch's CPU build (Scripts/install-torch.sh says how to get it when
+# it cannot install it; they are then skipped).
+Scripts/install-torch.sh
 PYTHONPATH=clients/python/src python3 -m pytest -q clients/python/tests
 # Serially: several suites are CPU-bound (fuzzing, repair trials) or spawn processes, and on a
 # 2-core machine running them together starves the tests that measure leases and waits.

@@ -4,7 +4,7 @@ It keys every sample's fields exactly as the precompute plan does, reads them fr
 key (verified), and returns each sample as a dict of tensors named by the plan's ``name`` /
 ``names``: ``torch.Tensor`` when PyTorch is installed, numpy arrays otherwise. It subclasses
 ``torch.utils.data.Dataset`` when PyTorch is installed, and is safe with ``DataLoader`` worker
-processes (each opens its own connection to the store).
+processes, forked or spawned (each opens its own connection to the store).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import os
 import pathlib
 from collections.abc import Callable, Mapping
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -56,10 +56,10 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
     def __init__(
         self,
         cache: Cache,
-        manifest: Union[str, os.PathLike[str]],
-        plan: Union[str, os.PathLike[str], Mapping[str, Any]],
-        namespaces: Optional[Mapping[str, Namespace]] = None,
-        fallback: Optional[Fallback] = None,
+        manifest: str | os.PathLike[str],
+        plan: str | os.PathLike[str] | Mapping[str, Any],
+        namespaces: Mapping[str, Namespace] | None = None,
+        fallback: Fallback | None = None,
         as_numpy: bool = False,
     ) -> None:
         self.cache = cache
@@ -83,6 +83,31 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
 
     def __len__(self) -> int:
         return len(self.samples)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The dataset's state for pickling, as a spawned ``DataLoader`` worker receives it.
+
+        A cache's connections belong to the process that opened them: the cache travels as its
+        path and mode, and is opened again where the dataset is unpickled.
+
+        Returns:
+            The attributes, the cache replaced by where to open it.
+        """
+        state = self.__dict__.copy()
+        if isinstance(self.cache, Cache):
+            state["cache"] = _CacheLocation(self.cache.path, self.cache.writable)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restores a pickled dataset, opening its cache again (see :meth:`__getstate__`).
+
+        Args:
+            state: What :meth:`__getstate__` returned.
+        """
+        location = state["cache"]
+        if isinstance(location, _CacheLocation):
+            state = dict(state, cache=Cache(location.path, writable=location.writable))
+        self.__dict__.update(state)
 
     def __getitem__(self, index: int) -> dict[str, Any]:
         """The sample's tensors, named by the plan, in plan order.
@@ -124,6 +149,13 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         self.cache.put(namespace, key, record)
         [stored] = self.cache.get(namespace, [key])
         return stored
+
+
+class _CacheLocation(NamedTuple):
+    """Where a pickled dataset's cache is opened again: the store's path, and whether writable."""
+
+    path: str
+    writable: bool
 
 
 #: The namespace of the records naming the namespace each encoder specification resolved to.
