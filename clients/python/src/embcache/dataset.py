@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -28,6 +28,13 @@ try:  # PyTorch is optional: without it the dataset returns numpy arrays.
 except ImportError:  # pragma: no cover - depends on the environment
     torch = None
     _Base = object
+
+try:  # Records hold bfloat16 only where ml_dtypes is installed.
+    import ml_dtypes
+
+    _BFLOAT16: Any = np.dtype(ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - depends on the environment
+    _BFLOAT16 = None
 
 #: Computes a missing field: called with the field's name and the sample (the manifest's object);
 #: returns the field's record (names to arrays, in the plan's order), or one array for a one-name field.
@@ -121,24 +128,46 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         Raises:
             KeyError: A field is not cached and there is no fallback.
         """
-        sample = self.samples[index]
-        result: dict[str, Any] = {}
-        for (names, namespace, _), key in zip(self.fields, self.keys[index]):
+        return self.__getitems__([index])[0]
+
+    def __getitems__(self, indices: Sequence[int]) -> list[dict[str, Any]]:
+        """Several samples, as :meth:`__getitem__` returns each, read with one get per field.
+
+        A ``DataLoader`` with a ``batch_size`` calls it with a batch's indices (PyTorch 2.0 and
+        later). Each missing field is computed once per batch, however many samples share its key.
+
+        Args:
+            indices: The samples' positions in the manifest.
+
+        Returns:
+            One dict of tensors (or numpy arrays) per index, in order.
+
+        Raises:
+            KeyError: A field is not cached and there is no fallback.
+        """
+        results: list[dict[str, Any]] = [{} for _ in indices]
+        convert = _array if self.as_numpy else _tensor
+        for column, (names, namespace, _) in enumerate(self.fields):
+            keys = [self.keys[index][column] for index in indices]
             try:
-                [record] = self.cache.get(namespace, [key])
+                records: list[Any] = self.cache.get(namespace, keys)
             except UnknownNamespaceError:
-                record = None
-            if record is None:
-                record = self._compute(names, namespace, key, sample)
-            tensors = list(record.values())
-            if len(tensors) != len(names):
-                raise InvalidArgumentError(
-                    f"sample {sample.get('id')!r} field {'+'.join(names)} has {len(tensors)} tensors, "
-                    f"the plan names {len(names)}"
-                )
-            for name, array in zip(names, tensors):
-                result[name] = array if self.as_numpy else _tensor(array)
-        return result
+                records = [None] * len(keys)
+            computed: dict[bytes, Any] = {}
+            for result, index, key, record in zip(results, indices, keys, records):
+                sample = self.samples[index]
+                if record is None:
+                    record = computed.get(key)
+                    if record is None:
+                        record = computed[key] = self._compute(names, namespace, key, sample)
+                if len(record) != len(names):
+                    raise InvalidArgumentError(
+                        f"sample {sample.get('id')!r} field {'+'.join(names)} has {len(record)} tensors, "
+                        f"the plan names {len(names)}"
+                    )
+                for name, array in zip(names, record.values()):
+                    result[name] = convert(array)
+        return results
 
     def _compute(self, names: list[str], namespace: Namespace, key: bytes, sample: Mapping[str, Any]) -> Any:
         field = "+".join(names)
@@ -190,9 +219,18 @@ def recorded_namespace(cache: Cache, specification: str, storage: str = "lossles
     return Namespace(**fields)
 
 
+def _array(array: np.ndarray) -> np.ndarray:
+    """The array as it is (what ``as_numpy`` returns)."""
+    return array
+
+
 def _tensor(array: np.ndarray) -> Any:
-    """A torch tensor owning a copy of the array (bfloat16 through its 16-bit pattern)."""
-    if array.dtype.name == "bfloat16":
+    """A torch tensor owning a copy of the array (bfloat16 through its 16-bit pattern).
+
+    The cache's arrays are read-only views of what it read; the tensor gets the one copy a
+    trainer may write to.
+    """
+    if array.dtype == _BFLOAT16:
         return torch.from_numpy(array.view(np.int16).copy()).view(torch.bfloat16)
     return torch.from_numpy(array.copy())
 
