@@ -18,5 +18,6 @@ for wheel in "$folder"/torch-*+cpu-*.whl; do
 done
 python3_version=$(python3 -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
 echo "install-torch.sh: PyTorch is missing (python3 cannot import torch) and $folder holds no CPU" \
-    "wheel of torch for Python $python3_version on this platform, so the PyTorch tests are skipped." \
+    "wheel of torch for Python $python3_version on this platform, so the PyTorch tests are skipped" \
+    "and the DataLoader benchmark is not run." \
     "Install the CPU build with: pip install torch --index-url https://download.pytorch.org/whl/cpu" >&2
