@@ -25,7 +25,7 @@ warm page cache for both), then their epochs alternate, with the same shuffle or
 figures are medians of --runs epochs. `ratio` is the safetensors epoch time over embcache's (above
 1: embcache is faster).
 
-    python3 Benchmarks/python/dataloader_epoch.py [--samples 10000] [--runs 5] [--workers 0,2] [--json]
+    python3 Benchmarks/python/dataloader_epoch.py [--samples 10000] [--runs 7] [--workers 0,2] [--json]
 
 Scripts/benchmark.sh runs it. --folder DIR keeps the built samples there and reuses them.
 """
@@ -212,7 +212,7 @@ def measure(folder: str, count: int, runs: int, worker_counts: list[int], batch_
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--samples", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--workers", default="0,2", help="DataLoader num_workers counts, comma-separated")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--folder", help="keep the built samples here (reused when complete)")
