@@ -21,13 +21,13 @@ from typing import NamedTuple, Optional
 SPLIT_THRESHOLD = 256
 # Threads that look a large batch up, the calling one included.
 _PARTS = max(1, min(4, os.cpu_count() or 1))
-# Inline payloads of at least this many bytes are read one by one, not in the aggregate, so that
-# the aggregate of a piece stays far below SQLite's 1 GB value limit (as are payloads that are not
-# blobs, which only a damaged store holds: their checksums then fail).
-_AGGREGATED_BELOW = 64 << 10
-# Keys per statement: below SQLite's bound-parameter limit (999 before SQLite 3.32), and with
-# `_AGGREGATED_BELOW`, at most 256 MiB of payloads in one value.
-_CHUNK = 4000 if sqlite3.sqlite_version_info >= (3, 32, 0) else 900
+# Inline payloads of at least this many bytes (which the stores keep in side files, so only another
+# writer's rows hold) are read one by one, not in the aggregate, as are payloads that are not blobs
+# (which only a damaged store holds: their checksums then fail).
+_AGGREGATED_BELOW = 1 << 20
+# Keys per statement: with `_AGGREGATED_BELOW`, at most 256 MiB of payloads in one value, far below
+# SQLite's 1 GB limit.
+_CHUNK = 256
 
 # The database's text encoding is UTF-8 (docs/format.md), so group_concat keeps a blob's bytes as
 # they are, and the cast gives them back as a blob.

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._cache import Cache
 from ._digest import composite_digest, digest
-from ._namespace import Namespace
+from ._namespace import ENCODER_NAMESPACES, Namespace
 from .errors import InvalidArgumentError, UnknownNamespaceError
 
 try:  # PyTorch is optional: without it the dataset returns numpy arrays.
@@ -185,10 +185,6 @@ class _CacheLocation(NamedTuple):
 
     path: str
     writable: bool
-
-
-#: The namespace of the records naming the namespace each encoder specification resolved to.
-ENCODER_NAMESPACES = Namespace("embcache/encoder-namespaces", "v1")
 
 
 def recorded_namespace(cache: Cache, specification: str, storage: str = "lossless") -> Namespace:
