@@ -224,6 +224,11 @@ def decode(payload: Union[bytes, memoryview]) -> Optional[dict[str, np.ndarray]]
     return None if parsed is None else arrays(payload, parsed[0])
 
 
+# Payloads of at least this many bytes are decoded one by one, each into views of its own bytes:
+# copying them into one buffer would cost more than the calls it saves.
+_STACKED_BELOW = 16 << 10
+
+
 class Decoder:
     """Decodes payloads, remembering the layouts of recent headers.
 
@@ -249,11 +254,11 @@ class Decoder:
     def decode_many(self, payloads: list[bytes]) -> list[Optional[dict[str, np.ndarray]]]:
         """Decodes many payloads, as :meth:`decode` does one by one.
 
-        The payloads of one size are copied into one buffer, and when they share the first one's
+        Small payloads of one size are copied into one buffer, and when they share the first one's
         header (a batch of embeddings does), each of their tensors becomes one strided array over
         it whose rows are the records' tensors: a batch costs one copy and a few calls rather than
         a parse and a set of calls per record. The arrays are read-only views that keep that
-        buffer alive.
+        buffer alive. Large payloads are decoded one by one, into views of each.
 
         Args:
             payloads: Record payloads.
@@ -275,7 +280,7 @@ class Decoder:
 
     def _decode_alike(self, payloads: list[Union[bytes, memoryview]], size: int) -> list[Optional[dict[str, np.ndarray]]]:
         """:meth:`decode_many` of payloads all ``size`` bytes long."""
-        header = self._header(payloads[0]) if len(payloads) > 1 else None
+        header = self._header(payloads[0]) if len(payloads) > 1 and size < _STACKED_BELOW else None
         if header is None:
             return [self.decode(payload) for payload in payloads]
         stacked = np.frombuffer(b"".join(payloads), np.uint8).reshape(-1, size)

@@ -21,12 +21,13 @@ from typing import NamedTuple, Optional
 SPLIT_THRESHOLD = 256
 # Threads that look a large batch up, the calling one included.
 _PARTS = max(1, min(4, os.cpu_count() or 1))
-# Inline payloads of at least this many bytes (which the stores keep in side files, so only another
-# writer's rows hold) are read one by one, not in the aggregate, as are payloads that are not blobs
-# (which only a damaged store holds: their checksums then fail).
-_AGGREGATED_BELOW = 1 << 20
-# Keys per statement: with `_AGGREGATED_BELOW`, at most 256 MiB of payloads in one value, far below
-# SQLite's 1 GB limit.
+# Inline payloads of at least this many bytes are read by a second statement, a row each, not in
+# the aggregate: past a few pages, the copies the aggregate makes of a payload cost more than the
+# row saves. So are payloads that are not blobs (only a damaged store holds them; their checksums
+# then fail).
+_AGGREGATED_BELOW = 16 << 10
+# Keys per statement: below SQLite's bound-parameter limit (999 before SQLite 3.32), and with
+# `_AGGREGATED_BELOW`, at most 4 MiB of payloads in one value.
 _CHUNK = 256
 
 # The database's text encoding is UTF-8 (docs/format.md), so group_concat keeps a blob's bytes as
@@ -153,11 +154,10 @@ def query(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], 
             chunk = keys[start : start + _CHUNK]
             sql = _AGGREGATE_SQL.format(",".join("?" * len(chunk)))
             row = connection.execute(sql, (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)).fetchone()
-            large = {}
-            for rowid in map(int, row[4].split(",")) if row[4] else ():
-                # Gone when deleted since the aggregate read it: then a miss, as a moment later.
-                for payload, checksum in connection.execute(_LARGE_PAYLOAD_SQL, (rowid,)):
-                    large[rowid] = (payload, checksum)
+            # A row deleted since the aggregate read it is absent: then a miss, as a moment later.
+            rowids = list(map(int, row[4].split(","))) if row[4] else []
+            large_sql = _LARGE_PAYLOADS_SQL.format(",".join("?" * len(rowids)))
+            large = {rowid: (payload, checksum) for rowid, payload, checksum in connection.execute(large_sql, rowids)} if rowids else {}
             found.append(Aggregate(row, large))
     finally:
         if several:
@@ -165,8 +165,9 @@ def query(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], 
     return found
 
 
-_LARGE_PAYLOAD_SQL = (
-    "SELECT CAST(payload AS BLOB), CAST(checksum AS INTEGER) FROM entry WHERE rowid = ? AND payload IS NOT NULL"
+_LARGE_PAYLOADS_SQL = (
+    "SELECT rowid, CAST(payload AS BLOB), CAST(checksum AS INTEGER) FROM entry "
+    "WHERE payload IS NOT NULL AND rowid IN ({})"
 )
 
 
