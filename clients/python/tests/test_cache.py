@@ -367,6 +367,24 @@ def test_a_large_batch_is_split_across_threads_and_reads_as_key_by_key(
     assert values(found) == [values(reader.get(NS, [key]))[0] for key in keys]
 
 
+def test_a_namespace_of_large_records_is_read_a_row_per_entry_alike(store: pathlib.Path) -> None:
+    """After a batch of records of 16 KiB or more, the next batch reads them a row per entry."""
+    cache = embcache.open(store, writable=True)
+    vectors = {index: np.full(5000, index, np.float32) for index in range(300)}
+    cache._put_many(NS, [(embcache.digest(index.to_bytes(2, "little")), {"e": v}) for index, v in vectors.items()])
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(310)]
+    reader = embcache.open(store)
+    for _ in range(2):
+        found = reader.get(NS, keys)
+        assert [None if r is None else float(r["e"][0]) for r in found] == [*map(float, range(300)), *[None] * 10]
+        assert all(r is None or r["e"].shape == (5000,) for r in found)
+    assert list(reader._wide_namespaces.values()) == [True]
+    small = embcache.Namespace("small", "p")
+    cache._put_many(small, [(key, {"e": np.ones(4, np.float32)}) for key in keys[:40]])
+    assert all(r is not None for r in reader.get(small, keys[:40]))
+    assert sorted(reader._wide_namespaces.values()) == [False, True]
+
+
 def test_the_pieces_of_a_batch_go_to_one_thread_each() -> None:
     from embcache import _lookup
 

@@ -138,6 +138,8 @@ class Cache:
         self.side_file_folder = self.path + ".blobs"
         self._local = threading.local()
         self._namespace_ids: dict[Namespace, int] = {}
+        # Namespaces (by id) whose records were large on average at their last batch lookup.
+        self._wide_namespaces: dict[int, bool] = {}
         self._checksums: dict[Namespace, RecordChecksum] = {}
         self._holder: Optional[tuple[int, bytes]] = None
         # Connections the lookup threads borrow for the parts of large batches, by process id.
@@ -185,7 +187,9 @@ class Cache:
             raise StoreFailedError(f"cannot open the embcache store at {self.path}: {error}") from error
         return connection
 
-    def _drain_lent(self, namespace_id: int, pieces: _lookup.Pieces, stale_before: int) -> list[_lookup.Aggregate]:
+    def _drain_lent(
+        self, namespace_id: int, pieces: _lookup.Pieces, stale_before: int, by_row: bool
+    ) -> list[Union[_lookup.Rows, _lookup.Aggregate]]:
         """Looks pieces of a batch up on a lookup thread, on a connection lent to it alone."""
         with self._spare_lock:
             if self._spare and self._spare[0][0] != os.getpid():
@@ -194,7 +198,7 @@ class Cache:
             connection = self._spare.pop()[1] if self._spare else None
         connection = connection or self._new_connection()
         try:
-            return _lookup.drain(connection, namespace_id, pieces, stale_before)
+            return _lookup.drain(connection, namespace_id, pieces, stale_before, by_row)
         finally:
             with self._spare_lock:
                 self._spare.append((os.getpid(), connection))
@@ -366,17 +370,25 @@ class Cache:
         self, connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int
     ) -> _lookup.Rows:
         """The entries of distinct keys. A large batch's pieces are looked up by the lookup
-        threads and this one at once."""
+        threads and this one at once; a row per entry when the namespace's records have been
+        large (``_lookup.wide``), else in aggregates."""
         if len(keys) <= _lookup.FEW:
-            return _lookup.few(connection, namespace_id, keys, stale_before)
+            return _lookup.by_rows(connection, namespace_id, keys, stale_before)
+        by_row = self._wide_namespaces.get(namespace_id, False)
         pieces = _lookup.Pieces(keys)
         helpers = _lookup.THREADS.helpers() if pieces.several else 0
         pool = _lookup.THREADS.executor() if helpers else None
-        futures = [pool.submit(self._drain_lent, namespace_id, pieces, stale_before) for _ in range(helpers)] if pool else []
-        aggregates = _lookup.drain(connection, namespace_id, pieces, stale_before)
+        futures = (
+            [pool.submit(self._drain_lent, namespace_id, pieces, stale_before, by_row) for _ in range(helpers)]
+            if pool
+            else []
+        )
+        found = _lookup.drain(connection, namespace_id, pieces, stale_before, by_row)
         for future in futures:
-            aggregates += future.result()
-        return _lookup.rows(aggregates)
+            found += future.result()
+        rows = _lookup.rows(found)
+        self._wide_namespaces[namespace_id] = _lookup.wide(rows)
+        return rows
 
     def _opened(self, ns: Namespace, namespace_id: int, found: _lookup.Rows) -> dict[bytes, Any]:
         """The entries found, verified and decoded: tensors, or ``_CORRUPT`` (logged)."""

@@ -15,7 +15,7 @@ import os
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Union
 
 # A batch of at least this many keys is split across threads (as Swift's LookupSplit.threshold).
 SPLIT_THRESHOLD = 256
@@ -58,8 +58,8 @@ class Rows(NamedTuple):
     stale: list[int]
 
 
-# Up to this many keys are looked up by a plain statement, a row per entry: for a few keys its
-# smaller fixed cost outweighs the aggregate's savings per entry.
+# Up to this many keys are looked up a row per entry (:func:`by_rows`): for a few keys its smaller
+# fixed cost outweighs the aggregate's savings per entry.
 FEW = 16
 
 _ROWS_SQL = (
@@ -68,17 +68,34 @@ _ROWS_SQL = (
 )
 
 
-def few(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int) -> Rows:
-    """Looks up to ``FEW`` keys up in one statement, one row per entry (see :func:`query`)."""
+def by_rows(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int) -> Rows:
+    """Looks ``keys`` up in one read transaction, a row per entry: for a few keys, or for records
+    so large that a row's cost is nothing beside their bytes (see :func:`by_aggregate`)."""
     found = Rows([], [], [], [])
-    statement = _ROWS_SQL.format(",".join("?" * len(keys)))
-    for digest, payload, checksum, rowid, stale in connection.execute(statement, (stale_before, namespace_id, *keys)):
-        found.digests.append(digest)
-        found.payloads.append(payload)
-        found.checksums.append(checksum)
-        if stale:
-            found.stale.append(rowid)
+    several = len(keys) > _CHUNK
+    if several:
+        connection.execute("BEGIN")
+    try:
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            statement = _ROWS_SQL.format(",".join("?" * len(chunk)))
+            for digest, payload, checksum, rowid, stale in connection.execute(statement, (stale_before, namespace_id, *chunk)):
+                found.digests.append(digest)
+                found.payloads.append(payload)
+                found.checksums.append(checksum)
+                if stale:
+                    found.stale.append(rowid)
+    finally:
+        if several:
+            connection.execute("COMMIT")
     return found
+
+
+def wide(found: Rows) -> bool:
+    """Whether the inline records found are large on average: then a lookup of their namespace
+    reads better a row per entry (:func:`by_rows`)."""
+    sizes = [len(payload) for payload in found.payloads if payload is not None]
+    return bool(sizes) and sum(sizes) >= _AGGREGATED_BELOW * len(sizes)
 
 
 class Pieces:
@@ -110,12 +127,18 @@ class Pieces:
             return self._pieces[self._next - 1]
 
 
-def drain(connection: sqlite3.Connection, namespace_id: int, pieces: Pieces, stale_before: int) -> list[Aggregate]:
-    """Looks pieces up on ``connection`` until none is left (see :func:`query`)."""
-    found: list[Aggregate] = []
+def drain(
+    connection: sqlite3.Connection, namespace_id: int, pieces: Pieces, stale_before: int, by_row: bool = False
+) -> list[Union[Rows, Aggregate]]:
+    """Looks pieces up on ``connection`` until none is left: with :func:`by_aggregate`, or with
+    :func:`by_rows` when ``by_row``. :func:`rows` reads the result."""
+    found: list[Union[Rows, Aggregate]] = []
     piece = pieces.take()
     while piece is not None:
-        found += query(connection, namespace_id, piece, stale_before)
+        if by_row:
+            found.append(by_rows(connection, namespace_id, piece, stale_before))
+        else:
+            found += by_aggregate(connection, namespace_id, piece, stale_before)
         piece = pieces.take()
     return found
 
@@ -129,7 +152,9 @@ class Aggregate(NamedTuple):
     large: dict[int, tuple[bytes, int]]
 
 
-def query(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int) -> list[Aggregate]:
+def by_aggregate(
+    connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int
+) -> list[Aggregate]:
     """Looks ``keys`` up in one read transaction on ``connection``, doing as little as it can
     while holding the interpreter lock (a lookup thread's part; :func:`rows` reads the result).
 
@@ -171,15 +196,19 @@ _LARGE_PAYLOADS_SQL = (
 )
 
 
-def rows(found: list[Aggregate]) -> Rows:
-    """The entries of :func:`query`'s aggregates.
+def rows(found: list[Union[Rows, Aggregate]]) -> Rows:
+    """The entries of what :func:`drain` found, in one :class:`Rows`.
 
     Raises:
         sqlite3.DatabaseError: An aggregate does not add up (its lists disagree in length).
     """
     result = Rows([], [], [], [])
-    for aggregate in found:
-        _add(result, aggregate)
+    for part in found:
+        if isinstance(part, Rows):
+            for mine, theirs in zip(result, part):
+                mine.extend(theirs)
+        else:
+            _add(result, part)
     return result
 
 
