@@ -5,7 +5,8 @@ interpreter lock back and forth at every row. Here a piece's keys are looked up 
 that aggregates what it finds into one row (the digests, the inline payloads and the sizes laid
 end to end), so SQLite does a whole piece's work in one step, without the lock, and the pieces of
 a large batch are looked up by several threads at once, as the Swift store splits a batch across
-the cores.
+the cores. A few keys, and records so large that a row's cost is nothing beside their bytes, are
+read a row per entry instead.
 """
 
 from __future__ import annotations
@@ -51,11 +52,20 @@ class Rows(NamedTuple):
     #: The entries' digests.
     digests: list[bytes]
     #: Their inline payloads; ``None`` for a payload in a side file.
-    payloads: list[Optional[memoryview]]
+    payloads: list[Optional[Union[bytes, memoryview]]]
     #: Their stored checksums (32 bits).
     checksums: list[int]
     #: The rowids of the entries whose last use is older than asked.
     stale: list[int]
+
+
+class Aggregate(NamedTuple):
+    """One statement's aggregate row, and the payloads too large for it."""
+
+    #: Digests, inline payloads, sizes, checksums, rowids of the large payloads, stale rowids.
+    row: tuple
+    #: The large payloads by rowid, each with its row's checksum when it was read.
+    large: dict[int, tuple[bytes, int]]
 
 
 # Up to this many keys are looked up a row per entry (:func:`by_rows`): for a few keys its smaller
@@ -89,67 +99,6 @@ def by_rows(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes]
         if several:
             connection.execute("COMMIT")
     return found
-
-
-def wide(found: Rows) -> bool:
-    """Whether the inline records found are large on average: then a lookup of their namespace
-    reads better a row per entry (:func:`by_rows`)."""
-    sizes = [len(payload) for payload in found.payloads if payload is not None]
-    return bool(sizes) and sum(sizes) >= _AGGREGATED_BELOW * len(sizes)
-
-
-class Pieces:
-    """The pieces a batch of distinct keys is looked up in, handed to whichever thread asks next.
-
-    A batch below ``SPLIT_THRESHOLD`` keys is one piece. A larger one is cut into four pieces per
-    thread, so that a thread slowed by other work takes fewer of them rather than holding up the
-    batch with its share (as the Swift store splits a batch across the cores).
-    """
-
-    def __init__(self, keys: list[bytes]) -> None:
-        count = 1 if len(keys) < SPLIT_THRESHOLD or _PARTS == 1 else 4 * _PARTS
-        size = -(-len(keys) // count) if keys else 1
-        self._pieces = [keys[start : start + size] for start in range(0, len(keys), size)]
-        self._next = 0
-        self._lock = threading.Lock()
-
-    @property
-    def several(self) -> bool:
-        """Whether there is more than one piece (then other threads should help)."""
-        return len(self._pieces) > 1
-
-    def take(self) -> Optional[list[bytes]]:
-        """The next piece nobody has taken, or ``None``."""
-        with self._lock:
-            if self._next == len(self._pieces):
-                return None
-            self._next += 1
-            return self._pieces[self._next - 1]
-
-
-def drain(
-    connection: sqlite3.Connection, namespace_id: int, pieces: Pieces, stale_before: int, by_row: bool = False
-) -> list[Union[Rows, Aggregate]]:
-    """Looks pieces up on ``connection`` until none is left: with :func:`by_aggregate`, or with
-    :func:`by_rows` when ``by_row``. :func:`rows` reads the result."""
-    found: list[Union[Rows, Aggregate]] = []
-    piece = pieces.take()
-    while piece is not None:
-        if by_row:
-            found.append(by_rows(connection, namespace_id, piece, stale_before))
-        else:
-            found += by_aggregate(connection, namespace_id, piece, stale_before)
-        piece = pieces.take()
-    return found
-
-
-class Aggregate(NamedTuple):
-    """One statement's aggregate row, and the payloads too large for it."""
-
-    #: Digests, inline payloads, sizes, checksums, rowids of the large payloads, stale rowids.
-    row: tuple
-    #: The large payloads by rowid, each with its row's checksum when it was read.
-    large: dict[int, tuple[bytes, int]]
 
 
 def by_aggregate(
@@ -225,7 +174,7 @@ def _add(found: Rows, aggregate: Aggregate) -> None:
     starts = [0, *ends[:-1]]
     if len(digests) != 32 * len(sizes) or len(checksums) != len(sizes) or ends[-1] != len(inline):
         raise sqlite3.DatabaseError("a lookup's aggregate row does not add up")
-    payloads: list[Optional[memoryview]] = list(map(inline.__getitem__, map(slice, starts, ends)))
+    payloads: list[Optional[Union[bytes, memoryview]]] = list(map(inline.__getitem__, map(slice, starts, ends)))
     keys = list(map(digests.__getitem__, map(slice, range(0, len(digests), 32), range(32, len(digests) + 32, 32))))
     if min(sizes) < 0:
         large_rowids = iter(map(int, large.split(","))) if large else iter(())
@@ -247,8 +196,60 @@ def _add(found: Rows, aggregate: Aggregate) -> None:
         found.stale.extend(map(int, stale.split(",")))
 
 
+def wide(found: Rows) -> bool:
+    """Whether the inline records found are large on average: then a lookup of their namespace
+    reads better a row per entry (:func:`by_rows`)."""
+    sizes = [len(payload) for payload in found.payloads if payload is not None]
+    return bool(sizes) and sum(sizes) >= _AGGREGATED_BELOW * len(sizes)
+
+
+class Pieces:
+    """The pieces a batch of distinct keys is looked up in, handed to whichever thread asks next.
+
+    A batch below ``SPLIT_THRESHOLD`` keys is one piece. A larger one is cut into four pieces per
+    thread, so that a thread slowed by other work takes fewer of them rather than holding up the
+    batch with its share (as the Swift store splits a batch across the cores).
+    """
+
+    def __init__(self, keys: list[bytes]) -> None:
+        count = 1 if len(keys) < SPLIT_THRESHOLD or _PARTS == 1 else 4 * _PARTS
+        size = -(-len(keys) // count) if keys else 1
+        self._pieces = [keys[start : start + size] for start in range(0, len(keys), size)]
+        self._next = 0
+        self._lock = threading.Lock()
+
+    @property
+    def several(self) -> bool:
+        """Whether there is more than one piece (then other threads should help)."""
+        return len(self._pieces) > 1
+
+    def take(self) -> Optional[list[bytes]]:
+        """The next piece nobody has taken, or ``None``."""
+        with self._lock:
+            if self._next == len(self._pieces):
+                return None
+            self._next += 1
+            return self._pieces[self._next - 1]
+
+
+def drain(
+    connection: sqlite3.Connection, namespace_id: int, pieces: Pieces, stale_before: int, by_row: bool = False
+) -> list[Union[Rows, Aggregate]]:
+    """Looks pieces up on ``connection`` until none is left: with :func:`by_aggregate`, or with
+    :func:`by_rows` when ``by_row``. :func:`rows` reads the result."""
+    found: list[Union[Rows, Aggregate]] = []
+    piece = pieces.take()
+    while piece is not None:
+        if by_row:
+            found.append(by_rows(connection, namespace_id, piece, stale_before))
+        else:
+            found += by_aggregate(connection, namespace_id, piece, stale_before)
+        piece = pieces.take()
+    return found
+
+
 class Threads:
-    """The threads that look up the parts of large batches, started at the first such batch.
+    """The threads that help look up the pieces of large batches, started at the first such batch.
 
     A process forked from one that has them starts its own (threads do not survive ``fork``).
     """
