@@ -334,7 +334,7 @@ class Cache:
             InvalidArgumentError: A digest is malformed.
             StoreFailedError: The store cannot be read.
         """
-        keys = [digest_bytes(value) for value in digests]
+        keys = [value if type(value) is bytes and len(value) == 32 else digest_bytes(value) for value in digests]
         found, known = self._lookup(ns, keys)
         if not known:
             raise UnknownNamespaceError(self._unknown_message(ns))

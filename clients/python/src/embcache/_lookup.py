@@ -197,10 +197,14 @@ def _add(found: Rows, aggregate: Aggregate) -> None:
 
 
 def wide(found: Rows) -> bool:
-    """Whether the inline records found are large on average: then a lookup of their namespace
-    reads better a row per entry (:func:`by_rows`)."""
-    sizes = [len(payload) for payload in found.payloads if payload is not None]
+    """Whether the inline records found (the first 16 of them) are large on average: then a
+    lookup of their namespace reads better a row per entry (:func:`by_rows`)."""
+    sizes = [len(payload) for payload in itertools.islice(filter(None.__ne__, found.payloads), 16)]
     return bool(sizes) and sum(sizes) >= _AGGREGATED_BELOW * len(sizes)
+
+
+# Pieces per thread a large batch is cut into.
+PIECES_PER_THREAD = 4
 
 
 class Pieces:
@@ -212,7 +216,7 @@ class Pieces:
     """
 
     def __init__(self, keys: list[bytes]) -> None:
-        count = 1 if len(keys) < SPLIT_THRESHOLD or _PARTS == 1 else 4 * _PARTS
+        count = 1 if len(keys) < SPLIT_THRESHOLD or _PARTS == 1 else PIECES_PER_THREAD * _PARTS
         size = -(-len(keys) // count) if keys else 1
         self._pieces = [keys[start : start + size] for start in range(0, len(keys), size)]
         self._next = 0
