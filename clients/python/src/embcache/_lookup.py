@@ -199,7 +199,7 @@ def _add(found: Rows, aggregate: Aggregate) -> None:
 def wide(found: Rows) -> bool:
     """Whether the inline records found (the first 16 of them) are large on average: then a
     lookup of their namespace reads better a row per entry (:func:`by_rows`)."""
-    sizes = [len(payload) for payload in itertools.islice(filter(None.__ne__, found.payloads), 16)]
+    sizes = list(itertools.islice((len(payload) for payload in found.payloads if payload is not None), 16))
     return bool(sizes) and sum(sizes) >= _AGGREGATED_BELOW * len(sizes)
 
 
