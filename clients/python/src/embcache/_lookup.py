@@ -15,6 +15,7 @@ import itertools
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple, Optional, Union
 
@@ -78,26 +79,34 @@ _ROWS_SQL = (
 )
 
 
-def by_rows(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int) -> Rows:
-    """Looks ``keys`` up in one read transaction, a row per entry: for a few keys, or for records
-    so large that a row's cost is nothing beside their bytes (see :func:`by_aggregate`)."""
-    found = Rows([], [], [], [])
+def _in_chunks(connection: sqlite3.Connection, keys: list[bytes], read: Callable[[list[bytes]], None]) -> None:
+    """Calls ``read`` with each ``_CHUNK`` keys, all in one read transaction when there are several."""
     several = len(keys) > _CHUNK
     if several:
         connection.execute("BEGIN")
     try:
         for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            statement = _ROWS_SQL.format(",".join("?" * len(chunk)))
-            for digest, payload, checksum, rowid, stale in connection.execute(statement, (stale_before, namespace_id, *chunk)):
-                found.digests.append(digest)
-                found.payloads.append(payload)
-                found.checksums.append(checksum)
-                if stale:
-                    found.stale.append(rowid)
+            read(keys[start : start + _CHUNK])
     finally:
         if several:
             connection.execute("COMMIT")
+
+
+def by_rows(connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int) -> Rows:
+    """Looks ``keys`` up in one read transaction, a row per entry: for a few keys, or for records
+    so large that a row's cost is nothing beside their bytes (see :func:`by_aggregate`)."""
+    found = Rows([], [], [], [])
+
+    def read(chunk: list[bytes]) -> None:
+        statement = _ROWS_SQL.format(",".join("?" * len(chunk)))
+        for digest, payload, checksum, rowid, stale in connection.execute(statement, (stale_before, namespace_id, *chunk)):
+            found.digests.append(digest)
+            found.payloads.append(payload)
+            found.checksums.append(checksum)
+            if stale:
+                found.stale.append(rowid)
+
+    _in_chunks(connection, keys, read)
     return found
 
 
@@ -120,22 +129,17 @@ def by_aggregate(
         sqlite3.Error: The store cannot be read.
     """
     found = []
-    several = len(keys) > _CHUNK
-    if several:
-        connection.execute("BEGIN")
-    try:
-        for start in range(0, len(keys), _CHUNK):
-            chunk = keys[start : start + _CHUNK]
-            sql = _AGGREGATE_SQL.format(",".join("?" * len(chunk)))
-            row = connection.execute(sql, (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)).fetchone()
-            # A row deleted since the aggregate read it is absent: then a miss, as a moment later.
-            rowids = list(map(int, row[4].split(","))) if row[4] else []
-            large_sql = _LARGE_PAYLOADS_SQL.format(",".join("?" * len(rowids)))
-            large = {rowid: (payload, checksum) for rowid, payload, checksum in connection.execute(large_sql, rowids)} if rowids else {}
-            found.append(Aggregate(row, large))
-    finally:
-        if several:
-            connection.execute("COMMIT")
+
+    def read(chunk: list[bytes]) -> None:
+        sql = _AGGREGATE_SQL.format(",".join("?" * len(chunk)))
+        row = connection.execute(sql, (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)).fetchone()
+        # A row deleted since the aggregate read it is absent: then a miss, as a moment later.
+        rowids = list(map(int, row[4].split(","))) if row[4] else []
+        large_sql = _LARGE_PAYLOADS_SQL.format(",".join("?" * len(rowids)))
+        large = {rowid: (payload, checksum) for rowid, payload, checksum in connection.execute(large_sql, rowids)} if rowids else {}
+        found.append(Aggregate(row, large))
+
+    _in_chunks(connection, keys, read)
     return found
 
 
