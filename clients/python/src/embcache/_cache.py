@@ -386,7 +386,7 @@ class Cache:
         found = _lookup.drain(connection, namespace_id, pieces, stale_before, by_row)
         for future in futures:
             found += future.result()
-        rows = _lookup.rows(found)
+        rows = _lookup.rows(found, lambda keys: _lookup.by_rows(connection, namespace_id, keys, stale_before))
         self._wide_namespaces[namespace_id] = _lookup.wide(rows)
         return rows
 

@@ -33,15 +33,15 @@ _AGGREGATED_BELOW = 16 << 10
 _CHUNK = 256
 
 # The database's text encoding is UTF-8 (docs/format.md), so group_concat keeps a blob's bytes as
-# they are, and the cast gives them back as a blob.
+# they are, and the cast gives them back as a blob. A damaged store's row whose payload or checksum
+# is not what it should be (text, a number) may make the lists disagree: `rows` then reads that
+# chunk a row per entry, where such values are cast and fail their checksums.
 _AGGREGATE_SQL = """
 SELECT CAST(group_concat(digest, '') AS BLOB),
-    CAST(group_concat(CASE WHEN typeof(payload) = 'blob' AND length(payload) < ?1 THEN payload END, '') AS BLOB),
-    group_concat(CASE WHEN payload IS NULL THEN -1
-        WHEN typeof(payload) = 'blob' AND length(payload) < ?1 THEN length(payload) ELSE -2 END),
-    group_concat(CAST(checksum AS INTEGER)),
-    group_concat(CASE WHEN payload IS NOT NULL AND (typeof(payload) <> 'blob' OR length(payload) >= ?1)
-        THEN rowid END),
+    CAST(group_concat(CASE WHEN length(payload) < ?1 THEN payload END, '') AS BLOB),
+    group_concat(CASE WHEN payload IS NULL THEN -1 WHEN length(payload) < ?1 THEN length(payload) ELSE -2 END),
+    group_concat(checksum),
+    group_concat(CASE WHEN length(payload) >= ?1 THEN rowid END),
     group_concat(CASE WHEN last_used < ?2 THEN rowid END)
 FROM entry WHERE namespace_id = ?3 AND digest IN ({})
 """
@@ -67,6 +67,8 @@ class Aggregate(NamedTuple):
     row: tuple
     #: The large payloads by rowid, each with its row's checksum when it was read.
     large: dict[int, tuple[bytes, int]]
+    #: The keys the statement looked up.
+    keys: list[bytes]
 
 
 # Up to this many keys are looked up a row per entry (:func:`by_rows`): for a few keys its smaller
@@ -137,7 +139,7 @@ def by_aggregate(
         rowids = list(map(int, row[4].split(","))) if row[4] else []
         large_sql = _LARGE_PAYLOADS_SQL.format(",".join("?" * len(rowids)))
         large = {rowid: (payload, checksum) for rowid, payload, checksum in connection.execute(large_sql, rowids)} if rowids else {}
-        found.append(Aggregate(row, large))
+        found.append(Aggregate(row, large, chunk))
 
     _in_chunks(connection, keys, read)
     return found
@@ -149,24 +151,34 @@ _LARGE_PAYLOADS_SQL = (
 )
 
 
-def rows(found: list[Union[Rows, Aggregate]]) -> Rows:
+def rows(found: list[Union[Rows, Aggregate]], reread: Callable[[list[bytes]], Rows]) -> Rows:
     """The entries of what :func:`drain` found, in one :class:`Rows`.
 
-    Raises:
-        sqlite3.DatabaseError: An aggregate does not add up (its lists disagree in length).
+    Args:
+        found: What :func:`drain` returned.
+        reread: Looks keys up a row per entry (:func:`by_rows`), for an aggregate whose lists
+            disagree (only a damaged store's values make them).
     """
     result = Rows([], [], [], [])
     for part in found:
-        if isinstance(part, Rows):
-            for mine, theirs in zip(result, part):
-                mine.extend(theirs)
-        else:
-            _add(result, part)
+        if isinstance(part, Aggregate):
+            try:
+                _add(result, part)
+                continue
+            except (ValueError, _Disagreement):
+                part = reread(part.keys)
+        for mine, theirs in zip(result, part):
+            mine.extend(theirs)
     return result
 
 
+class _Disagreement(Exception):
+    """An aggregate's lists disagree in length."""
+
+
 def _add(found: Rows, aggregate: Aggregate) -> None:
-    """Appends the entries of one aggregate to ``found``."""
+    """Appends the entries of one aggregate to ``found``; appends nothing and raises
+    ``_Disagreement`` or ``ValueError`` when its lists disagree or hold what is not a number."""
     digests, inline, sizes, checksums, large, stale = aggregate.row
     if digests is None:
         return
@@ -177,7 +189,7 @@ def _add(found: Rows, aggregate: Aggregate) -> None:
     ends = list(itertools.accumulate(sizes if min(sizes) >= 0 else (max(size, 0) for size in sizes)))
     starts = [0, *ends[:-1]]
     if len(digests) != 32 * len(sizes) or len(checksums) != len(sizes) or ends[-1] != len(inline):
-        raise sqlite3.DatabaseError("a lookup's aggregate row does not add up")
+        raise _Disagreement
     payloads: list[Optional[Union[bytes, memoryview]]] = list(map(inline.__getitem__, map(slice, starts, ends)))
     keys = list(map(digests.__getitem__, map(slice, range(0, len(digests), 32), range(32, len(digests) + 32, 32))))
     if min(sizes) < 0:
@@ -187,7 +199,7 @@ def _add(found: Rows, aggregate: Aggregate) -> None:
             if size == -1:
                 payloads[index] = None
             elif size == -2:
-                payload, checksum = aggregate.large.get(next(large_rowids), (None, None))
+                payload, checksum = aggregate.large.get(next(large_rowids, -1), (None, None))
                 if checksum != checksums[index]:
                     continue  # Replaced since the aggregate read it: a miss, as a moment later.
                 payloads[index] = memoryview(payload)
