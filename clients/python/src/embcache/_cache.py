@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import logging
 import os
 import secrets
@@ -334,7 +336,7 @@ class Cache:
             InvalidArgumentError: A digest is malformed.
             StoreFailedError: The store cannot be read.
         """
-        keys = [value if type(value) is bytes and len(value) == 32 else digest_bytes(value) for value in digests]
+        keys = [digest_bytes(value) for value in digests]
         found, known = self._lookup(ns, keys)
         if not known:
             raise UnknownNamespaceError(self._unknown_message(ns))
@@ -396,23 +398,19 @@ class Cache:
         checksum = self._checksum(ns)
         decoder = self._decoder()
         digests, payloads, expected = found.digests, found.payloads, found.checksums
-        inline = [index for index, payload in enumerate(payloads) if payload is not None]
-        if len(inline) < len(payloads):
-            for index, payload in enumerate(payloads):
+        inline = [payload is not None for payload in payloads]
+        if not all(inline):
+            for key, payload, stored in zip(digests, payloads, expected):
                 if payload is None:
-                    key = digests[index]
-                    opened[key] = self._side_file_record(ns, namespace_id, key, expected[index], checksum, decoder)
-            digests, payloads, expected = [digests[i] for i in inline], [payloads[i] for i in inline], [expected[i] for i in inline]
+                    opened[key] = self._side_file_record(ns, namespace_id, key, stored, checksum, decoder)
+            digests, payloads, expected = (list(itertools.compress(values, inline)) for values in (digests, payloads, expected))
         sums = checksum.checksums(payloads, digests)
         if sums != expected:
-            wrong = [index for index, (value, stored) in enumerate(zip(sums, expected)) if value != stored]
-            for index in wrong:
-                self._verified(ns, digests[index], sums[index], expected[index])
-                opened[digests[index]] = _CORRUPT
-            good = sorted(set(range(len(digests))) - set(wrong))
-            digests, payloads = [digests[i] for i in good], [payloads[i] for i in good]
+            good = [self._verified(ns, key, value, stored) for key, value, stored in zip(digests, sums, expected)]
+            opened.update((key, _CORRUPT) for key, ok in zip(digests, good) if not ok)
+            digests, payloads = list(itertools.compress(digests, good)), list(itertools.compress(payloads, good))
         for key, payload, tensors in zip(digests, payloads, decoder.decode_many(payloads)):
-            opened[key] = tensors if tensors is not None else self._decoded(ns, key, payload, tensors)
+            opened[key] = tensors if tensors is not None else self._undecodable(ns, key, payload)
         return opened
 
     def _side_file_record(
@@ -436,7 +434,8 @@ class Cache:
             return _CORRUPT
         if not self._verified(ns, key, checksum.checksum(view, key), expected):
             return _CORRUPT
-        return self._decoded(ns, key, view, decoder.decode(view))
+        tensors = decoder.decode(view)
+        return tensors if tensors is not None else self._undecodable(ns, key, view)
 
     def _decoder(self) -> _codec.Decoder:
         decoder = getattr(self._local, "decoder", None)
@@ -457,10 +456,8 @@ class Cache:
         return False
 
     @staticmethod
-    def _decoded(ns: Namespace, key: bytes, payload: Union[bytes, memoryview], tensors: Optional[Tensors]) -> Any:
-        """A verified record's tensors, or ``_CORRUPT`` (logged) when it did not decode."""
-        if tensors is not None:
-            return tensors
+    def _undecodable(ns: Namespace, key: bytes, payload: Union[bytes, memoryview]) -> Any:
+        """``_CORRUPT``, for a verified record that did not decode, logged (naming a newer format)."""
         version = bytes(payload[:4])
         newer = version[:3] == b"ECR" and version[3:].isdigit() and int(version[3:]) > int(_codec.MAGIC[3:])
         logger.warning(
@@ -511,7 +508,7 @@ class Cache:
             (
                 {"model": m, "preprocessing": p, "storage": s, "entries": count, "bytes": size}
                 for m, p, s, count, size in rows
-                if (m, p, s) != (ENCODER_NAMESPACES.model, ENCODER_NAMESPACES.preprocessing, ENCODER_NAMESPACES.storage)
+                if (m, p, s) != dataclasses.astuple(ENCODER_NAMESPACES)
             ),
             key=lambda n: f"{n['model']} | {n['preprocessing']} | {n['storage']}",
         )
