@@ -38,23 +38,17 @@ final class LookupConnection: @unchecked Sendable {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the lookup connection is closed")
         }
         self.handle = handle
-        let begin = try RawStatement(preparing: "BEGIN DEFERRED", on: handle)
-        let commit: RawStatement
+        // Each statement compiled so far is finalized if a later one does not compile.
+        var compiled = [RawStatement]()
         do {
-            commit = try RawStatement(preparing: "COMMIT", on: handle)
+            for sql in ["BEGIN DEFERRED", "COMMIT", SQLiteEmbeddingStore.lookupSQL] {
+                compiled.append(try RawStatement(preparing: sql, on: handle))
+            }
         } catch {
-            begin.finalize()
+            compiled.forEach { $0.finalize() }
             throw error
         }
-        do {
-            lookup = try RawStatement(preparing: SQLiteEmbeddingStore.lookupSQL, on: handle)
-        } catch {
-            begin.finalize()
-            commit.finalize()
-            throw error
-        }
-        self.begin = begin
-        self.commit = commit
+        (begin, commit, lookup) = (compiled[0], compiled[1], compiled[2])
     }
 
     deinit {

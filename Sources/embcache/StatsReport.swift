@@ -23,10 +23,12 @@ struct StatsReport: Encodable {
     init(store: String, statistics: StoreStatistics, diskBytes: Int) {
         self.store = store
         self.diskBytes = diskBytes
-        let shown = statistics.namespaces.filter { $0.namespace != EncoderNamespaceRecord.namespace }
-        entries = shown.reduce(0) { $0 + $1.entries }
-        bytes = shown.reduce(0) { $0 + $1.bytes }
-        namespaces = shown.map {
+        let shown = StoreStatistics(
+            namespaces: statistics.namespaces.filter { $0.namespace != EncoderNamespaceRecord.namespace }
+        )
+        entries = shown.totalEntries
+        bytes = shown.totalBytes
+        namespaces = shown.namespaces.map {
             let name = NamespaceReport($0.namespace)
             return NamespaceFigures(
                 model: name.model,
