@@ -45,7 +45,7 @@ final class LookupConnection: @unchecked Sendable {
                 compiled.append(try RawStatement(preparing: sql, on: handle))
             }
         } catch {
-            compiled.forEach { $0.finalize() }
+            for statement in compiled { statement.finalize() }
             throw error
         }
         (begin, commit, lookup) = (compiled[0], compiled[1], compiled[2])
