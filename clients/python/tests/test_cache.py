@@ -444,6 +444,41 @@ def test_rows_a_damaged_store_holds_are_misses_not_errors(
     assert caplog.text.count("fails its checksum") == 3
 
 
+def test_a_batch_of_one_record_size_is_verified_and_decoded_record_by_record(
+    store: pathlib.Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Records of one size are read in place from the aggregate's buffer: each is still verified
+    and decoded on its own (a flipped byte, a wrong checksum, another header, an older format, a
+    newer one)."""
+    from embcache import _cache
+
+    filled(store, 40).close()
+    keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(40)]
+    connection = sqlite3.connect(store)
+    summer = _checksum.RecordChecksum(NS)
+
+    def rewrite(key: bytes, change: Any, checksum: bool = True) -> None:
+        (payload,) = connection.execute("SELECT payload FROM entry WHERE digest = ?", (key,)).fetchone()
+        payload = change(payload)
+        connection.execute("UPDATE entry SET payload = ? WHERE digest = ?", (payload, key))
+        if checksum:
+            connection.execute("UPDATE entry SET checksum = ? WHERE digest = ?", (summer.checksum(payload, key), key))
+
+    rewrite(keys[1], lambda payload: payload[:-1] + bytes([payload[-1] ^ 1]), checksum=False)
+    connection.execute("UPDATE entry SET checksum = (checksum + 1) % 4294967296 WHERE digest = ?", (keys[2],))
+    rewrite(keys[3], lambda payload: payload.replace(b"\x01\x00e", b"\x01\x00f"))
+    rewrite(keys[4], lambda payload: b"ECR9" + payload[4:])
+    rewrite(keys[5], lambda payload: b"ECR2" + payload[4:])
+    connection.commit()
+    monkeypatch.setattr(_cache.Cache, "_opened", lambda *_: pytest.fail("read a row per record"))
+    with caplog.at_level(logging.WARNING, logger="embcache"):
+        found = embcache.open(store).get(NS, keys)
+    assert [None if record is None else list(record) for record in found[:6]] == [["e"], None, None, ["f"], None, ["e"]]
+    assert found[3] is not None and found[3]["f"].tolist() == [3, 3.5]
+    assert values(found[:1] + found[5:]) == [[index, index + 0.5] for index in (0, *range(5, 40))]
+    assert caplog.text.count("fails its checksum") == 2 and "is in a newer record format" in caplog.text
+
+
 def test_a_batch_records_the_uses_of_entries_last_used_long_ago(store: pathlib.Path) -> None:
     filled(store, 40).close()
     connection = sqlite3.connect(store)

@@ -103,13 +103,18 @@ def test_malformed_payloads_do_not_decode(vectors: dict[str, Any]) -> None:
 
 def test_a_batch_decodes_as_its_records_do_one_by_one(vectors: dict[str, Any]) -> None:
     """Batches mixing the vectors' layouts (scalars, empty tensors, bfloat16, several tensors),
-    repeated records, same-size records with other headers and malformed payloads."""
+    repeated records, same-size records with other headers and malformed payloads; and each
+    size's records decoded in place, laid end to end."""
     payloads = [_codec.encode(expected_arrays(record), magic=record["magic"].encode()) for record in vectors["records"]]
     malformed = [bytes.fromhex(vector["payload_hex"]) for vector in vectors["malformed_payloads"]]
     renamed = [payload.replace(b"embedding", b"embeddinh") for payload in payloads]
     batch = payloads * 3 + malformed + [p for p, r in zip(renamed, payloads) if p != r] + payloads[::-1]
-    for order in (batch, batch[::-1], batch[1::2]):
-        decoded = _codec.Decoder().decode_many(order)
+    stacked = []
+    for size in sorted({len(payload) for payload in batch}):
+        alike = [payload for payload in batch if len(payload) == size]
+        in_place = np.frombuffer(b"".join(alike), np.uint8).reshape(len(alike), size)
+        stacked.append((alike, _codec.Decoder().decode_stacked(in_place)))
+    for order, decoded in [(order, _codec.Decoder().decode_many(order)) for order in (batch, batch[::-1], batch[1::2])] + stacked:
         assert len(decoded) == len(order)
         for payload, tensors in zip(order, decoded):
             alone = _codec.decode(payload)
@@ -187,6 +192,8 @@ def test_batched_and_single_checksums_agree_with_the_definition() -> None:
             expected = [definition.checksum(p, d, {"model": "m", "preprocessing": "p", "storage": "lossless"})
                         for p, d in zip(alike, digests)]
             assert summer.checksums(alike, digests) == expected, (size, magic)
+            stacked = np.frombuffer(b"".join(alike), np.uint8).reshape(len(alike), -1)
+            assert summer.stacked_checksums(stacked, digests) == expected, (size, magic)
 
 
 def test_model_identity_is_the_weights_file_sha256(tmp_path: Any) -> None:

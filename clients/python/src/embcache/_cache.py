@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import logging
 import os
@@ -13,7 +14,7 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
 
@@ -190,8 +191,8 @@ class Cache:
         return connection
 
     def _drain_lent(
-        self, namespace_id: int, pieces: _lookup.Pieces, stale_before: int, by_row: bool
-    ) -> list[Union[_lookup.Rows, _lookup.Aggregate]]:
+        self, namespace_id: int, pieces: _lookup.Pieces, stale_before: int, by_row: bool, finish: _Finish
+    ) -> list[_Piece]:
         """Looks pieces of a batch up on a lookup thread, on a connection lent to it alone."""
         with self._spare_lock:
             if self._spare and self._spare[0][0] != os.getpid():
@@ -200,7 +201,7 @@ class Cache:
             connection = self._spare.pop()[1] if self._spare else None
         connection = connection or self._new_connection()
         try:
-            return _lookup.drain(connection, namespace_id, pieces, stale_before, by_row)
+            return _lookup.drain(connection, namespace_id, pieces, stale_before, by_row, finish)
         finally:
             with self._spare_lock:
                 self._spare.append((os.getpid(), connection))
@@ -360,37 +361,63 @@ class Cache:
             namespace_id = self._namespace_id(ns, connection)
             if namespace_id is None:
                 return [None] * len(keys), False
-            found = self._find(connection, namespace_id, list(dict.fromkeys(keys)), stale_before)
+            opened, stale = self._find(ns, connection, namespace_id, list(dict.fromkeys(keys)), stale_before)
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
-        opened = self._opened(ns, namespace_id, found)
-        if found.stale:
-            self._touch(found.stale)
+        if stale:
+            self._touch(stale)
         return list(map(opened.get, keys)), True
 
     def _find(
-        self, connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int
-    ) -> _lookup.Rows:
-        """The entries of distinct keys. A large batch's pieces are looked up by the lookup
-        threads and this one at once; a row per entry when the namespace's records have been
-        large (``_lookup.wide``), else in aggregates."""
+        self, ns: Namespace, connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int
+    ) -> tuple[dict[bytes, Any], list[int]]:
+        """The records of distinct keys, verified and decoded (``_CORRUPT`` when not right), and
+        the rowids of those to touch.
+
+        A large batch's pieces are looked up by the lookup threads and this one at once, each
+        thread verifying and decoding the pieces it looked up; a row per entry when the
+        namespace's records have been large (``_lookup.wide``), else in aggregates.
+        """
+        finish = functools.partial(self._finish, ns, namespace_id, stale_before)
         if len(keys) <= _lookup.FEW:
-            return _lookup.by_rows(connection, namespace_id, keys, stale_before)
+            piece = finish(connection, [_lookup.by_rows(connection, namespace_id, keys, stale_before)])
+            return piece.opened, piece.stale
         by_row = self._wide_namespaces.get(namespace_id, False)
         pieces = _lookup.Pieces(keys)
         helpers = _lookup.THREADS.helpers() if pieces.several else 0
         pool = _lookup.THREADS.executor() if helpers else None
         futures = (
-            [pool.submit(self._drain_lent, namespace_id, pieces, stale_before, by_row) for _ in range(helpers)]
+            [pool.submit(self._drain_lent, namespace_id, pieces, stale_before, by_row, finish) for _ in range(helpers)]
             if pool
             else []
         )
-        found = _lookup.drain(connection, namespace_id, pieces, stale_before, by_row)
+        finished = _lookup.drain(connection, namespace_id, pieces, stale_before, by_row, finish)
         for future in futures:
-            found += future.result()
-        rows = _lookup.rows(found, lambda keys: _lookup.by_rows(connection, namespace_id, keys, stale_before))
-        self._wide_namespaces[namespace_id] = _lookup.wide(rows)
-        return rows
+            finished += future.result()
+        self._wide_namespaces[namespace_id] = any(piece.wide for piece in finished)
+        opened: dict[bytes, Any] = {}
+        stale: list[int] = []
+        for piece in finished:
+            opened.update(piece.opened)
+            stale += piece.stale
+        return opened, stale
+
+    def _finish(
+        self,
+        ns: Namespace,
+        namespace_id: int,
+        stale_before: int,
+        connection: sqlite3.Connection,
+        found: list[Union[_lookup.Rows, _lookup.Aggregate]],
+    ) -> _Piece:
+        """What one piece of a batch found, verified and decoded, on the thread that looked it up."""
+        blocks, rows = _lookup.sorted_out(found, lambda keys: _lookup.by_rows(connection, namespace_id, keys, stale_before))
+        opened = self._opened(ns, namespace_id, rows) if rows.digests else {}
+        stale = rows.stale
+        for block in blocks:
+            opened.update(self._opened_block(ns, block))
+            stale += block.stale
+        return _Piece(opened, stale, _lookup.wide(rows))
 
     def _opened(self, ns: Namespace, namespace_id: int, found: _lookup.Rows) -> dict[bytes, Any]:
         """The entries found, verified and decoded: tensors, or ``_CORRUPT`` (logged)."""
@@ -411,6 +438,21 @@ class Cache:
             digests, payloads = list(itertools.compress(digests, good)), list(itertools.compress(payloads, good))
         for key, payload, tensors in zip(digests, payloads, decoder.decode_many(payloads)):
             opened[key] = tensors if tensors is not None else self._undecodable(ns, key, payload)
+        return opened
+
+    def _opened_block(self, ns: Namespace, block: _lookup.Block) -> dict[bytes, Any]:
+        """The records of a block, verified and decoded in place: tensors, or ``_CORRUPT`` (logged)."""
+        sums = self._checksum(ns).stacked_checksums(block.payloads, block.digests)
+        decoded = self._decoder().decode_stacked(block.payloads)
+        opened: dict[bytes, Any] = dict(zip(block.digests, decoded))
+        if sums != block.checksums:
+            for key, value, stored in zip(block.digests, sums, block.checksums):
+                if not self._verified(ns, key, value, stored):
+                    opened[key] = _CORRUPT
+        if None in decoded:
+            for index, key in enumerate(block.digests):
+                if opened[key] is None:
+                    opened[key] = self._undecodable(ns, key, memoryview(block.payloads[index]))
         return opened
 
     def _side_file_record(
@@ -890,3 +932,18 @@ _inherited: list[sqlite3.Connection] = []
 # A record that exists but failed its checksum or decoding.
 _CORRUPT: Any = object()
 
+
+
+class _Piece(NamedTuple):
+    """One piece of a batch, verified and decoded by the thread that looked it up."""
+
+    #: Its records by key: tensors, or ``_CORRUPT``.
+    opened: dict[bytes, Any]
+    #: The rowids of its entries whose last use is to be recorded.
+    stale: list[int]
+    #: Whether its inline records were large on average (``_lookup.wide``).
+    wide: bool
+
+
+# Verifies and decodes what a piece's lookup found, given the connection that found it.
+_Finish = Callable[[sqlite3.Connection, list[Union[_lookup.Rows, _lookup.Aggregate]]], _Piece]

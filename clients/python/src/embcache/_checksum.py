@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import struct
 import threading
+from collections.abc import Iterable
 from typing import Union
 
 import crc32c as _crc32c
@@ -59,6 +60,7 @@ def three_lane(chunk: memoryview, scratch: np.ndarray) -> int:
     return _crc(struct.pack("<3IQ", first, _crc(lanes[1]), _crc(lanes[2]), len(chunk)))
 
 
+_MAGIC_BYTES = np.frombuffer(MAGIC, np.uint8)
 _pack_summary = struct.Struct("<3IQ").pack
 _pack_final = struct.Struct("<IQ").pack
 # Below this many bytes a chunk's lanes are gathered by memoryview slicing, without numpy's overhead.
@@ -127,6 +129,28 @@ class RecordChecksum:
         sums = [three_lane(view[start : start + CHUNK_SIZE], scratch) for start in range(0, size, CHUNK_SIZE)]
         return _crc(struct.pack(f"<{len(sums)}IQ", *sums, size), seed)
 
+    def _single_chunk(self, payloads: Iterable[Buffer], sizes: Iterable[int], digests: list[bytes]) -> list[int]:
+        """The checksums of format-3 payloads of at most one chunk each, each step mapped over
+        the whole batch: no interpreted code per record."""
+        seeds = map(_crc, digests, itertools.repeat(self._seed))
+        return list(map(_crc, map(_pack_final, map(_crc, payloads), sizes), seeds))
+
+    def stacked_checksums(self, stacked: np.ndarray, digests: list[bytes]) -> list[int]:
+        """The checksums of payloads laid end to end, one per row of ``stacked``, as
+        :meth:`checksums` gives them.
+
+        Args:
+            stacked: A C-contiguous ``uint8`` array, one payload per row (all one size).
+            digests: The payloads' keys' digests, in row order.
+
+        Returns:
+            One checksum per row, in order.
+        """
+        size = stacked.shape[1]
+        if len(MAGIC) <= size <= CHUNK_SIZE and (stacked[:, : len(MAGIC)] == _MAGIC_BYTES).all():
+            return self._single_chunk(stacked, itertools.repeat(size), digests)
+        return self.checksums(list(map(memoryview, stacked)), digests)
+
     def checksums(self, payloads: list[Buffer], digests: list[bytes]) -> list[int]:
         """The checksums of many payloads, as :meth:`checksum` gives them one by one.
 
@@ -144,9 +168,7 @@ class RecordChecksum:
         current = [payload[:4] == MAGIC for payload in payloads]
         sizes = list(map(len, payloads))
         if all(current) and (not sizes or max(sizes) <= CHUNK_SIZE):
-            # Each step mapped over the whole batch: no interpreted code per record.
-            seeds = map(_crc, digests, itertools.repeat(self._seed))
-            return list(map(_crc, map(_pack_final, map(_crc, payloads), sizes), seeds))
+            return self._single_chunk(payloads, sizes, digests)
         if all(current):
             return [self.checksum(payload, digest) for payload, digest in zip(payloads, digests)]
         size = sizes[0] if len(set(sizes)) == 1 else -1

@@ -283,7 +283,26 @@ class Decoder:
         header = self._header(payloads[0]) if len(payloads) > 1 and size < _STACKED_BELOW else None
         if header is None:
             return [self.decode(payload) for payload in payloads]
-        stacked = np.frombuffer(b"".join(payloads), np.uint8).reshape(-1, size)
+        return self._split(np.frombuffer(b"".join(payloads), np.uint8).reshape(-1, size), header)
+
+    def decode_stacked(self, stacked: np.ndarray) -> list[Optional[dict[str, np.ndarray]]]:
+        """Decodes records laid end to end, one per row of ``stacked``, as :meth:`decode_many`
+        does, without copying them: the arrays are views of ``stacked``.
+
+        Args:
+            stacked: A C-contiguous ``uint8`` array, one record per row (all one size).
+
+        Returns:
+            One element per row, in order: its tensors by name, or ``None`` when malformed.
+        """
+        header = self._header(memoryview(stacked[0])) if len(stacked) > 1 and stacked.shape[1] < _STACKED_BELOW else None
+        if header is None:
+            return [self.decode(memoryview(row)) for row in stacked]
+        return self._split(stacked, header)
+
+    def _split(self, stacked: np.ndarray, header: bytes) -> list[Optional[dict[str, np.ndarray]]]:
+        """The records in the rows of ``stacked``, the first of which starts with ``header``:
+        each of their tensors one strided array over ``stacked``, whose rows are the records'."""
         layout = self._layouts[header][0]
         columns = [_rows(stacked, dtype, shape, offset) for _, dtype, shape, offset in layout]
         if len(layout) == 1:
@@ -295,7 +314,7 @@ class Decoder:
         alike = (stacked[:, : len(header)] == np.frombuffer(header, np.uint8)).all(axis=1)
         if not alike.all():
             for index in np.flatnonzero(~alike).tolist():
-                decoded[index] = self.decode(payloads[index])
+                decoded[index] = self.decode(memoryview(stacked[index]))
         return decoded
 
     def _header(self, payload: Union[bytes, memoryview]) -> Optional[bytes]:

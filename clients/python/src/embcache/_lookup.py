@@ -17,7 +17,9 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import NamedTuple, Optional, Union
+from typing import NamedTuple, Optional, TypeVar, Union
+
+import numpy as np
 
 # A batch of at least this many keys is split across threads (as Swift's LookupSplit.threshold).
 SPLIT_THRESHOLD = 256
@@ -34,7 +36,7 @@ _CHUNK = 256
 
 # The database's text encoding is UTF-8 (docs/format.md), so group_concat keeps a blob's bytes as
 # they are, and the cast gives them back as a blob. A damaged store's row whose payload or checksum
-# is not what it should be (text, a number) may make the lists disagree: `rows` then reads that
+# is not what it should be (text, a number) may make the lists disagree: `sorted_out` then rereads that
 # chunk a row per entry, where such values are cast and fail their checksums.
 _AGGREGATE_SQL = """
 SELECT CAST(group_concat(digest, '') AS BLOB),
@@ -116,7 +118,7 @@ def by_aggregate(
     connection: sqlite3.Connection, namespace_id: int, keys: list[bytes], stale_before: int
 ) -> list[Aggregate]:
     """Looks ``keys`` up in one read transaction on ``connection``, doing as little as it can
-    while holding the interpreter lock (a lookup thread's part; :func:`rows` reads the result).
+    while holding the interpreter lock (:func:`sorted_out` reads the result).
 
     Args:
         connection: A connection no other thread is using.
@@ -136,7 +138,7 @@ def by_aggregate(
         sql = _AGGREGATE_SQL.format(",".join("?" * len(chunk)))
         row = connection.execute(sql, (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)).fetchone()
         # A row deleted since the aggregate read it is absent: then a miss, as a moment later.
-        rowids = list(map(int, row[4].split(","))) if row[4] else []
+        rowids = _integers(row[4])
         large_sql = _LARGE_PAYLOADS_SQL.format(",".join("?" * len(rowids)))
         large = {rowid: (payload, checksum) for rowid, payload, checksum in connection.execute(large_sql, rowids)} if rowids else {}
         found.append(Aggregate(row, large, chunk))
@@ -151,65 +153,106 @@ _LARGE_PAYLOADS_SQL = (
 )
 
 
-def rows(found: list[Union[Rows, Aggregate]], reread: Callable[[list[bytes]], Rows]) -> Rows:
-    """The entries of what :func:`drain` found, in one :class:`Rows`.
+class Block(NamedTuple):
+    """Inline records of one size that one statement found, end to end in the buffer SQLite gave."""
+
+    #: The entries' digests.
+    digests: list[bytes]
+    #: Their payloads, one per row (a read-only ``uint8`` array over that buffer).
+    payloads: np.ndarray
+    #: Their stored checksums (32 bits).
+    checksums: list[int]
+    #: The rowids of the entries whose last use is older than asked.
+    stale: list[int]
+
+
+def sorted_out(found: list[Union[Rows, Aggregate]], reread: Callable[[list[bytes]], Rows]) -> tuple[list[Block], Rows]:
+    """The entries of what :func:`by_aggregate` and :func:`by_rows` found: the blocks of the
+    aggregates whose records are all inline and of one size, and every other entry in one
+    :class:`Rows`.
 
     Args:
-        found: What :func:`drain` returned.
+        found: What the lookups returned.
         reread: Looks keys up a row per entry (:func:`by_rows`), for an aggregate whose lists
             disagree (only a damaged store's values make them).
     """
+    blocks = []
     result = Rows([], [], [], [])
     for part in found:
         if isinstance(part, Aggregate):
             try:
-                _add(result, part)
-                continue
+                unpacked = _unpack(part)
             except (ValueError, _Disagreement):
-                part = reread(part.keys)
+                unpacked = reread(part.keys)
+            if isinstance(unpacked, Block):
+                blocks.append(unpacked)
+                continue
+            part = unpacked
         for mine, theirs in zip(result, part):
             mine.extend(theirs)
-    return result
+    return blocks, result
 
 
 class _Disagreement(Exception):
-    """An aggregate's lists disagree in length."""
+    """An aggregate's lists disagree in length, or one is missing."""
 
 
-def _add(found: Rows, aggregate: Aggregate) -> None:
-    """Appends the entries of one aggregate to ``found``; appends nothing and raises
-    ``_Disagreement`` or ``ValueError`` when its lists disagree or hold what is not a number."""
+def _unpack(aggregate: Aggregate) -> Union[Block, Rows]:
+    """The entries of one aggregate: a :class:`Block` when its records are all inline and of one
+    size, else :class:`Rows`. Raises ``_Disagreement`` or ``ValueError`` when its lists disagree
+    or hold what is not a number."""
     digests, inline, sizes, checksums, large, stale = aggregate.row
     if digests is None:
-        return
-    # Whole lists at a time (map, slice objects): no interpreted code per entry.
-    sizes = list(map(int, sizes.split(",")))
-    checksums = list(map(int, checksums.split(",")))
-    inline = memoryview(inline or b"")
-    ends = list(itertools.accumulate(sizes if min(sizes) >= 0 else (max(size, 0) for size in sizes)))
-    starts = [0, *ends[:-1]]
-    if len(digests) != 32 * len(sizes) or len(checksums) != len(sizes) or ends[-1] != len(inline):
+        return Rows([], [], [], [])
+    if not isinstance(checksums, str) or not isinstance(sizes, str):
         raise _Disagreement
-    payloads: list[Optional[Union[bytes, memoryview]]] = list(map(inline.__getitem__, map(slice, starts, ends)))
+    # Whole lists at a time (map, slice objects): no interpreted code per entry.
+    checksums = _integers(checksums)
+    count = len(checksums)
+    if len(digests) != 32 * count:
+        raise _Disagreement
     keys = list(map(digests.__getitem__, map(slice, range(0, len(digests), 32), range(32, len(digests) + 32, 32))))
-    if min(sizes) < 0:
-        large_rowids = iter(map(int, large.split(","))) if large else iter(())
-        kept = []
-        for index, size in enumerate(sizes):
-            if size == -1:
-                payloads[index] = None
-            elif size == -2:
-                payload, checksum = aggregate.large.get(next(large_rowids, -1), (None, None))
-                if checksum != checksums[index]:
-                    continue  # Replaced since the aggregate read it: a miss, as a moment later.
-                payloads[index] = memoryview(payload)
-            kept.append(index)
-        keys, payloads, checksums = [keys[i] for i in kept], [payloads[i] for i in kept], [checksums[i] for i in kept]
-    found.digests.extend(keys)
-    found.payloads.extend(payloads)
-    found.checksums.extend(checksums)
-    if stale:
-        found.stale.extend(map(int, stale.split(",")))
+    stale_rowids = _integers(stale)
+    inline = inline or b""
+    size = sizes.partition(",")[0]
+    if size.isdigit() and size != "0" and len(inline) == int(size) * count and sizes == ",".join([size] * count):
+        return Block(keys, np.frombuffer(inline, np.uint8).reshape(count, int(size)), checksums, stale_rowids)
+    sizes = list(map(int, sizes.split(",")))
+    return _rows_of(keys, memoryview(inline), sizes, checksums, _integers(large), aggregate.large, stale_rowids)
+
+
+def _integers(listed: Optional[str]) -> list[int]:
+    """The integers of a ``group_concat`` list (``None`` when it aggregated nothing)."""
+    return list(map(int, listed.split(","))) if listed else []
+
+
+def _rows_of(
+    keys: list[bytes],
+    inline: memoryview,
+    sizes: list[int],
+    checksums: list[int],
+    large_rowids: list[int],
+    large: dict[int, tuple[bytes, int]],
+    stale: list[int],
+) -> Rows:
+    """The entries of an aggregate whose records are not all inline and of one size (``sizes``
+    holds -1 for a side file's, -2 for a payload read by rowid into ``large``)."""
+    ends = list(itertools.accumulate(max(size, 0) for size in sizes))
+    if len(sizes) != len(keys) or ends[-1] != len(inline):
+        raise _Disagreement
+    payloads: list[Optional[Union[bytes, memoryview]]] = list(map(inline.__getitem__, map(slice, [0, *ends[:-1]], ends)))
+    in_large = iter(large_rowids)
+    kept = []
+    for index, size in enumerate(sizes):
+        if size == -1:
+            payloads[index] = None
+        elif size == -2:
+            payload, checksum = large.get(next(in_large, -1), (None, None))
+            if checksum != checksums[index]:
+                continue  # Replaced since the aggregate read it: a miss, as a moment later.
+            payloads[index] = memoryview(payload)
+        kept.append(index)
+    return Rows([keys[i] for i in kept], [payloads[i] for i in kept], [checksums[i] for i in kept], stale)
 
 
 def wide(found: Rows) -> bool:
@@ -252,20 +295,37 @@ class Pieces:
             return self._pieces[self._next - 1]
 
 
+Finished = TypeVar("Finished")
+
+
 def drain(
-    connection: sqlite3.Connection, namespace_id: int, pieces: Pieces, stale_before: int, by_row: bool = False
-) -> list[Union[Rows, Aggregate]]:
-    """Looks pieces up on ``connection`` until none is left: with :func:`by_aggregate`, or with
-    :func:`by_rows` when ``by_row``. :func:`rows` reads the result."""
-    found: list[Union[Rows, Aggregate]] = []
+    connection: sqlite3.Connection,
+    namespace_id: int,
+    pieces: Pieces,
+    stale_before: int,
+    by_row: bool,
+    finish: Callable[[sqlite3.Connection, list[Union[Rows, Aggregate]]], Finished],
+) -> list[Finished]:
+    """Looks pieces up on ``connection`` until none is left (with :func:`by_aggregate`, or with
+    :func:`by_rows` when ``by_row``), and hands what each piece found to ``finish`` on this
+    thread, before taking the next piece.
+
+    A thread verifying and decoding its piece holds the interpreter lock while the others'
+    statements run without it, so each thread's Python work overlaps the others' SQLite work.
+
+    Returns:
+        What ``finish`` returned for each piece, in the order they were taken.
+    """
+    finished = []
     piece = pieces.take()
     while piece is not None:
         if by_row:
-            found.append(by_rows(connection, namespace_id, piece, stale_before))
+            found: list[Union[Rows, Aggregate]] = [by_rows(connection, namespace_id, piece, stale_before)]
         else:
-            found += by_aggregate(connection, namespace_id, piece, stale_before)
+            found = list(by_aggregate(connection, namespace_id, piece, stale_before))
+        finished.append(finish(connection, found))
         piece = pieces.take()
-    return found
+    return finished
 
 
 class Threads:
