@@ -426,17 +426,19 @@ def test_payloads_too_large_for_the_aggregate_are_read_one_by_one(
     assert found == expected[:3] + [None] + expected[4:] and "fails its checksum" in caplog.text
 
 
-@pytest.mark.parametrize("count", [3, 40])
+@pytest.mark.parametrize("count", [4, 40])
 def test_rows_a_damaged_store_holds_are_misses_not_errors(
     store: pathlib.Path, count: int, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Values of the wrong type where a payload or checksum belongs, in a few keys' lookup and a batch's."""
+    """Values of the wrong type where a payload or checksum belongs, and a wrong size, in a few
+    keys' lookup and a batch's."""
     filled(store, count).close()
     keys = [embcache.digest(index.to_bytes(2, "little")) for index in range(count)]
     connection = sqlite3.connect(store)
     connection.execute("UPDATE entry SET payload = 'ECR3 text é' WHERE digest = ?", (keys[0],))
     connection.execute("UPDATE entry SET payload = 12345 WHERE digest = ?", (keys[1],))
     connection.execute("UPDATE entry SET checksum = 'not a number' WHERE digest = ?", (keys[2],))
+    connection.execute("UPDATE entry SET size = size + 1 WHERE digest = ?", (keys[-1],))  # Read all the same.
     connection.commit()
     with caplog.at_level(logging.WARNING, logger="embcache"):
         found = values(embcache.open(store).get(NS, keys))

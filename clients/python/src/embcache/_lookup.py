@@ -34,19 +34,34 @@ _AGGREGATED_BELOW = 16 << 10
 # `_AGGREGATED_BELOW`, at most 4 MiB of payloads in one value.
 _CHUNK = 256
 
+# One row per key asked, in the order asked: the keys are the rows of a VALUES list, which a LEFT
+# JOIN keeps as the outer loop, so each list below holds the keys' entries in that order (the
+# status list one element per key, -3 for a miss; the checksum list one per entry found), and no
+# digest needs to come back. Each record's checksum covers its digest (docs/format.md), so a
+# record that were ever paired with another key would fail its checksum, never be served.
+#
 # The database's text encoding is UTF-8 (docs/format.md), so group_concat keeps a blob's bytes as
-# they are, and the cast gives them back as a blob. A damaged store's row whose payload or checksum
-# is not what it should be (text, a number) may make the lists disagree: `sorted_out` then rereads that
-# chunk a row per entry, where such values are cast and fail their checksums.
+# they are, and the cast gives them back as a blob. A damaged store's row whose payload, size or
+# checksum is not what it should be (text, a number, a wrong size) makes the lists disagree:
+# `sorted_out` then rereads that chunk a row per entry, where such values fail their checksums.
 _AGGREGATE_SQL = """
-SELECT CAST(group_concat(digest, '') AS BLOB),
-    CAST(group_concat(CASE WHEN length(payload) < ?1 THEN payload END, '') AS BLOB),
-    group_concat(CASE WHEN payload IS NULL THEN -1 WHEN length(payload) < ?1 THEN length(payload) ELSE -2 END),
-    group_concat(checksum),
-    group_concat(CASE WHEN length(payload) >= ?1 THEN rowid END),
-    group_concat(CASE WHEN last_used < ?2 THEN rowid END)
-FROM entry WHERE namespace_id = ?3 AND digest IN ({})
+WITH asked(digest) AS (VALUES {})
+SELECT CAST(group_concat(CASE WHEN e.size < ?1 THEN e.payload END, '') AS BLOB),
+    group_concat(CASE WHEN e.rowid IS NULL THEN -3 WHEN e.payload IS NULL THEN -1 WHEN e.size < ?1 THEN e.size ELSE -2 END),
+    group_concat(e.checksum),
+    group_concat(CASE WHEN e.size >= ?1 THEN e.rowid END),
+    group_concat(CASE WHEN e.last_used < ?2 THEN e.rowid END)
+FROM asked LEFT JOIN entry AS e ON e.namespace_id = ?3 AND e.digest = asked.digest
 """
+# The statement's text for each number of keys, its VALUES rows numbered from ?4.
+_aggregate_sql: dict[int, str] = {}
+
+
+def _aggregate_statement(count: int) -> str:
+    sql = _aggregate_sql.get(count)
+    if sql is None:
+        sql = _aggregate_sql[count] = _AGGREGATE_SQL.format(",".join(f"(?{number})" for number in range(4, 4 + count)))
+    return sql
 
 
 class Rows(NamedTuple):
@@ -65,7 +80,7 @@ class Rows(NamedTuple):
 class Aggregate(NamedTuple):
     """One statement's aggregate row, and the payloads too large for it."""
 
-    #: Digests, inline payloads, sizes, checksums, rowids of the large payloads, stale rowids.
+    #: Inline payloads, statuses (sizes), checksums, rowids of the large payloads, stale rowids.
     row: tuple
     #: The large payloads by rowid, each with its row's checksum when it was read.
     large: dict[int, tuple[bytes, int]]
@@ -135,10 +150,11 @@ def by_aggregate(
     found = []
 
     def read(chunk: list[bytes]) -> None:
-        sql = _AGGREGATE_SQL.format(",".join("?" * len(chunk)))
-        row = connection.execute(sql, (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)).fetchone()
+        row = connection.execute(
+            _aggregate_statement(len(chunk)), (_AGGREGATED_BELOW, stale_before, namespace_id, *chunk)
+        ).fetchone()
         # A row deleted since the aggregate read it is absent: then a miss, as a moment later.
-        rowids = _integers(row[4])
+        rowids = _integers(row[3])
         large_sql = _LARGE_PAYLOADS_SQL.format(",".join("?" * len(rowids)))
         large = {rowid: (payload, checksum) for rowid, payload, checksum in connection.execute(large_sql, rowids)} if rowids else {}
         found.append(Aggregate(row, large, chunk))
@@ -201,24 +217,30 @@ def _unpack(aggregate: Aggregate) -> Union[Block, Rows]:
     """The entries of one aggregate: a :class:`Block` when its records are all inline and of one
     size, else :class:`Rows`. Raises ``_Disagreement`` or ``ValueError`` when its lists disagree
     or hold what is not a number."""
-    digests, inline, sizes, checksums, large, stale = aggregate.row
-    if digests is None:
-        return Rows([], [], [], [])
-    if not isinstance(checksums, str) or not isinstance(sizes, str):
+    inline, statuses, checksums, large, stale = aggregate.row
+    if not isinstance(statuses, str):
         raise _Disagreement
-    # Whole lists at a time (map, numpy): no interpreted code per entry.
-    checksums = _integers(checksums)
-    count = len(checksums)
-    if len(digests) != 32 * count:
-        raise _Disagreement
-    keys = np.frombuffer(digests, "V32").tolist()  # bytes objects, made in C
-    stale_rowids = _integers(stale)
     inline = inline or b""
-    size = sizes.partition(",")[0]
-    if size.isdigit() and size != "0" and len(inline) == int(size) * count and sizes == ",".join([size] * count):
-        return Block(keys, np.frombuffer(inline, np.uint8).reshape(count, int(size)), checksums, stale_rowids)
-    sizes = list(map(int, sizes.split(",")))
-    return _rows_of(keys, memoryview(inline), sizes, checksums, _integers(large), aggregate.large, stale_rowids)
+    keys = aggregate.keys
+    # Whole lists at a time (map, compress, numpy): no interpreted code per entry.
+    size = statuses.partition(",")[0]
+    if size.isdigit() and size != "0" and len(inline) == int(size) * len(keys) and statuses == ",".join([size] * len(keys)):
+        sizes = None  # Every key found, every record inline and of one size: the common case.
+    else:
+        sizes = _integers(statuses)
+        if len(sizes) != len(keys):
+            raise _Disagreement
+        found = [size != -3 for size in sizes]
+        keys, sizes = list(itertools.compress(keys, found)), list(itertools.compress(sizes, found))
+    checksums = _integers(checksums if isinstance(checksums, str) else None)
+    if len(checksums) != len(keys):
+        raise _Disagreement
+    if not keys:
+        return Rows([], [], [], [])
+    if sizes is None or (min(sizes) == max(sizes) > 0 and len(inline) == sizes[0] * len(keys)):
+        size = len(inline) // len(keys)
+        return Block(keys, np.frombuffer(inline, np.uint8).reshape(len(keys), size), checksums, _integers(stale))
+    return _rows_of(keys, memoryview(inline), sizes, checksums, _integers(large), aggregate.large, _integers(stale))
 
 
 def _integers(listed: Optional[str]) -> list[int]:
