@@ -18,7 +18,7 @@ from typing import Any, NamedTuple, Optional, Union
 
 import numpy as np
 
-from . import _codec, _lookup, _schema, _sidefiles, _sqlite_memory
+from . import _codec, _lookup, _schema, _sidefiles
 from ._checksum import RecordChecksum
 from ._digest import composite_digest, digest, digest_bytes
 from ._namespace import ENCODER_NAMESPACES, Namespace
@@ -136,7 +136,6 @@ class Cache:
 
     def __init__(self, path: str, writable: bool = False) -> None:
         _refuse_postgres(path)
-        _sqlite_memory.turn_off_statistics()
         self.path = os.path.abspath(path)
         self.writable = writable
         self.side_file_folder = self.path + ".blobs"
@@ -446,8 +445,8 @@ class Cache:
         sums = self._checksum(ns).stacked_checksums(block.payloads, block.digests)
         decoded = self._decoder().decode_stacked(block.payloads)
         opened: dict[bytes, Any] = dict(zip(block.digests, decoded))
-        if sums.tolist() != block.checksums:
-            for key, value, stored in zip(block.digests, sums.tolist(), block.checksums):
+        if sums != block.checksums:
+            for key, value, stored in zip(block.digests, sums, block.checksums):
                 if not self._verified(ns, key, value, stored):
                     opened[key] = _CORRUPT
         if None in decoded:
