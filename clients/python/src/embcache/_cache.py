@@ -318,10 +318,11 @@ class Cache:
     def get(self, ns: Namespace, digests: Sequence[Digest]) -> list[Optional[Tensors]]:
         """Looks records up by content digest, verifying every checksum.
 
-        Arrays of inline records are read-only views of one buffer copied out of SQLite, which
-        the records of one size in the batch share; those of large records (side files) are
-        read-only views of the memory-mapped file, not copies. A batch of 256 keys or more is
-        looked up in parts on several threads at once, each part in one read transaction.
+        Arrays of inline records are read-only views of the buffers copied out of SQLite (one per
+        statement of up to 256 keys), which the records of one statement share; those of large
+        records (side files) are read-only views of the memory-mapped file, not copies. A batch
+        of 256 keys or more is looked up in pieces on several threads at once, each thread
+        verifying and decoding its pieces; each piece is read in one read transaction.
 
         Args:
             ns: The namespace.
@@ -445,8 +446,8 @@ class Cache:
         sums = self._checksum(ns).stacked_checksums(block.payloads, block.digests)
         decoded = self._decoder().decode_stacked(block.payloads)
         opened: dict[bytes, Any] = dict(zip(block.digests, decoded))
-        if sums != block.checksums:
-            for key, value, stored in zip(block.digests, sums, block.checksums):
+        if sums.tolist() != block.checksums:
+            for key, value, stored in zip(block.digests, sums.tolist(), block.checksums):
                 if not self._verified(ns, key, value, stored):
                     opened[key] = _CORRUPT
         if None in decoded:
