@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import pathlib
 import signal
@@ -160,3 +161,21 @@ def test_batches_beyond_one_request_and_refuses_joined_namespaces(serve) -> None
 def test_an_unreachable_server_is_a_store_failure() -> None:
     with pytest.raises(embcache.StoreFailedError, match="cannot reach"):
         embcache.connect("http://127.0.0.1:9").get(NS, [embcache.digest(b"x")])
+
+
+def values_read_by(remote: embcache.RemoteCache, keys: list[bytes]) -> list[int]:
+    """What a spawned process (a PyTorch ``DataLoader`` worker) reads through a pickled client."""
+    return [int(record["v"][0]) for record in remote.get(NS, keys)]
+
+
+def test_a_client_pickled_into_a_spawned_process_reads_with_its_token(serve) -> None:
+    server = serve(tokens="read reader-token,write writer-token")
+    keys = [embcache.digest(bytes([index])) for index in range(3)]
+    embcache.connect(server.url, token="writer-token").put_many(
+        NS, [(key, {"v": np.array([index], dtype=np.int32)}) for index, key in enumerate(keys)]
+    )
+    remote = embcache.connect(server.url, token="reader-token")
+    remote.get(NS, keys)  # the parent's own connection, which the child must not inherit
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        assert pool.apply(values_read_by, (remote, keys)) == [0, 1, 2]
+    assert "reader-token" not in repr(remote)

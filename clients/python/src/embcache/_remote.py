@@ -77,6 +77,16 @@ class RemoteCache:
     def __repr__(self) -> str:
         return f"embcache.RemoteCache({self.url!r})"
 
+    def __getstate__(self) -> dict[str, Any]:
+        """What a pickled client keeps (a spawned ``DataLoader`` worker receives it): the URL, the
+        token and the timeout. Connections belong to the process that opened them; an
+        unpickled client opens its own."""
+        return {"url": self.url, "token": self._token, "timeout": self.timeout}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Restores a pickled client (see :meth:`__getstate__`)."""
+        self.__init__(state["url"], token=state["token"], timeout=state["timeout"])  # type: ignore[misc]
+
     def __enter__(self) -> RemoteCache:
         return self
 
