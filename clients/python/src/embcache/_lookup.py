@@ -2,11 +2,12 @@
 
 A statement that returned one row per key would cost Python a row of objects per key and hand the
 interpreter lock back and forth at every row. Here a piece's keys are looked up by one statement
-that aggregates what it finds into one row (the digests, the inline payloads and the sizes laid
-end to end), so SQLite does a whole piece's work in one step, without the lock, and the pieces of
-a large batch are looked up by several threads at once, as the Swift store splits a batch across
-the cores. A few keys, and records so large that a row's cost is nothing beside their bytes, are
-read a row per entry instead.
+that aggregates what it finds into one row, in the order the keys were asked (the inline payloads
+end to end, a status per key, the checksums), so SQLite does a whole piece's work in one step,
+without the lock. The pieces of a large batch are looked up by several threads at once, as the
+Swift store splits a batch across the cores, and each thread verifies and decodes the pieces it
+looked up while the others' statements run. A few keys, and records so large that a row's cost is
+nothing beside their bytes, are read a row per entry instead.
 """
 
 from __future__ import annotations
