@@ -934,7 +934,6 @@ _inherited: list[sqlite3.Connection] = []
 _CORRUPT: Any = object()
 
 
-
 class _Piece(NamedTuple):
     """One piece of a batch, verified and decoded by the thread that looked it up."""
 
