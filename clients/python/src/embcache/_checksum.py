@@ -104,13 +104,10 @@ class _LastSteps:
 
         bases = [[digest_byte(index, bit) for bit in range(8)] for index in range(32)]
         bases += [[sum_byte(index, bit) for bit in range(8)] for index in range(4)]
-        # A byte value's entry is the XOR of its set bits' entries.
-        values = np.arange(256)
-        tables = np.zeros((36, 256), np.uint32)
-        for table, basis in zip(tables, bases):
-            for bit, share in enumerate(basis):
-                table ^= np.where((values >> bit) & 1, share, 0).astype(np.uint32)
-        self._tables = tables.reshape(-1)
+        # A byte value's entry is the XOR of its set bits' entries: [table, value, bit], reduced.
+        bits = (np.arange(256)[:, None] >> np.arange(8)) & 1
+        shares = np.where(bits[None, :, :] == 1, np.array(bases, np.uint32)[:, None, :], np.uint32(0))
+        self._tables = np.bitwise_xor.reduce(shares, axis=2).reshape(-1)
         self._offsets = np.arange(36, dtype=np.intp) * 256
 
     def checksums(self, seed: int, size: int, digests: bytes, sums: np.ndarray) -> np.ndarray:
