@@ -190,3 +190,12 @@ def test_fallback_in_workers_stores_what_the_next_epoch_reads(tmp_path: pathlib.
     for index in range(COUNT):
         expected = expected_fallback_batch([f"s{index}"])
         assert_sample(reader[index], {name: value[0] for name, value in expected.items()})
+
+
+def test_float64_stays_float64_without_ml_dtypes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without ml_dtypes there is no bfloat16 to convert, and float64 is not taken for it."""
+    from embcache import dataset
+
+    monkeypatch.setattr(dataset, "_BFLOAT16", None)
+    tensor = dataset._tensor(np.array([1.5, -2.25]))
+    assert tensor.dtype == torch.float64 and tensor.tolist() == [1.5, -2.25]

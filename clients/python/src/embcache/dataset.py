@@ -226,7 +226,8 @@ def _tensor(array: np.ndarray) -> Any:
     The cache's arrays are read-only views of what it read; the tensor gets the one copy a
     trainer may write to.
     """
-    if array.dtype == _BFLOAT16:
+    # Without ml_dtypes no record holds bfloat16; and numpy's dtype == None is float64.
+    if _BFLOAT16 is not None and array.dtype == _BFLOAT16:
         return torch.from_numpy(array.view(np.int16).copy()).view(torch.bfloat16)
     return torch.from_numpy(array.copy())
 
