@@ -246,7 +246,10 @@ class Cache:
         self._local.connection = None
         with self._spare_lock:
             for pid, spare in self._spare:
-                spare.close() if pid == os.getpid() else _inherited.append(spare)
+                if pid == os.getpid():
+                    spare.close()
+                else:
+                    _inherited.append(spare)
             self._spare.clear()
 
     def __enter__(self) -> Cache:
@@ -443,11 +446,11 @@ class Cache:
 
     def _opened_block(self, ns: Namespace, block: _lookup.Block) -> dict[bytes, Any]:
         """The records of a block, verified and decoded in place: tensors, or ``_CORRUPT`` (logged)."""
-        sums = self._checksum(ns).stacked_checksums(block.payloads, block.digests)
+        sums = self._checksum(ns).stacked_checksums(block.payloads, block.digests).tolist()
         decoded = self._decoder().decode_stacked(block.payloads)
         opened: dict[bytes, Any] = dict(zip(block.digests, decoded))
-        if sums.tolist() != block.checksums:
-            for key, value, stored in zip(block.digests, sums.tolist(), block.checksums):
+        if sums != block.checksums:
+            for key, value, stored in zip(block.digests, sums, block.checksums):
                 if not self._verified(ns, key, value, stored):
                     opened[key] = _CORRUPT
         if None in decoded:
@@ -547,11 +550,12 @@ class Cache:
             rows = []
         except sqlite3.Error as error:
             raise StoreFailedError(f"cannot read the embcache store at {self.path}: {error}") from error
+        bookkeeping = dataclasses.astuple(ENCODER_NAMESPACES)
         namespaces = sorted(
             (
                 {"model": m, "preprocessing": p, "storage": s, "entries": count, "bytes": size}
                 for m, p, s, count, size in rows
-                if (m, p, s) != dataclasses.astuple(ENCODER_NAMESPACES)
+                if (m, p, s) != bookkeeping
             ),
             key=lambda n: f"{n['model']} | {n['preprocessing']} | {n['storage']}",
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import struct
 import threading
@@ -131,14 +132,10 @@ class _LastSteps:
         return np.bitwise_xor.reduce(self._tables[self._offsets + message], axis=1) ^ np.uint32(constant)
 
 
-_last_steps: list[_LastSteps] = []
-
-
+@functools.cache
 def _last_steps_tables() -> _LastSteps:
-    """The tables, made at the first use in the process (a few milliseconds)."""
-    if not _last_steps:
-        _last_steps.append(_LastSteps())
-    return _last_steps[0]
+    """The tables, made at the first use in the process (under a millisecond)."""
+    return _LastSteps()
 
 
 def _scratch() -> np.ndarray:

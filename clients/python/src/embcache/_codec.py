@@ -280,10 +280,9 @@ class Decoder:
 
     def _decode_alike(self, payloads: list[Union[bytes, memoryview]], size: int) -> list[Optional[dict[str, np.ndarray]]]:
         """:meth:`decode_many` of payloads all ``size`` bytes long."""
-        header = self._header(payloads[0]) if len(payloads) > 1 and size < _STACKED_BELOW else None
-        if header is None:
-            return [self.decode(payload) for payload in payloads]
-        return self._split(np.frombuffer(b"".join(payloads), np.uint8).reshape(-1, size), header)
+        if len(payloads) > 1 and size < _STACKED_BELOW:
+            return self.decode_stacked(np.frombuffer(b"".join(payloads), np.uint8).reshape(-1, size))
+        return [self.decode(payload) for payload in payloads]
 
     def decode_stacked(self, stacked: np.ndarray) -> list[Optional[dict[str, np.ndarray]]]:
         """Decodes records laid end to end, one per row of ``stacked``, as :meth:`decode_many`

@@ -28,8 +28,7 @@ SPLIT_THRESHOLD = 256
 _PARTS = max(1, min(4, os.cpu_count() or 1))
 # Inline payloads of at least this many bytes are read by a second statement, a row each, not in
 # the aggregate: past a few pages, the copies the aggregate makes of a payload cost more than the
-# row saves. So are payloads that are not blobs (only a damaged store holds them; their checksums
-# then fail).
+# row saves.
 _AGGREGATED_BELOW = 16 << 10
 # Keys per statement: below SQLite's bound-parameter limit (999 before SQLite 3.32), and with
 # `_AGGREGATED_BELOW`, at most 4 MiB of payloads in one value.
@@ -222,26 +221,24 @@ def _unpack(aggregate: Aggregate) -> Union[Block, Rows]:
     if not isinstance(statuses, str):
         raise _Disagreement
     inline = inline or b""
-    keys = aggregate.keys
-    # Whole lists at a time (map, compress, numpy): no interpreted code per entry.
+    keys: list[bytes] = aggregate.keys
+    sizes: Optional[list[int]] = None
+    # Every key found, every record inline and of one size (the common case): no list to parse.
     size = statuses.partition(",")[0]
-    if size.isdigit() and size != "0" and len(inline) == int(size) * len(keys) and statuses == ",".join([size] * len(keys)):
-        sizes = None  # Every key found, every record inline and of one size: the common case.
-    else:
+    if not (size.isdigit() and size != "0" and len(inline) == int(size) * len(keys) and statuses == ",".join([size] * len(keys))):
         sizes = _integers(statuses)
         if len(sizes) != len(keys):
             raise _Disagreement
         found = [size != -3 for size in sizes]
         keys, sizes = list(itertools.compress(keys, found)), list(itertools.compress(sizes, found))
-    checksums = _integers(checksums if isinstance(checksums, str) else None)
+    checksums = _integers(checksums)
     if len(checksums) != len(keys):
         raise _Disagreement
     if not keys:
         return Rows([], [], [], [])
-    if sizes is None or (min(sizes) == max(sizes) > 0 and len(inline) == sizes[0] * len(keys)):
-        size = len(inline) // len(keys)
-        return Block(keys, np.frombuffer(inline, np.uint8).reshape(len(keys), size), checksums, _integers(stale))
-    return _rows_of(keys, memoryview(inline), sizes, checksums, _integers(large), aggregate.large, _integers(stale))
+    if sizes is not None and not (min(sizes) == max(sizes) > 0 and len(inline) == sizes[0] * len(keys)):
+        return _rows_of(keys, memoryview(inline), sizes, checksums, _integers(large), aggregate.large, _integers(stale))
+    return Block(keys, np.frombuffer(inline, np.uint8).reshape(len(keys), -1), checksums, _integers(stale))
 
 
 def _integers(listed: Optional[str]) -> list[int]:
@@ -261,7 +258,7 @@ def _rows_of(
     """The entries of an aggregate whose records are not all inline and of one size (``sizes``
     holds -1 for a side file's, -2 for a payload read by rowid into ``large``)."""
     ends = list(itertools.accumulate(max(size, 0) for size in sizes))
-    if len(sizes) != len(keys) or ends[-1] != len(inline):
+    if ends[-1] != len(inline):
         raise _Disagreement
     payloads: list[Optional[Union[bytes, memoryview]]] = list(map(inline.__getitem__, map(slice, [0, *ends[:-1]], ends)))
     in_large = iter(large_rowids)
@@ -343,9 +340,9 @@ def drain(
     piece = pieces.take()
     while piece is not None:
         if by_row:
-            found: list[Union[Rows, Aggregate]] = [by_rows(connection, namespace_id, piece, stale_before)]
+            found = [by_rows(connection, namespace_id, piece, stale_before)]
         else:
-            found = list(by_aggregate(connection, namespace_id, piece, stale_before))
+            found = by_aggregate(connection, namespace_id, piece, stale_before)
         finished.append(finish(connection, found))
         piece = pieces.take()
     return finished
