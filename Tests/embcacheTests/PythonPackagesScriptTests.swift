@@ -5,22 +5,12 @@ import Testing
 /// with pip, or says exactly which pip could not install. A stand-in `python3` first on the `PATH`
 /// imports nothing, and a stand-in `pip` logs what it is asked.
 struct PythonPackagesScriptTests {
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Scripts/python-packages.sh")
-
     /// Runs the script with stand-ins for `python3` and `pip`; `install` is what `pip install` does.
     private func run(install: String) throws -> (output: CLIProcess.Output, log: String) {
-        let cli = try CLIProcess()
-        let log = cli.path("pip.log")
-        for (name, body) in [("python3", "exit 1"), ("pip", "echo \"$*\" >> '\(log)'\n\(install)")] {
-            #expect(chmod(try cli.write("fakebin/\(name)", "#!/bin/sh\n\(body)\n"), 0o755) == 0)
-        }
-        let output = try cli.run(
-            program: URL(fileURLWithPath: "/bin/bash"),
-            [Self.script.path],
-            environment: ["PATH": cli.path("fakebin") + ":/usr/bin:/bin"]
-        )
-        return (output, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+        let script = try ScriptWithStandIns()
+        try script.standIn("python3", "exit 1")
+        try script.standIn("pip", "echo \"$*\" >> '\(script.log)'\n\(install)")
+        return try script.run("python-packages.sh", path: "/usr/bin:/bin")
     }
 
     @Test func installsWhatPythonCannotImport() throws {
